@@ -1,0 +1,640 @@
+/*
+ * build.c: compiling drivers, references and submissions, sandboxed.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <spawn.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "build.h"
+#include "sha256.h"
+#include "util.h"
+
+#ifndef GRADER_DRIVER_DIR
+#define GRADER_DRIVER_DIR "grader/driver"
+#endif
+
+#define COMPILE_OUTPUT_CAP (64 * 1024)
+#define SOURCE_MAX (1 << 20)
+
+extern char **environ;
+
+static const char *const common_flags[] = {
+	"-std=c11", "-D_POSIX_C_SOURCE=200809L", "-O2", "-pipe", "-Wall", "-Wextra",
+	"-fdiagnostics-color=never", "-fmax-errors=20", NULL,
+};
+
+static const char *const wrap_flags =
+	"-Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free,"
+	"--wrap=strdup,--wrap=strndup";
+
+/* The toolchain a compile may read and execute; absent paths are skipped. */
+static const struct sandbox_path toolchain[] = {
+	{ "/usr", SANDBOX_READ | SANDBOX_EXEC },
+	{ "/bin", SANDBOX_READ | SANDBOX_EXEC },
+	{ "/lib", SANDBOX_READ | SANDBOX_EXEC },
+	{ "/lib64", SANDBOX_READ | SANDBOX_EXEC },
+	{ "/etc/ld.so.cache", SANDBOX_READ },
+	{ "/dev/null", SANDBOX_READ | SANDBOX_WRITE },
+};
+
+static const char *driver_dir(void)
+{
+	const char *env = getenv("GRADER_DRIVER_DIR");
+
+	return env && *env ? env : GRADER_DRIVER_DIR;
+}
+
+static char *find_in_path(const char *name)
+{
+	const char *path = getenv("PATH");
+	char resolved[PATH_MAX];
+
+	if (strchr(name, '/'))
+		return realpath(name, resolved) ? xstrdup(resolved) : NULL;
+	if (!path || !*path)
+		path = "/usr/bin:/bin";
+	while (*path) {
+		const char *colon = strchr(path, ':');
+		size_t n = colon ? (size_t)(colon - path) : strlen(path);
+		struct strbuf sb = STRBUF_INIT;
+
+		strbuf_add(&sb, path, n);
+		strbuf_addch(&sb, '/');
+		strbuf_addstr(&sb, name);
+		if (access(sb.buf, X_OK) == 0 && realpath(sb.buf, resolved)) {
+			strbuf_release(&sb);
+			return xstrdup(resolved);
+		}
+		strbuf_release(&sb);
+		path += n + (colon ? 1 : 0);
+	}
+	return NULL;
+}
+
+/* Runs a trusted command (the compiler's version, pkg-config) and captures stdout. */
+static int run_trusted(char *const argv[], struct strbuf *out)
+{
+	posix_spawn_file_actions_t fa;
+	int p[2], status, ret = 0;
+	pid_t pid;
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return -errno;
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, p[1], 1);
+	posix_spawn_file_actions_addopen(&fa, 2, "/dev/null", O_WRONLY, 0);
+	ret = posix_spawnp(&pid, argv[0], &fa, NULL, argv, environ);
+	posix_spawn_file_actions_destroy(&fa);
+	close(p[1]);
+	if (ret) {
+		close(p[0]);
+		return -ret;
+	}
+	for (;;) {
+		char buf[4096];
+		ssize_t n = read(p[0], buf, sizeof(buf));
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		if (out->len < 65536)
+			strbuf_add(out, buf, (size_t)n);
+	}
+	close(p[0]);
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		return -ECHILD;
+	while (out->len && (out->buf[out->len - 1] == '\n' || out->buf[out->len - 1] == ' '))
+		out->buf[--out->len] = '\0';
+	return 0;
+}
+
+static char *cache_dir(void)
+{
+	const char *env = getenv("GRADER_CACHE_DIR"), *xdg = getenv("XDG_CACHE_HOME");
+	const char *home = getenv("HOME");
+	struct strbuf sb = STRBUF_INIT;
+	char *p;
+
+	if (env && !strcmp(env, "off"))
+		return NULL;
+	if (env && *env)
+		strbuf_addstr(&sb, env);
+	else if (xdg && *xdg)
+		strbuf_addf(&sb, "%s/grader", xdg);
+	else if (home && *home)
+		strbuf_addf(&sb, "%s/.cache/grader", home);
+	else
+		return NULL;
+	/* mkdir -p, quietly: without a cache the grader is only slower. */
+	for (p = sb.buf + 1; *p; p++) {
+		if (*p != '/')
+			continue;
+		*p = '\0';
+		mkdir(sb.buf, 0755);
+		*p = '/';
+	}
+	if (mkdir(sb.buf, 0755) < 0 && errno != EEXIST) {
+		strbuf_release(&sb);
+		return NULL;
+	}
+	return strbuf_detach(&sb);
+}
+
+static void hash_driver_support(struct builder *b)
+{
+	static const char *const files[] = { "grader_driver.h", "grader_alloc.h" };
+	struct sha256 c;
+	unsigned char d[32];
+	size_t i;
+
+	sha256_init(&c);
+	sha256_update(&c, b->cc_version, strlen(b->cc_version));
+	for (i = 0; common_flags[i]; i++)
+		sha256_update(&c, common_flags[i], strlen(common_flags[i]) + 1);
+	sha256_update(&c, wrap_flags, strlen(wrap_flags) + 1);
+	for (i = 0; i < ARRAY_SIZE(files); i++) {
+		struct strbuf sb = STRBUF_INIT;
+		char *p = path_join(driver_dir(), files[i]);
+
+		if (read_file(p, 1 << 20, false, &sb) == 0)
+			sha256_update(&c, sb.buf, sb.len);
+		sha256_update(&c, "\0", 1);
+		strbuf_release(&sb);
+		free(p);
+	}
+	sha256_final(&c, d);
+	hex_encode(d, 32, b->driver_hash);
+}
+
+int builder_init(struct builder *b, struct sandbox *sb, struct workdir *wd,
+		 struct strbuf *err)
+{
+	const char *cc = getenv("GRADER_CC");
+	struct strbuf ver = STRBUF_INIT;
+	char *argv[3];
+	const char *base;
+
+	memset(b, 0, sizeof(*b));
+	b->sb = sb;
+	b->wd = wd;
+	b->cc = find_in_path(cc && *cc ? cc : "gcc");
+	if (!b->cc) {
+		strbuf_addf(err, "cannot find the C compiler '%s' in PATH", cc && *cc ? cc : "gcc");
+		return -ENOENT;
+	}
+	argv[0] = b->cc;
+	argv[1] = "-dumpfullversion";
+	argv[2] = NULL;
+	base = strrchr(b->cc, '/') ? strrchr(b->cc, '/') + 1 : b->cc;
+	if (run_trusted(argv, &ver) == 0 && ver.len) {
+		struct strbuf name = STRBUF_INIT;
+
+		strbuf_addf(&name, "%s %s", strstr(base, "clang") ? "clang" : "gcc", ver.buf);
+		b->cc_version = strbuf_detach(&name);
+	} else {
+		b->cc_version = xstrdup(base);
+	}
+	strbuf_release(&ver);
+	b->cache_dir = cache_dir();
+	hash_driver_support(b);
+	return 0;
+}
+
+void builder_release(struct builder *b)
+{
+	free(b->cc);
+	free(b->cc_version);
+	free(b->cache_dir);
+	memset(b, 0, sizeof(*b));
+}
+
+void build_release(struct build *bd)
+{
+	free(bd->exe);
+	free(bd->output);
+	memset(bd, 0, sizeof(*bd));
+}
+
+char *build_source_name(const char *path)
+{
+	const char *base = strrchr(path, '/') ? strrchr(path, '/') + 1 : path;
+	size_t n = strlen(base), i;
+
+	if (n < 3 || n > 64 || strcmp(base + n - 2, ".c") || base[0] == '.' || base[0] == '-')
+		return xstrdup("submission.c");
+	for (i = 0; i < n; i++) {
+		char c = base[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+		      (c >= '0' && c <= '9') || c == '_' || c == '-' || c == '.'))
+			return xstrdup("submission.c");
+	}
+	return xstrdup(base);
+}
+
+struct argv_builder {
+	char **v;
+	size_t n, alloc;
+};
+
+static void argv_push(struct argv_builder *a, const char *s)
+{
+	if (a->n + 2 > a->alloc) {
+		a->alloc = a->alloc ? a->alloc * 2 : 32;
+		a->v = xrealloc(a->v, a->alloc * sizeof(char *));
+	}
+	a->v[a->n++] = xstrdup(s);
+	a->v[a->n] = NULL;
+}
+
+static void argv_free(struct argv_builder *a)
+{
+	size_t i;
+
+	for (i = 0; i < a->n; i++)
+		free(a->v[i]);
+	free(a->v);
+}
+
+/* Splits pkg-config output on blanks; its output is trusted. */
+static int push_pkg_flags(struct argv_builder *a, const struct exercise *ex,
+			  const char *what, struct strbuf *err)
+{
+	size_t i;
+
+	for (i = 0; i < ex->nlibs; i++) {
+		struct strbuf out = STRBUF_INIT;
+		char *argv[4] = { "pkg-config", (char *)what, ex->libs[i], NULL };
+		char *p, *tok;
+
+		if (run_trusted(argv, &out)) {
+			strbuf_addf(err, "%s/spec.json: libs: pkg-config does not know '%s'",
+				    ex->dir, ex->libs[i]);
+			strbuf_release(&out);
+			return -ENOENT;
+		}
+		for (p = out.buf; p && *p;) {
+			while (*p == ' ' || *p == '\t' || *p == '\n')
+				p++;
+			tok = p;
+			while (*p && *p != ' ' && *p != '\t' && *p != '\n')
+				p++;
+			if (p > tok) {
+				char save = *p;
+				*p = '\0';
+				argv_push(a, tok);
+				*p = save;
+			}
+		}
+		strbuf_release(&out);
+	}
+	return 0;
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/*
+ * Runs the compiler in dir with argv (without argv[0]), reading only the
+ * toolchain, dir and extra. Returns 0 with *ok set, or -errno.
+ */
+static int compile(struct builder *b, const char *dir, struct argv_builder *args,
+		   const struct sandbox_path *extra, size_t nextra, bool *ok,
+		   struct strbuf *output, struct strbuf *err)
+{
+	struct sandbox_path paths[ARRAY_SIZE(toolchain) + 4];
+	struct strbuf tmpdir = STRBUF_INIT;
+	char *envp[] = { "PATH=/usr/bin:/bin", "LC_ALL=C", NULL, NULL };
+	struct sandbox_spec spec = { 0 };
+	struct sandbox_result res;
+	char reason[256];
+	size_t n = 0, i;
+	int ret;
+
+	for (i = 0; i < ARRAY_SIZE(toolchain); i++)
+		paths[n++] = toolchain[i];
+	for (i = 0; i < nextra && n < ARRAY_SIZE(paths); i++)
+		paths[n++] = extra[i];
+	strbuf_addf(&tmpdir, "TMPDIR=%s", dir);
+	envp[2] = tmpdir.buf;
+
+	spec.profile = SANDBOX_COMPILE;
+	spec.exe = b->cc;
+	spec.argv = args->v;
+	spec.envp = envp;
+	spec.workdir = dir;
+	spec.paths = paths;
+	spec.npaths = n;
+	spec.stdin_fd = -1;
+	spec.merge_stderr = true;
+	spec.limits.cpu_ms = 0; /* per-process RLIMIT_CPU below, wall for the tree */
+	spec.limits.wall_ms = 20000;
+	spec.limits.memory_kb = 1024 * 1024;
+	spec.limits.file_kb = 64 * 1024;
+	spec.limits.open_files = 64;
+	spec.limits.output_cap = COMPILE_OUTPUT_CAP;
+
+	ret = sandbox_run(b->sb, &spec, &res, reason, sizeof(reason));
+	if (ret) {
+		strbuf_addf(err, "cannot run the compiler: %s", reason);
+		goto out;
+	}
+	strbuf_add(output, res.out.data, res.out.len);
+	if (res.out.truncated)
+		strbuf_addstr(output, "\n[compiler output cut at 64 KiB]\n");
+	*ok = res.outcome == SANDBOX_EXITED && res.exit_code == 0;
+	switch (res.outcome) {
+	case SANDBOX_EXITED:
+		break;
+	case SANDBOX_WALL_LIMIT:
+	case SANDBOX_CPU_LIMIT:
+		strbuf_addstr(output, "\n[the compiler ran over its time limit and was stopped]\n");
+		break;
+	case SANDBOX_OUTPUT_LIMIT:
+		strbuf_addstr(output, "\n[the compiler printed more than 64 KiB and was stopped]\n");
+		break;
+	case SANDBOX_SIGNALED:
+		strbuf_addf(output, "\n[the compiler was killed by signal %d (%s)]\n",
+			    res.term_signal, strsignal(res.term_signal));
+		break;
+	case SANDBOX_FORBIDDEN:
+		strbuf_addstr(output, "\n[the compiler made a forbidden system call]\n");
+		break;
+	}
+	sandbox_result_release(&res);
+out:
+	strbuf_release(&tmpdir);
+	return ret;
+}
+
+static int copy_file(const char *from, const char *to, int mode)
+{
+	struct strbuf sb = STRBUF_INIT;
+	int ret = read_file(from, 256u << 20, false, &sb);
+
+	if (!ret)
+		ret = write_file_atomic(to, sb.buf, sb.len, mode);
+	strbuf_release(&sb);
+	return ret;
+}
+
+static void push_common(struct argv_builder *a, const char *cc)
+{
+	size_t i;
+
+	argv_push(a, cc);
+	for (i = 0; common_flags[i]; i++)
+		argv_push(a, common_flags[i]);
+}
+
+static int push_link(struct argv_builder *a, const struct exercise *ex, struct strbuf *err)
+{
+	int ret = push_pkg_flags(a, ex, "--cflags", err);
+
+	if (!ret)
+		ret = push_pkg_flags(a, ex, "--libs", err);
+	if (ret)
+		return ret;
+	if (ex->static_link)
+		argv_push(a, "-static");
+	if (ex->accounting)
+		argv_push(a, wrap_flags);
+	argv_push(a, "-lm");
+	return 0;
+}
+
+/* "<cache>/<kind>-<key>" for this exercise, or NULL without a cache. */
+static char *cache_path(struct builder *b, const struct exercise *ex, const char *kind)
+{
+	struct strbuf key = STRBUF_INIT;
+	char hex[65];
+
+	if (!b->cache_dir)
+		return NULL;
+	strbuf_addf(&key, "%s\n%s\n%s\n%d%d", ex->hash, b->driver_hash, ex->id,
+		    ex->static_link, ex->accounting);
+	sha256_hex(key.buf, key.len, hex);
+	strbuf_reset(&key);
+	strbuf_addf(&key, "%s/%s-%s-%.24s", b->cache_dir, kind, ex->id, hex);
+	return strbuf_detach(&key);
+}
+
+/* Compiles driver.c to an object, cached: submissions link against it. */
+static int build_driver_object(struct builder *b, const struct exercise *ex,
+			       char **obj, struct strbuf *err)
+{
+	struct sandbox_path extra[] = { { ex->dir, SANDBOX_READ },
+					{ driver_dir(), SANDBOX_READ } };
+	struct argv_builder a = { 0 };
+	struct strbuf out = STRBUF_INIT, inc = STRBUF_INIT;
+	char *cached = cache_path(b, ex, "driver"), *dir = NULL, *src = NULL, *dst = NULL;
+	bool ok = false;
+	int ret;
+
+	if (cached && access(cached, R_OK) == 0) {
+		*obj = cached;
+		return 0;
+	}
+	dir = workdir_subdir(b->wd, "driver");
+	if (!dir) {
+		ret = -errno;
+		strbuf_addf(err, "cannot create a build directory: %s", strerror(errno));
+		goto out;
+	}
+	src = path_join(ex->dir, "driver.c");
+	dst = path_join(dir, "driver.o");
+	push_common(&a, b->cc);
+	strbuf_addf(&inc, "-I%s", ex->dir);
+	argv_push(&a, inc.buf);
+	strbuf_reset(&inc);
+	strbuf_addf(&inc, "-I%s", driver_dir());
+	argv_push(&a, inc.buf);
+	ret = push_pkg_flags(&a, ex, "--cflags", err);
+	if (ret)
+		goto out;
+	argv_push(&a, "-c");
+	argv_push(&a, src);
+	argv_push(&a, "-o");
+	argv_push(&a, dst);
+	ret = compile(b, dir, &a, extra, ARRAY_SIZE(extra), &ok, &out, err);
+	if (ret)
+		goto out;
+	if (!ok) {
+		ret = -EINVAL;
+		strbuf_addf(err, "%s: the driver does not compile:\n%s", src, out.buf ? out.buf : "");
+		goto out;
+	}
+	if (cached && copy_file(dst, cached, 0644) == 0) {
+		*obj = cached;
+		cached = NULL;
+	} else {
+		*obj = dst;
+		dst = NULL;
+	}
+out:
+	argv_free(&a);
+	strbuf_release(&out);
+	strbuf_release(&inc);
+	free(cached);
+	free(dir);
+	free(src);
+	free(dst);
+	return ret;
+}
+
+int build_reference(struct builder *b, const struct exercise *ex,
+		    struct build *bd, struct strbuf *err)
+{
+	struct sandbox_path extra[] = { { ex->dir, SANDBOX_READ } };
+	struct argv_builder a = { 0 };
+	struct strbuf out = STRBUF_INIT, inc = STRBUF_INIT;
+	char *cached = cache_path(b, ex, "reference"), *dir = NULL, *obj = NULL;
+	char *src = NULL, *dst = NULL;
+	double start = now_ms();
+	int ret;
+
+	memset(bd, 0, sizeof(*bd));
+	if (cached && access(cached, X_OK) == 0) {
+		bd->ok = true;
+		bd->exe = cached;
+		bd->cached = true;
+		bd->output = xstrdup("");
+		return 0;
+	}
+	ret = build_driver_object(b, ex, &obj, err);
+	if (ret)
+		goto out;
+	dir = workdir_subdir(b->wd, "reference");
+	if (!dir) {
+		ret = -errno;
+		strbuf_addf(err, "cannot create a build directory: %s", strerror(errno));
+		goto out;
+	}
+	src = path_join(ex->dir, "reference.c");
+	dst = path_join(dir, "reference");
+	push_common(&a, b->cc);
+	strbuf_addf(&inc, "-I%s", ex->dir);
+	argv_push(&a, inc.buf);
+	argv_push(&a, src);
+	argv_push(&a, obj);
+	argv_push(&a, "-o");
+	argv_push(&a, dst);
+	ret = push_link(&a, ex, err);
+	if (ret)
+		goto out;
+	{
+		struct sandbox_path more[] = { extra[0], { obj, SANDBOX_READ } };
+
+		ret = compile(b, dir, &a, more, ARRAY_SIZE(more), &bd->ok, &out, err);
+	}
+	if (ret)
+		goto out;
+	if (!bd->ok) {
+		ret = -EINVAL;
+		strbuf_addf(err, "%s: the reference does not compile:\n%s", src, strbuf_str(&out));
+		goto out;
+	}
+	if (cached && copy_file(dst, cached, 0755) == 0) {
+		bd->exe = cached;
+		cached = NULL;
+	} else {
+		bd->exe = dst;
+		dst = NULL;
+	}
+	bd->output = strbuf_detach(&out);
+	bd->ms = now_ms() - start;
+out:
+	argv_free(&a);
+	strbuf_release(&out);
+	strbuf_release(&inc);
+	free(cached);
+	free(dir);
+	free(obj);
+	free(src);
+	free(dst);
+	return ret;
+}
+
+int build_submission(struct builder *b, const struct exercise *ex,
+		     const struct strbuf *source, const char *name,
+		     struct build *bd, struct strbuf *err)
+{
+	struct argv_builder a = { 0 };
+	struct strbuf out = STRBUF_INIT;
+	char *dir = NULL, *obj = NULL, *inc = NULL, *p = NULL, *hdr = NULL;
+	double start = now_ms();
+	int ret;
+
+	memset(bd, 0, sizeof(*bd));
+	ret = build_driver_object(b, ex, &obj, err);
+	if (ret)
+		goto out;
+	dir = workdir_subdir(b->wd, "build");
+	if (!dir) {
+		ret = -errno;
+		strbuf_addf(err, "cannot create a build directory: %s", strerror(errno));
+		goto out;
+	}
+	/* The learner's compile sees copies: its own directory and nothing else. */
+	inc = path_join(dir, "include");
+	if (mkdir(inc, 0755) < 0) {
+		ret = -errno;
+		strbuf_addf(err, "cannot create '%s': %s", inc, strerror(errno));
+		goto out;
+	}
+	hdr = path_join(ex->dir, ex->header);
+	p = path_join(inc, ex->header);
+	ret = copy_file(hdr, p, 0644);
+	free(p);
+	p = path_join(dir, "driver.o");
+	if (!ret)
+		ret = copy_file(obj, p, 0644);
+	free(p);
+	p = path_join(dir, name);
+	if (!ret)
+		ret = write_file_atomic(p, source->buf, source->len, 0644);
+	if (ret) {
+		strbuf_addf(err, "cannot prepare the build directory: %s", strerror(-ret));
+		goto out;
+	}
+	push_common(&a, b->cc);
+	argv_push(&a, "-Iinclude");
+	argv_push(&a, name);
+	argv_push(&a, "driver.o");
+	argv_push(&a, "-o");
+	argv_push(&a, "program");
+	ret = push_link(&a, ex, err);
+	if (ret)
+		goto out;
+	ret = compile(b, dir, &a, NULL, 0, &bd->ok, &out, err);
+	if (ret)
+		goto out;
+	bd->output = strbuf_detach(&out);
+	if (bd->ok)
+		bd->exe = path_join(dir, "program");
+	bd->ms = now_ms() - start;
+out:
+	argv_free(&a);
+	strbuf_release(&out);
+	free(dir);
+	free(obj);
+	free(inc);
+	free(p);
+	free(hdr);
+	return ret;
+}

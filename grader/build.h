@@ -1,0 +1,59 @@
+/*
+ * build.h: compiling programs in the compile sandbox, with a cache.
+ *
+ * Three things are built per exercise: the driver object and the reference
+ * program (both cached, keyed by their sources, the compiler and the flags)
+ * and, per grading, the submission linked with the driver object. The
+ * learner's compile sees only the toolchain, a copy of the exercise header
+ * and its own build directory: never the reference, the exercise directory
+ * or the cache.
+ */
+#ifndef GRADER_BUILD_H
+#define GRADER_BUILD_H
+
+#include <stdbool.h>
+
+#include "sandbox.h"
+#include "spec.h"
+#include "strbuf.h"
+#include "workdir.h"
+
+struct builder {
+	struct sandbox *sb;
+	struct workdir *wd;
+	char *cc;          /* absolute path of the compiler */
+	char *cc_version;  /* "gcc 12.2.0" */
+	char *cache_dir;   /* NULL: nothing is cached */
+	char driver_hash[65];
+};
+
+struct build {
+	bool ok;           /* false: a compile error, see output */
+	char *exe;         /* the program, when ok */
+	char *output;      /* the compiler's messages, capped */
+	double ms;         /* wall time of the compile */
+	bool cached;
+};
+
+/* 0, or -errno with err set (no compiler, no sandbox). */
+int builder_init(struct builder *b, struct sandbox *sb, struct workdir *wd,
+		 struct strbuf *err);
+void builder_release(struct builder *b);
+
+/*
+ * Builds the submission whose bytes are src, shown in messages as name.
+ * Returns 0 with out->ok telling whether it compiled; -errno when the
+ * grader failed (err set). out is released with build_release().
+ */
+int build_submission(struct builder *b, const struct exercise *ex,
+		     const struct strbuf *src, const char *name,
+		     struct build *out, struct strbuf *err);
+/* Builds (or finds in the cache) the reference; a compile error is a grader error. */
+int build_reference(struct builder *b, const struct exercise *ex,
+		    struct build *out, struct strbuf *err);
+void build_release(struct build *bd);
+
+/* The name a submission is compiled as: its base name if plain, else "submission.c". */
+char *build_source_name(const char *path);
+
+#endif /* GRADER_BUILD_H */

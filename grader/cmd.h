@@ -1,0 +1,35 @@
+/*
+ * cmd.h: the subcommands, one file each (grader/cmd-<name>.c).
+ *
+ * How to add a command: write cmd-<name>.c with
+ *   int cmd_<name>(int argc, char **argv);
+ * which parses its own options (argv[0] is the command's name), prints
+ * its own diagnostics and returns an exit status (EXIT_* below); declare it
+ * here; add a line to the commands[] table in main.c; add the file to the
+ * grader target in CMakeLists.txt; document it in README.md.
+ */
+#ifndef GRADER_CMD_H
+#define GRADER_CMD_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+/* Exit statuses, as in the contract. */
+#define EXIT_PASSED 0
+#define EXIT_FAILED 1   /* graded, something failed (a compile error included) */
+#define EXIT_USAGE 2    /* bad usage or bad input */
+#define EXIT_GRADER 3   /* the grader itself failed */
+
+int cmd_list(int argc, char **argv);
+int cmd_show(int argc, char **argv);
+int cmd_init(int argc, char **argv);
+int cmd_check(int argc, char **argv);
+
+/* Shared by the commands (main.c). */
+void error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+/* Whether to colour output on f: a terminal, and NO_COLOR unset. */
+bool use_color(FILE *f);
+/* Prints usage to stdout and returns 0 when argv asks for --help or -h. */
+bool wants_help(int argc, char **argv, const char *usage);
+
+#endif /* GRADER_CMD_H */

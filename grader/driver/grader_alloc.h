@@ -1,0 +1,447 @@
+/*
+ * grader_alloc.h: allocation accounting and failure injection for drivers.
+ *
+ * Include it in driver.c of an exercise whose spec.json says
+ * "accounting": true. The grader then links the program with
+ *
+ *   -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free,
+ *   --wrap=strdup,--wrap=strndup
+ *
+ * so that every call to those functions, from the learner's code, the
+ * driver or the C library, lands in the __wrap_ functions below. Without
+ * those flags the program does not link (__real_malloc is undefined): do
+ * not include this header in an exercise without accounting.
+ *
+ * The API, all static and prefixed ga_:
+ *
+ *   ga_track(on)          Turns tracking on or off. Turn it on around the
+ *                         learner's calls only. While it is on, every block
+ *                         allocated is recorded with its size and the current
+ *                         op label, every allocation is counted, and the
+ *                         allocation the control word fail-alloc=K names
+ *                         fails (returns NULL with errno ENOMEM).
+ *   ga_op(fmt, ...)       Sets the op label, a short printf-style string such
+ *                         as "op 3 put(5, 1)" that leak and bad-free reports
+ *                         quote. Labels longer than GA_LABEL_MAX - 1 bytes
+ *                         are cut. It costs a vsnprintf: in loops of a
+ *                         million operations, label blocks of operations
+ *                         ("ops 10000..19999") rather than each one.
+ *   ga_live_blocks()      Tracked blocks not freed yet.
+ *   ga_live_bytes()       Their total size in bytes.
+ *   ga_alloc_count()      Tracked allocation calls so far, failed ones too.
+ *   ga_fail_injected()    Whether the injected failure has happened yet.
+ *   ga_bad_free_count()   Bad frees so far (see below).
+ *   ga_report_leaks()     Observation "leaked 0 blocks (0 bytes)", or
+ *                         "leaked 2 blocks (48 bytes), first from op 3 put(5, 1)"
+ *                         naming the op of the earliest block still live.
+ *   ga_report_bad_frees() Observation "bad frees: 0", or "bad frees: 1, first
+ *                         in op 7 remove(3) (double free or pointer not from
+ *                         malloc)".
+ *   ga_report_count()     Metadata line "!allocs N": the grader reads it to
+ *                         know how many failure-injection runs to make.
+ *
+ * A driver calls ga_report_leaks, ga_report_bad_frees and ga_report_count
+ * at the end of every test, after destroying what the learner created.
+ *
+ * Rules the wrappers follow:
+ *
+ * - malloc, calloc, realloc, strdup and strndup made while tracking is on
+ *   are counted together (1-based); the one numbered gd_fail_alloc_at
+ *   (from grader_driver.h, set by fail-alloc=K) returns NULL. realloc with
+ *   size 0 frees and is not counted.
+ * - free of a tracked block untracks it and frees it, tracking on or off.
+ * - free, while tracking is on, of a pointer that is not a live tracked
+ *   block (a double free, or a pointer malloc never returned) is counted as
+ *   a bad free and NOT passed to the real free, so that the program goes on
+ *   and the report can say so. realloc of such a pointer is counted the
+ *   same way and returns NULL. A driver must therefore never hand the
+ *   learner a block it allocated itself with tracking off, for the learner
+ *   to free.
+ * - While tracking is off, allocations and frees of untracked pointers go
+ *   straight to the C library.
+ * - The bookkeeping table is allocated with __real_calloc and freed with
+ *   __real_free, never through the wrappers. If it cannot grow, the
+ *   allocation being recorded fails as if memory had run out.
+ * - Calls made from inside a wrapper (glibc's strdup calls malloc) go
+ *   straight through, so one strdup is one allocation.
+ *
+ * Everything is single-threaded, like the programs the sandbox runs.
+ */
+#ifndef GRADER_ALLOC_H
+#define GRADER_ALLOC_H
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "grader_driver.h"
+
+#define GA_LABEL_MAX 40
+#define GA_MIN_SLOTS 1024
+
+void *__real_malloc(size_t size);
+void *__real_calloc(size_t nmemb, size_t size);
+void *__real_realloc(void *ptr, size_t size);
+void __real_free(void *ptr);
+char *__real_strdup(const char *s);
+char *__real_strndup(const char *s, size_t n);
+
+void *__wrap_malloc(size_t size);
+void *__wrap_calloc(size_t nmemb, size_t size);
+void *__wrap_realloc(void *ptr, size_t size);
+void __wrap_free(void *ptr);
+char *__wrap_strdup(const char *s);
+char *__wrap_strndup(const char *s, size_t n);
+
+/* One live tracked block; ptr == NULL marks an empty slot. */
+struct ga_block {
+	void *ptr;
+	size_t size;
+	uint64_t seq;
+	char label[GA_LABEL_MAX];
+};
+
+static bool ga_on;
+static int ga_busy; /* > 0 inside a wrapper: nested calls go straight through */
+static char ga_label[GA_LABEL_MAX];
+static struct ga_block *ga_tab; /* open addressing, linear probing */
+static size_t ga_slots, ga_used;
+static size_t ga_bytes;
+static uint64_t ga_seq;
+static unsigned long ga_allocs;
+static bool ga_injected;
+static unsigned long ga_bad;
+static char ga_bad_label[GA_LABEL_MAX];
+static const char *ga_bad_kind;
+
+static GD_UNUSED void ga_track(bool on)
+{
+	ga_on = on;
+}
+
+static GD_UNUSED __attribute__((format(printf, 1, 2))) void ga_op(const char *fmt, ...)
+{
+	va_list ap;
+
+	ga_busy++;
+	va_start(ap, fmt);
+	if (vsnprintf(ga_label, sizeof(ga_label), fmt, ap) < 0)
+		ga_label[0] = '\0';
+	va_end(ap);
+	ga_busy--;
+}
+
+static GD_UNUSED size_t ga_live_blocks(void)
+{
+	return ga_used;
+}
+
+static GD_UNUSED size_t ga_live_bytes(void)
+{
+	return ga_bytes;
+}
+
+static GD_UNUSED unsigned long ga_alloc_count(void)
+{
+	return ga_allocs;
+}
+
+static GD_UNUSED bool ga_fail_injected(void)
+{
+	return ga_injected;
+}
+
+static GD_UNUSED unsigned long ga_bad_free_count(void)
+{
+	return ga_bad;
+}
+
+static size_t ga_home(const void *p, size_t slots)
+{
+	uint64_t h = (uint64_t)(uintptr_t)p;
+
+	h ^= h >> 33;
+	h *= 0xff51afd7ed558ccdULL;
+	h ^= h >> 33;
+	return (size_t)h & (slots - 1);
+}
+
+/* The slot holding p, or the empty slot where p would go. */
+static size_t ga_find(const void *p)
+{
+	size_t i = ga_home(p, ga_slots);
+
+	while (ga_tab[i].ptr && ga_tab[i].ptr != p)
+		i = (i + 1) & (ga_slots - 1);
+	return i;
+}
+
+static bool ga_grow(void)
+{
+	size_t nslots = ga_slots ? ga_slots * 2 : GA_MIN_SLOTS;
+	struct ga_block *ntab, *old = ga_tab;
+	size_t oslots = ga_slots, i;
+
+	if (nslots < ga_slots || nslots > SIZE_MAX / sizeof(*ntab))
+		return false;
+	ntab = __real_calloc(nslots, sizeof(*ntab));
+	if (!ntab)
+		return false;
+	ga_tab = ntab;
+	ga_slots = nslots;
+	for (i = 0; i < oslots; i++) {
+		if (old[i].ptr)
+			ga_tab[ga_find(old[i].ptr)] = old[i];
+	}
+	__real_free(old);
+	return true;
+}
+
+/* Records a new block; false if the table could not grow. */
+static bool ga_insert(void *p, size_t size)
+{
+	struct ga_block *b;
+
+	if ((ga_used + 1) * 2 > ga_slots && !ga_grow())
+		return false;
+	b = &ga_tab[ga_find(p)];
+	if (!b->ptr)
+		ga_used++;
+	else
+		ga_bytes -= b->size; /* cannot happen: the C library reused a live block */
+	b->ptr = p;
+	b->size = size;
+	b->seq = ++ga_seq;
+	memcpy(b->label, ga_label, sizeof(b->label));
+	ga_bytes += size;
+	return true;
+}
+
+static struct ga_block *ga_lookup(const void *p)
+{
+	struct ga_block *b;
+
+	if (!ga_slots)
+		return NULL;
+	b = &ga_tab[ga_find(p)];
+	return b->ptr ? b : NULL;
+}
+
+/* Empties slot b, moving later entries of its run back (no tombstones). */
+static void ga_erase(struct ga_block *b)
+{
+	size_t mask = ga_slots - 1;
+	size_t i = (size_t)(b - ga_tab), j = i;
+
+	ga_bytes -= b->size;
+	ga_used--;
+	for (;;) {
+		size_t k;
+
+		j = (j + 1) & mask;
+		if (!ga_tab[j].ptr)
+			break;
+		k = ga_home(ga_tab[j].ptr, ga_slots);
+		/* Entry j may fill the hole at i unless its home lies in (i, j]. */
+		if (i <= j ? (k <= i || k > j) : (k <= i && k > j)) {
+			ga_tab[i] = ga_tab[j];
+			i = j;
+		}
+	}
+	ga_tab[i].ptr = NULL;
+}
+
+static void ga_bad_free(const char *kind)
+{
+	if (ga_bad++ == 0) {
+		memcpy(ga_bad_label, ga_label, sizeof(ga_bad_label));
+		ga_bad_kind = kind;
+	}
+}
+
+/* Counts one tracked allocation; true if this is the one to fail. */
+static bool ga_fail_now(void)
+{
+	ga_allocs++;
+	if (gd_fail_alloc_at > 0 && ga_allocs == (unsigned long)gd_fail_alloc_at) {
+		ga_injected = true;
+		errno = ENOMEM;
+		return true;
+	}
+	return false;
+}
+
+/* Records p (size bytes) just allocated; frees it and returns NULL if it cannot. */
+static void *ga_record(void *p, size_t size)
+{
+	if (p && !ga_insert(p, size)) {
+		__real_free(p);
+		errno = ENOMEM;
+		return NULL;
+	}
+	return p;
+}
+
+void *__wrap_malloc(size_t size)
+{
+	void *p;
+
+	if (ga_busy || !ga_on)
+		return __real_malloc(size);
+	if (ga_fail_now())
+		return NULL;
+	ga_busy++;
+	p = ga_record(__real_malloc(size), size);
+	ga_busy--;
+	return p;
+}
+
+void *__wrap_calloc(size_t nmemb, size_t size)
+{
+	void *p;
+
+	if (ga_busy || !ga_on)
+		return __real_calloc(nmemb, size);
+	if (ga_fail_now())
+		return NULL;
+	ga_busy++;
+	p = __real_calloc(nmemb, size);
+	/* A non-NULL result means nmemb * size did not overflow. */
+	p = ga_record(p, nmemb * size);
+	ga_busy--;
+	return p;
+}
+
+void __wrap_free(void *ptr)
+{
+	struct ga_block *b;
+
+	if (!ptr)
+		return;
+	if (ga_busy) {
+		__real_free(ptr);
+		return;
+	}
+	ga_busy++;
+	b = ga_lookup(ptr);
+	if (b) {
+		ga_erase(b);
+		__real_free(ptr);
+	} else if (ga_on) {
+		ga_bad_free("double free or pointer not from malloc");
+	} else {
+		__real_free(ptr);
+	}
+	ga_busy--;
+}
+
+void *__wrap_realloc(void *ptr, size_t size)
+{
+	struct ga_block *b;
+	void *p;
+
+	if (!ptr)
+		return __wrap_malloc(size);
+	if (ga_busy)
+		return __real_realloc(ptr, size);
+	ga_busy++;
+	b = ga_lookup(ptr);
+	if (!b && ga_on) {
+		ga_bad_free("realloc of a pointer not from malloc, or already freed");
+		errno = ENOMEM;
+		p = NULL;
+	} else if (!b) {
+		p = __real_realloc(ptr, size);
+	} else if (size == 0) {
+		ga_erase(b);
+		p = __real_realloc(ptr, 0);
+		if (p && ga_on)
+			p = ga_record(p, 0);
+	} else if (ga_on && ga_fail_now()) {
+		p = NULL; /* the old block stays valid and tracked */
+	} else {
+		p = __real_realloc(ptr, size);
+		if (p) {
+			/*
+			 * Recorded as allocated now. The erase leaves room, so
+			 * the record cannot fail after the old block is gone.
+			 */
+			ga_erase(b);
+			p = ga_record(p, size);
+		}
+	}
+	ga_busy--;
+	return p;
+}
+
+char *__wrap_strdup(const char *s)
+{
+	char *p;
+
+	if (ga_busy || !ga_on)
+		return __real_strdup(s);
+	if (ga_fail_now())
+		return NULL;
+	ga_busy++;
+	p = __real_strdup(s);
+	if (p)
+		p = ga_record(p, strlen(p) + 1);
+	ga_busy--;
+	return p;
+}
+
+char *__wrap_strndup(const char *s, size_t n)
+{
+	char *p;
+
+	if (ga_busy || !ga_on)
+		return __real_strndup(s, n);
+	if (ga_fail_now())
+		return NULL;
+	ga_busy++;
+	p = __real_strndup(s, n);
+	if (p)
+		p = ga_record(p, strlen(p) + 1);
+	ga_busy--;
+	return p;
+}
+
+static GD_UNUSED void ga_report_leaks(void)
+{
+	const struct ga_block *first = NULL;
+	size_t i;
+
+	for (i = 0; i < ga_slots; i++) {
+		if (ga_tab[i].ptr && (!first || ga_tab[i].seq < first->seq))
+			first = &ga_tab[i];
+	}
+	if (!first) {
+		gd_obs("leaked 0 blocks (0 bytes)");
+		return;
+	}
+	gd_obs("leaked %zu block%s (%zu byte%s), first from %s", ga_used,
+	       ga_used == 1 ? "" : "s", ga_bytes, ga_bytes == 1 ? "" : "s",
+	       first->label[0] ? first->label : "before the first op label");
+}
+
+static GD_UNUSED void ga_report_bad_frees(void)
+{
+	if (!ga_bad) {
+		gd_obs("bad frees: 0");
+		return;
+	}
+	gd_obs("bad frees: %lu, first in %s (%s)", ga_bad,
+	       ga_bad_label[0] ? ga_bad_label : "code before the first op label", ga_bad_kind);
+}
+
+static GD_UNUSED void ga_report_count(void)
+{
+	gd_obs("!allocs %lu", ga_allocs);
+}
+
+#endif /* GRADER_ALLOC_H */

@@ -1,0 +1,221 @@
+/*
+ * grader_driver.h: what every exercise driver shares.
+ *
+ * A driver is linked with one submission (or the reference) and runs in the
+ * sandbox: argv[0] is the exercise id, argv[1] the seed, argv[2] a control
+ * word from the grader ("-", or "fail-alloc=N"), argv[3..] the test's args.
+ * It reports observations, one line each, on fd 3, a pipe only the grader
+ * reads, and ends with the line "end". See exercises/README.md.
+ *
+ * Everything here is static so that a driver is one translation unit; every
+ * name starts with gd_ so that it cannot clash with a learner's names.
+ */
+#ifndef GRADER_DRIVER_H
+#define GRADER_DRIVER_H
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#define GD_OBS_FD 3
+#define GD_UNUSED __attribute__((unused))
+
+static uint64_t gd_seed;
+static uint64_t gd_rng;
+static int gd_argc;
+static long gd_fail_alloc_at; /* 0: no failure injected; else the Nth allocation fails */
+static char **gd_argv;
+static char gd_obuf[1 << 16];
+static size_t gd_olen;
+
+static GD_UNUSED void gd_flush(void)
+{
+	size_t off = 0;
+
+	while (off < gd_olen) {
+		ssize_t n = write(GD_OBS_FD, gd_obuf + off, gd_olen - off);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			_exit(121); /* the grader closed the channel: nothing to report to */
+		off += (size_t)n;
+	}
+	gd_olen = 0;
+}
+
+static GD_UNUSED void gd_write(const char *s, size_t n)
+{
+	while (n > 0) {
+		size_t room = sizeof(gd_obuf) - gd_olen;
+		size_t k = n < room ? n : room;
+
+		memcpy(gd_obuf + gd_olen, s, k);
+		gd_olen += k;
+		s += k;
+		n -= k;
+		if (gd_olen == sizeof(gd_obuf))
+			gd_flush();
+	}
+}
+
+/* Writes one observation line; a trailing newline is added. */
+static GD_UNUSED __attribute__((format(printf, 1, 2))) void gd_obs(const char *fmt, ...)
+{
+	char line[4096];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(line, sizeof(line) - 1, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		n = 0;
+	if ((size_t)n > sizeof(line) - 2)
+		n = (int)sizeof(line) - 2;
+	line[n++] = '\n';
+	gd_write(line, (size_t)n);
+}
+
+/* The last observation: without it the grader treats the run as cut short. */
+static GD_UNUSED void gd_end(void)
+{
+	gd_write("end\n", 4);
+	gd_flush();
+}
+
+/* splitmix64: the same seed gives the same inputs to submission and reference. */
+static GD_UNUSED uint64_t gd_rand(void)
+{
+	uint64_t z = (gd_rng += 0x9e3779b97f4a7c15ULL);
+
+	z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+	z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+	return z ^ (z >> 31);
+}
+
+/* Uniform in [0, n); n > 0. */
+static GD_UNUSED uint64_t gd_rand_below(uint64_t n)
+{
+	return gd_rand() % n;
+}
+
+/* Test argument i (0 is the first of the spec's "args"), or "" if absent. */
+static GD_UNUSED const char *gd_arg(int i)
+{
+	return i >= 0 && i + 3 < gd_argc ? gd_argv[i + 3] : "";
+}
+
+/* Integer argument i, or dflt if absent or not a number. */
+static GD_UNUSED long long gd_arg_ll(int i, long long dflt)
+{
+	const char *s = gd_arg(i);
+	char *end;
+	long long v;
+
+	if (!*s)
+		return dflt;
+	errno = 0;
+	v = strtoll(s, &end, 10);
+	return (errno || *end) ? dflt : v;
+}
+
+/*
+ * Quotes s (n bytes) into dst as a C string literal, so that whitespace and
+ * control bytes are visible; truncates at cap with "..." after the quote.
+ */
+static GD_UNUSED void gd_quote(char *dst, size_t cap, const char *s, size_t n)
+{
+	static const char hex[] = "0123456789abcdef";
+	size_t o = 0, i;
+
+	if (cap < 8) {
+		if (cap)
+			dst[0] = '\0';
+		return;
+	}
+	dst[o++] = '"';
+	for (i = 0; i < n; i++) {
+		unsigned char c = (unsigned char)s[i];
+		char esc[5];
+		size_t k = 0;
+
+		if (c == '"' || c == '\\') {
+			esc[k++] = '\\';
+			esc[k++] = (char)c;
+		} else if (c == '\n') {
+			esc[k++] = '\\';
+			esc[k++] = 'n';
+		} else if (c == '\t') {
+			esc[k++] = '\\';
+			esc[k++] = 't';
+		} else if (c < 0x20 || c >= 0x7f) {
+			esc[k++] = '\\';
+			esc[k++] = 'x';
+			esc[k++] = hex[c >> 4];
+			esc[k++] = hex[c & 15];
+		} else {
+			esc[k++] = (char)c;
+		}
+		if (o + k + 5 > cap) {
+			dst[o++] = '"';
+			memcpy(dst + o, "...", 4);
+			return;
+		}
+		memcpy(dst + o, esc, k);
+		o += k;
+	}
+	dst[o++] = '"';
+	dst[o] = '\0';
+}
+
+/* Reads all of standard input (the test's input file); the caller frees. */
+static GD_UNUSED char *gd_read_stdin(size_t *len)
+{
+	size_t cap = 1 << 16, n = 0;
+	char *buf = malloc(cap + 1);
+
+	if (!buf)
+		_exit(122);
+	for (;;) {
+		ssize_t r;
+
+		if (n == cap) {
+			char *nb = realloc(buf, cap * 2 + 1);
+			if (!nb)
+				_exit(122);
+			buf = nb;
+			cap *= 2;
+		}
+		r = read(0, buf + n, cap - n);
+		if (r < 0 && errno == EINTR)
+			continue;
+		if (r <= 0)
+			break;
+		n += (size_t)r;
+	}
+	buf[n] = '\0';
+	*len = n;
+	return buf;
+}
+
+/*
+ * Call first. Unbuffered stdio keeps the learner's printf from allocating,
+ * so that allocation accounting sees only what the learner's code asked for.
+ */
+static GD_UNUSED void gd_init(int argc, char **argv)
+{
+	gd_argc = argc;
+	gd_argv = argv;
+	gd_seed = argc > 1 ? strtoull(argv[1], NULL, 10) : 0;
+	gd_rng = gd_seed;
+	if (argc > 2 && strncmp(argv[2], "fail-alloc=", 11) == 0)
+		gd_fail_alloc_at = strtol(argv[2] + 11, NULL, 10);
+	setvbuf(stdout, NULL, _IONBF, 0);
+	setvbuf(stderr, NULL, _IONBF, 0);
+}
+
+#endif /* GRADER_DRIVER_H */

@@ -1,0 +1,681 @@
+/*
+ * grade.c: building, running every test twice (reference and submission),
+ * and judging.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "grade.h"
+#include "observe.h"
+#include "sha256.h"
+#include "util.h"
+
+#ifndef GRADER_VERSION
+#define GRADER_VERSION "0.0.0"
+#endif
+
+#define SOURCE_MAX (1 << 20)
+#define CHANNEL_CAP (64u << 20)
+#define OUTPUT_SHOWN 2048
+#define MAX_INJECTIONS 200
+#define MEMORY_SUSPECT_PERCENT 80
+#define IDLE_MS 1000 /* a test program has nothing to wait for */
+
+int grader_open(struct grader *g, struct strbuf *err)
+{
+	char reason[256];
+	int ret;
+
+	memset(g, 0, sizeof(*g));
+	ret = sandbox_new(&g->sb, reason, sizeof(reason));
+	if (ret) {
+		strbuf_addf(err, "cannot set up the sandbox: %s", reason);
+		return ret;
+	}
+	ret = workdir_create(&g->wd);
+	if (ret) {
+		strbuf_addf(err, "cannot create a temporary directory: %s", strerror(-ret));
+		goto fail;
+	}
+	ret = builder_init(&g->builder, g->sb, &g->wd, err);
+	if (ret)
+		goto fail;
+	return 0;
+fail:
+	grader_close(g);
+	return ret;
+}
+
+void grader_close(struct grader *g)
+{
+	builder_release(&g->builder);
+	workdir_remove(&g->wd);
+	sandbox_free(g->sb);
+	g->sb = NULL;
+}
+
+/* One run of a program on one test. */
+struct run {
+	struct sandbox_result res;
+	struct obs obs;
+	double cpu_limit;
+	bool have;
+};
+
+static void run_release(struct run *r)
+{
+	if (!r->have)
+		return;
+	obs_release(&r->obs);
+	sandbox_result_release(&r->res);
+	r->have = false;
+}
+
+struct job_ctx {
+	struct grader *g;
+	const struct exercise *ex;
+	const struct grade_opts *o;
+	const char *sub_exe;
+	const char *ref_exe;
+	struct report *r;
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	char *started;
+	char *done;
+	int error;             /* first grader failure */
+	struct strbuf error_msg;
+};
+
+static int run_program(struct job_ctx *jc, const struct test *t, const char *exe,
+		       const char *control, double cpu_limit, struct run *out,
+		       struct strbuf *err)
+{
+	static const struct sandbox_path shared_libs[] = {
+		{ "/usr/lib", SANDBOX_READ }, { "/lib", SANDBOX_READ },
+		{ "/lib64", SANDBOX_READ },   { "/etc/ld.so.cache", SANDBOX_READ },
+	};
+	const struct exercise *ex = jc->ex;
+	struct sandbox_spec spec = { 0 };
+	char seed[24], reason[256];
+	char **argv;
+	char *scratch;
+	int in_fd = -1, ret;
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	scratch = workdir_subdir(&jc->g->wd, "scratch");
+	if (!scratch) {
+		strbuf_addf(err, "cannot create a scratch directory: %s", strerror(errno));
+		return -errno;
+	}
+	if (t->input) {
+		in_fd = open(t->input, O_RDONLY | O_CLOEXEC);
+		if (in_fd < 0) {
+			ret = -errno;
+			strbuf_addf(err, "cannot open '%s': %s", t->input, strerror(errno));
+			free(scratch);
+			return ret;
+		}
+	}
+	snprintf(seed, sizeof(seed), "%llu", (unsigned long long)jc->o->seed);
+	argv = xcalloc(t->nargs + 4, sizeof(char *));
+	argv[0] = ex->id;
+	argv[1] = seed;
+	argv[2] = (char *)control;
+	for (i = 0; i < t->nargs; i++)
+		argv[3 + i] = t->args[i];
+
+	spec.profile = SANDBOX_RUN;
+	spec.exe = exe;
+	spec.argv = argv;
+	spec.envp = NULL;
+	spec.workdir = scratch;
+	if (!ex->static_link) {
+		spec.paths = shared_libs;
+		spec.npaths = ARRAY_SIZE(shared_libs);
+	}
+	spec.stdin_fd = in_fd;
+	spec.channel = true;
+	spec.limits.cpu_ms = (uint64_t)(cpu_limit + 0.5);
+	spec.limits.wall_ms = t->limits.wall_ms;
+	if (spec.limits.wall_ms < 3 * spec.limits.cpu_ms + 500)
+		spec.limits.wall_ms = 3 * spec.limits.cpu_ms + 500;
+	spec.limits.idle_ms = IDLE_MS;
+	spec.limits.memory_kb = t->limits.memory_kb;
+	spec.limits.file_kb = t->limits.file_kb;
+	spec.limits.stack_kb = 8192;
+	spec.limits.open_files = 32;
+	spec.limits.output_cap = t->limits.output_kb * 1024;
+	spec.limits.channel_cap = CHANNEL_CAP;
+
+	ret = sandbox_run(jc->g->sb, &spec, &out->res, reason, sizeof(reason));
+	if (ret)
+		strbuf_addf(err, "%s", reason);
+	else {
+		out->have = true;
+		out->cpu_limit = cpu_limit;
+		obs_parse(out->res.channel.data, out->res.channel.len, &out->obs);
+	}
+	remove_tree(scratch);
+	free(scratch);
+	free(argv);
+	if (in_fd >= 0)
+		close(in_fd);
+	return ret;
+}
+
+static bool memory_suspect(const struct run *r, const struct test *t)
+{
+	return (uint64_t)r->res.peak_kb * 100 >= t->limits.memory_kb * MEMORY_SUSPECT_PERCENT;
+}
+
+static const char *signal_meaning(int sig)
+{
+	switch (sig) {
+	case SIGSEGV:
+		return "segmentation fault: a bad pointer, an index out of bounds, "
+		       "or a stack overflow";
+	case SIGABRT:
+		return "abort: an assert failed, or the heap was corrupted (double free?)";
+	case SIGFPE:
+		return "arithmetic error: division by zero, or INT_MIN / -1";
+	case SIGBUS:
+		return "bus error: a misaligned or unmapped access";
+	case SIGILL:
+		return "illegal instruction: often a __builtin_unreachable() reached";
+	case SIGXFSZ:
+		return "a file grew past the size limit";
+	default:
+		return "killed by a signal";
+	}
+}
+
+static const char *syscall_advice(const char *name)
+{
+	if (!strcmp(name, "clone") || !strcmp(name, "fork") || !strcmp(name, "vfork"))
+		return "new processes and threads are not allowed";
+	if (!strcmp(name, "socket") || !strcmp(name, "connect") || !strcmp(name, "socketpair"))
+		return "the network is not available to tests";
+	if (!strcmp(name, "execve") || !strcmp(name, "execveat"))
+		return "running other programs is not allowed";
+	if (!strcmp(name, "ptrace"))
+		return "tracing other processes is not allowed";
+	if (!strncmp(name, "io_uring", 8))
+		return "io_uring is not available to tests";
+	return "tests may use memory, files in their own directory and the clock, not more";
+}
+
+/*
+ * The verdict of one run against the reference's. Fills status, message and
+ * hint of tr.
+ */
+static void judge(const struct test *t, const struct run *ref, const struct run *sub,
+		  struct test_report *tr)
+{
+	struct strbuf msg = STRBUF_INIT;
+	const struct sandbox_result *res = &sub->res;
+	const char *hint = t->hint;
+
+	switch (res->outcome) {
+	case SANDBOX_FORBIDDEN:
+		tr->status = ST_FORBIDDEN;
+		strbuf_addf(&msg, "the program called %s, which the sandbox denies: %s",
+			    res->syscall_name, syscall_advice(res->syscall_name));
+		hint = "";
+		break;
+	case SANDBOX_CPU_LIMIT:
+		tr->status = ST_TIMEOUT;
+		strbuf_addf(&msg, "used more than %.0f ms of CPU time", sub->cpu_limit);
+		if (t->scaling.on)
+			strbuf_addf(&msg, " (the limit is %gx the reference's %.1f ms, at least %llu ms)",
+				    t->scaling.factor, ref->res.cpu_ms,
+				    (unsigned long long)t->scaling.floor_ms);
+		break;
+	case SANDBOX_WALL_LIMIT:
+		tr->status = ST_TIMEOUT;
+		strbuf_addf(&msg, "stopped after %.1f s of wall-clock time in which it used "
+			    "%.0f ms of CPU: it was sleeping or waiting, not computing",
+			    res->wall_ms / 1000.0, res->cpu_ms);
+		hint = "";
+		break;
+	case SANDBOX_OUTPUT_LIMIT:
+		tr->status = ST_OUTPUT_LIMIT;
+		strbuf_addf(&msg, "printed more than %llu KiB; the program was stopped",
+			    (unsigned long long)t->limits.output_kb);
+		hint = "";
+		break;
+	case SANDBOX_SIGNALED:
+		if (memory_suspect(sub, t)) {
+			tr->status = ST_MEMORY;
+			strbuf_addf(&msg, "ran out of memory (peak %ld KiB, limit %llu KiB)",
+				    res->peak_kb, (unsigned long long)t->limits.memory_kb);
+		} else {
+			tr->status = ST_CRASHED;
+			strbuf_addf(&msg, "crashed with signal %d (%s)", res->term_signal,
+				    signal_meaning(res->term_signal));
+		}
+		break;
+	case SANDBOX_EXITED:
+		if (!sub->obs.ended && memory_suspect(sub, t)) {
+			tr->status = ST_MEMORY;
+			strbuf_addf(&msg, "ran out of memory (peak %ld KiB, limit %llu KiB)",
+				    res->peak_kb, (unsigned long long)t->limits.memory_kb);
+		} else if (!sub->obs.ended) {
+			tr->status = ST_FAILED;
+			strbuf_addf(&msg, "the program ended (exit status %d) before the test "
+				    "finished: exit(), _exit() or a return from a constructor in "
+				    "your code ends the whole test", res->exit_code);
+		} else if (sub->obs.fail) {
+			tr->status = ST_FAILED;
+			strbuf_addstr(&msg, "the driver found your data structure inconsistent: ");
+			strbuf_add_visible(&msg, sub->obs.fail, strlen(sub->obs.fail), 300);
+		} else if (!obs_equal(&ref->obs, &sub->obs, &msg)) {
+			tr->status = ST_FAILED;
+		} else if (t->scaling.on && t->scaling.memory_factor > 0 &&
+			   (double)res->peak_kb >
+				   (double)t->scaling.memory_floor_kb +
+					   t->scaling.memory_factor * (double)ref->res.peak_kb) {
+			tr->status = ST_MEMORY;
+			strbuf_addf(&msg, "peak memory %ld KiB is more than %gx the reference's "
+				    "%ld KiB (plus %llu KiB)", res->peak_kb,
+				    t->scaling.memory_factor, ref->res.peak_kb,
+				    (unsigned long long)t->scaling.memory_floor_kb);
+		} else {
+			tr->status = ST_PASSED;
+		}
+		break;
+	}
+	/*
+	 * A test's hint names the mistake it targets: a wrong result, or a
+	 * scaling test out of time or memory. A crash or a timeout elsewhere
+	 * says nothing about that mistake.
+	 */
+	if (tr->status == ST_PASSED || tr->status == ST_CRASHED ||
+	    ((tr->status == ST_TIMEOUT || tr->status == ST_MEMORY) && !t->scaling.on))
+		hint = "";
+	free(tr->message);
+	free(tr->hint);
+	tr->message = strbuf_detach(&msg);
+	tr->hint = xstrdup(hint);
+}
+
+static void keep_output(const struct run *sub, struct test_report *tr)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const struct sandbox_result *res = &sub->res;
+
+	strbuf_add(&sb, res->out.data, res->out.len < OUTPUT_SHOWN ? res->out.len : OUTPUT_SHOWN);
+	if (res->out.len > OUTPUT_SHOWN || res->out.truncated)
+		strbuf_addstr(&sb, "\n[stdout cut]\n");
+	strbuf_add(&sb, res->err.data, res->err.len < OUTPUT_SHOWN ? res->err.len : OUTPUT_SHOWN);
+	if (res->err.len > OUTPUT_SHOWN || res->err.truncated)
+		strbuf_addstr(&sb, "\n[stderr cut]\n");
+	free(tr->output);
+	tr->output = strbuf_detach(&sb);
+}
+
+/* Runs the submission once per allocation, the kth one failing. */
+static int inject(struct job_ctx *jc, const struct test *t, const struct run *plain,
+		  struct test_report *tr, struct strbuf *err)
+{
+	uint64_t n = plain->obs.allocs, k;
+	int ret = 0;
+
+	if (n > MAX_INJECTIONS)
+		n = MAX_INJECTIONS;
+	for (k = 1; k <= n; k++) {
+		struct run r;
+		char control[32];
+		struct strbuf msg = STRBUF_INIT;
+		enum test_status st = ST_PASSED;
+
+		snprintf(control, sizeof(control), "fail-alloc=%llu", (unsigned long long)k);
+		ret = run_program(jc, t, jc->sub_exe, control, (double)t->limits.cpu_ms, &r, err);
+		if (ret)
+			return ret;
+		tr->injections++;
+		if (r.res.outcome == SANDBOX_SIGNALED) {
+			st = ST_CRASHED;
+			strbuf_addf(&msg, "crashed with signal %d (%s)", r.res.term_signal,
+				    signal_meaning(r.res.term_signal));
+		} else if (r.res.outcome != SANDBOX_EXITED) {
+			struct test_report tmp = { 0 };
+
+			judge(t, plain, &r, &tmp);
+			st = tmp.status;
+			strbuf_addstr(&msg, tmp.message);
+			free(tmp.message);
+			free(tmp.hint);
+		} else if (!r.obs.ended) {
+			st = ST_FAILED;
+			strbuf_addf(&msg, "the program ended (exit status %d) before the test finished",
+				    r.res.exit_code);
+		} else if (r.obs.fail) {
+			st = ST_FAILED;
+			strbuf_addstr(&msg, "the structure became inconsistent: ");
+			strbuf_add_visible(&msg, r.obs.fail, strlen(r.obs.fail), 300);
+		}
+		if (st != ST_PASSED) {
+			tr->status = st;
+			free(tr->message);
+			free(tr->hint);
+			tr->message = NULL;
+			{
+				struct strbuf full = STRBUF_INIT;
+
+				strbuf_addf(&full, "when allocation %llu of %llu returned NULL, the "
+					    "program %s", (unsigned long long)k,
+					    (unsigned long long)plain->obs.allocs, msg.buf);
+				tr->message = strbuf_detach(&full);
+			}
+			tr->hint = xstrdup(t->inject_hint);
+			keep_output(&r, tr);
+			run_release(&r);
+			strbuf_release(&msg);
+			return 0;
+		}
+		run_release(&r);
+		strbuf_release(&msg);
+	}
+	return 0;
+}
+
+static int run_test(struct job_ctx *jc, size_t idx, struct strbuf *err)
+{
+	const struct exercise *ex = jc->ex;
+	const struct test *t = &ex->tests[idx];
+	struct test_report *tr = &jc->r->tests[idx];
+	struct run ref = { 0 }, sub = { 0 };
+	double limit = (double)t->limits.cpu_ms;
+	size_t i;
+	int ret;
+
+	for (i = 0; i < t->nrequires; i++) {
+		const struct test_report *dep = &jc->r->tests[t->requires[i]];
+
+		if (dep->status != ST_PASSED) {
+			struct strbuf msg = STRBUF_INIT;
+
+			strbuf_addf(&msg, "not run: it needs '%s' to pass first", dep->name);
+			tr->status = ST_SKIPPED;
+			tr->message = strbuf_detach(&msg);
+			return 0;
+		}
+	}
+	ret = run_program(jc, t, jc->ref_exe, "-", (double)t->limits.cpu_ms, &ref, err);
+	if (ret)
+		goto out;
+	if (ref.res.outcome != SANDBOX_EXITED || !ref.obs.ended || ref.obs.fail) {
+		struct test_report tmp = { 0 };
+
+		judge(t, &ref, &ref, &tmp);
+		strbuf_addf(err, "the reference solution of '%s' fails test '%s' (%s%s%s): "
+			    "the exercise is broken", ex->id, t->name,
+			    test_status_name(tmp.status), *tmp.message ? ": " : "", tmp.message);
+		free(tmp.message);
+		free(tmp.hint);
+		ret = -EPROTO;
+		goto out;
+	}
+	if (t->scaling.on) {
+		limit = t->scaling.factor * ref.res.cpu_ms;
+		if (limit < (double)t->scaling.floor_ms)
+			limit = (double)t->scaling.floor_ms;
+	}
+	tr->reference_ms = ref.res.cpu_ms;
+	tr->limit_ms = limit;
+	ret = run_program(jc, t, jc->sub_exe, "-", limit, &sub, err);
+	if (ret)
+		goto out;
+	judge(t, &ref, &sub, tr);
+	tr->time_ms = sub.res.cpu_ms;
+	tr->memory_kb = sub.res.peak_kb;
+	keep_output(&sub, tr);
+	if (tr->status == ST_PASSED && t->inject_alloc && sub.obs.has_allocs)
+		ret = inject(jc, t, &sub, tr, err);
+out:
+	run_release(&ref);
+	run_release(&sub);
+	if (!ret)
+		tr->score = tr->status == ST_PASSED ? t->points : 0;
+	return ret;
+}
+
+/* The lowest test not started whose prerequisites are done; -1 if none is ready. */
+static long next_ready(struct job_ctx *jc, bool *all_started)
+{
+	size_t i, j;
+
+	*all_started = true;
+	for (i = 0; i < jc->ex->ntests; i++) {
+		const struct test *t = &jc->ex->tests[i];
+		bool ready = true;
+
+		if (jc->started[i])
+			continue;
+		*all_started = false;
+		for (j = 0; j < t->nrequires; j++)
+			if (!jc->done[t->requires[j]])
+				ready = false;
+		if (ready)
+			return (long)i;
+	}
+	return -1;
+}
+
+static void *worker(void *arg)
+{
+	struct job_ctx *jc = arg;
+
+	pthread_mutex_lock(&jc->lock);
+	for (;;) {
+		bool all_started;
+		long i;
+		int ret;
+		struct strbuf err = STRBUF_INIT;
+
+		if (jc->error)
+			break;
+		i = next_ready(jc, &all_started);
+		if (i < 0) {
+			if (all_started)
+				break;
+			pthread_cond_wait(&jc->cond, &jc->lock);
+			continue;
+		}
+		jc->started[i] = 1;
+		pthread_mutex_unlock(&jc->lock);
+		ret = run_test(jc, (size_t)i, &err);
+		pthread_mutex_lock(&jc->lock);
+		jc->done[i] = 1;
+		if (ret && !jc->error) {
+			jc->error = ret;
+			strbuf_addstr(&jc->error_msg, strbuf_str(&err));
+		}
+		strbuf_release(&err);
+		pthread_cond_broadcast(&jc->cond);
+	}
+	pthread_cond_broadcast(&jc->cond);
+	pthread_mutex_unlock(&jc->lock);
+	return NULL;
+}
+
+static int run_tests(struct job_ctx *jc, int jobs, struct strbuf *err)
+{
+	pthread_t threads[16];
+	sigset_t all, old;
+	int n = 0, i;
+
+	if (jobs < 1)
+		jobs = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	if (jobs < 1)
+		jobs = 1;
+	if (jobs > (int)ARRAY_SIZE(threads))
+		jobs = (int)ARRAY_SIZE(threads);
+	if ((size_t)jobs > jc->ex->ntests)
+		jobs = (int)jc->ex->ntests;
+	pthread_mutex_init(&jc->lock, NULL);
+	pthread_cond_init(&jc->cond, NULL);
+	jc->started = xcalloc(jc->ex->ntests, 1);
+	jc->done = xcalloc(jc->ex->ntests, 1);
+	/* Signals go to the main thread, whose handler kills the sandboxes. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	for (i = 1; i < jobs; i++)
+		if (pthread_create(&threads[n], NULL, worker, jc) == 0)
+			n++;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	worker(jc);
+	for (i = 0; i < n; i++)
+		pthread_join(threads[i], NULL);
+	pthread_cond_destroy(&jc->cond);
+	pthread_mutex_destroy(&jc->lock);
+	free(jc->started);
+	free(jc->done);
+	if (jc->error)
+		strbuf_addstr(err, strbuf_str(&jc->error_msg));
+	return jc->error;
+}
+
+static void fill_receipt(struct grader *g, const struct exercise *ex, struct report *r)
+{
+	unsigned layers = sandbox_layers(g->sb, SANDBOX_RUN), bit;
+	char stamp[32], hex[65];
+	uint64_t id[2] = { random_u64(), random_u64() };
+	struct strbuf sb = STRBUF_INIT;
+
+	r->exercise = xstrdup(ex->id);
+	r->title = xstrdup(ex->title);
+	r->max_score = ex->max_score;
+	r->spec_hash = xstrdup(ex->hash);
+	r->compiler = xstrdup(g->builder.cc_version);
+	r->limits = ex->limits;
+	format_utc(stamp, sizeof(stamp), (long long)time(NULL));
+	r->timestamp = xstrdup(stamp);
+	hex_encode((const unsigned char *)id, sizeof(id), hex);
+	/* A UUID-shaped random id (version 4 bits set). */
+	hex[12] = '4';
+	hex[16] = "89ab"[hex[16] % 4];
+	strbuf_addf(&sb, "%.8s-%.4s-%.4s-%.4s-%.12s", hex, hex + 8, hex + 12, hex + 16, hex + 20);
+	r->delivery_id = strbuf_detach(&sb);
+	r->layers = xcalloc(SANDBOX_LAYER_COUNT, sizeof(char *));
+	for (bit = 0; bit < SANDBOX_LAYER_COUNT; bit++)
+		if (layers & (1u << bit))
+			r->layers[r->nlayers++] = xstrdup(sandbox_layer_name(1u << bit));
+}
+
+static int read_submission(const char *path, bool nofollow, struct strbuf *src,
+			   struct strbuf *err)
+{
+	int ret = read_file(path, SOURCE_MAX, nofollow, src);
+
+	if (ret == -EFBIG) {
+		strbuf_addf(err, "'%s' is larger than 1 MiB: not a submission", path);
+		return -EINVAL;
+	}
+	if (ret == -ELOOP) {
+		strbuf_addf(err, "'%s' is a symbolic link: submit the file itself", path);
+		return -EINVAL;
+	}
+	if (ret == -EINVAL || ret == -EISDIR) {
+		strbuf_addf(err, "'%s' is not a regular file", path);
+		return -EINVAL;
+	}
+	if (ret) {
+		strbuf_addf(err, "cannot read '%s': %s", path, strerror(-ret));
+		return -EINVAL;
+	}
+	if (memchr(src->buf, '\0', src->len)) {
+		strbuf_addf(err, "'%s' is not a C source file (it holds binary data)", path);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int grade(struct grader *g, const struct exercise *ex, const char *path,
+	  const struct grade_opts *o, struct report *r, struct strbuf *err)
+{
+	struct strbuf src = STRBUF_INIT;
+	struct build sub = { 0 }, ref = { 0 };
+	struct job_ctx jc;
+	char hex[65], *name = NULL;
+	struct timespec t0, t1;
+	size_t i;
+	int ret;
+
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	memset(r, 0, sizeof(*r));
+	ret = read_submission(path, o->nofollow, &src, err);
+	if (ret)
+		goto out;
+	r->submission = xstrdup(path);
+	sha256_hex(src.buf, src.len, hex);
+	r->sha256 = xstrdup(hex);
+	r->seed = o->seed;
+	fill_receipt(g, ex, r);
+	r->ntests = ex->ntests;
+	r->tests = xcalloc(ex->ntests, sizeof(*r->tests));
+	for (i = 0; i < ex->ntests; i++) {
+		r->tests[i].name = xstrdup(ex->tests[i].name);
+		r->tests[i].max_score = ex->tests[i].points;
+		r->tests[i].visibility = ex->tests[i].visibility;
+		r->tests[i].accounting = ex->accounting;
+		r->tests[i].status = ST_SKIPPED;
+	}
+
+	name = build_source_name(path);
+	ret = build_submission(&g->builder, ex, &src, name, &sub, err);
+	if (ret)
+		goto out;
+	r->compiled = sub.ok;
+	r->compile_output = xstrdup(sub.output ? sub.output : "");
+	if (!sub.ok) {
+		for (i = 0; i < ex->ntests; i++)
+			r->tests[i].message = xstrdup("not run: the submission does not compile");
+		goto done;
+	}
+	ret = build_reference(&g->builder, ex, &ref, err);
+	if (ret)
+		goto out;
+
+	memset(&jc, 0, sizeof(jc));
+	jc.g = g;
+	jc.ex = ex;
+	jc.o = o;
+	jc.sub_exe = sub.exe;
+	jc.ref_exe = ref.exe;
+	jc.r = r;
+	ret = run_tests(&jc, o->jobs, err);
+	strbuf_release(&jc.error_msg);
+	if (ret)
+		goto out;
+done:
+	for (i = 0; i < r->ntests; i++) {
+		struct test_report *tr = &r->tests[i];
+
+		if (!tr->message)
+			tr->message = xstrdup("");
+		if (!tr->hint)
+			tr->hint = xstrdup("");
+		if (!tr->output)
+			tr->output = xstrdup("");
+		r->score += tr->score;
+	}
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	r->wall_ms = (t1.tv_sec - t0.tv_sec) * 1e3 + (t1.tv_nsec - t0.tv_nsec) / 1e6;
+out:
+	build_release(&sub);
+	build_release(&ref);
+	strbuf_release(&src);
+	free(name);
+	if (ret)
+		report_release(r);
+	return ret;
+}

@@ -1,0 +1,45 @@
+/*
+ * grade.h: grading one submission against one exercise.
+ *
+ * The submission and the reference run the same driver on the same inputs
+ * in the same sandbox; the verdict compares their observations here, in the
+ * grader's process, where the submission cannot reach.
+ */
+#ifndef GRADER_GRADE_H
+#define GRADER_GRADE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "build.h"
+#include "report.h"
+#include "sandbox.h"
+#include "spec.h"
+#include "workdir.h"
+
+struct grader {
+	struct sandbox *sb;
+	struct workdir wd;
+	struct builder builder;
+};
+
+struct grade_opts {
+	uint64_t seed;
+	int jobs;        /* tests run at once; 0: one per core */
+	bool nofollow;   /* refuse a submission that is a symbolic link */
+};
+
+/* Sets up the sandbox, a private work directory and the compiler. 0 or -errno (err set). */
+int grader_open(struct grader *g, struct strbuf *err);
+void grader_close(struct grader *g);
+
+/*
+ * Grades the file at path and fills r (released with report_release()).
+ * Returns 0 when graded, whatever the score; -EINVAL when the submission is
+ * unusable input (missing, unreadable, not text; err says why); another
+ * negative errno when the grader itself failed (err says why).
+ */
+int grade(struct grader *g, const struct exercise *ex, const char *path,
+	  const struct grade_opts *o, struct report *r, struct strbuf *err);
+
+#endif /* GRADER_GRADE_H */

@@ -1,0 +1,113 @@
+/*
+ * main.c: the command table, and what every command shares.
+ */
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cmd.h"
+#include "sandbox.h"
+#include "util.h"
+
+#ifndef GRADER_VERSION
+#define GRADER_VERSION "0.0.0"
+#endif
+
+static const struct command {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+} commands[] = {
+	{ "list", cmd_list, "list the exercises, their titles and points" },
+	{ "show", cmd_show, "show an exercise's statement, API and tests" },
+	{ "init", cmd_init, "write an exercise's header and a starter file" },
+	{ "check", cmd_check, "grade one submission" },
+};
+
+void error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("grader: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+bool use_color(FILE *f)
+{
+	const char *no = getenv("NO_COLOR");
+	const char *term = getenv("TERM");
+
+	if (no && *no)
+		return false;
+	if (term && !strcmp(term, "dumb"))
+		return false;
+	return isatty(fileno(f));
+}
+
+bool wants_help(int argc, char **argv, const char *usage)
+{
+	int i;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--"))
+			break;
+		if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			fputs(usage, stdout);
+			return true;
+		}
+	}
+	return false;
+}
+
+static void usage(FILE *f)
+{
+	size_t i;
+
+	fprintf(f, "usage: grader <command> [options]\n\ncommands:\n");
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
+		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
+	fprintf(f, "\n'grader <command> --help' describes a command's options.\n"
+		   "exit status: 0 all passed, 1 graded with failures, 2 bad usage or "
+		   "input, 3 grader failure\n");
+}
+
+/* Ctrl-C or a termination request: no sandboxed program outlives us. */
+static void on_signal(int sig)
+{
+	sandbox_kill_all();
+	signal(sig, SIG_DFL);
+	raise(sig);
+}
+
+int main(int argc, char **argv)
+{
+	size_t i;
+
+	if (argc < 2) {
+		usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h") || !strcmp(argv[1], "help")) {
+		usage(stdout);
+		return 0;
+	}
+	if (!strcmp(argv[1], "--version")) {
+		printf("grader %s\n", GRADER_VERSION);
+		return 0;
+	}
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGHUP, on_signal);
+	signal(SIGPIPE, SIG_IGN);
+	for (i = 0; i < ARRAY_SIZE(commands); i++)
+		if (!strcmp(argv[1], commands[i].name))
+			return commands[i].fn(argc - 1, argv + 1);
+	error("'%s' is not a command (see 'grader --help')", argv[1]);
+	return EXIT_USAGE;
+}

@@ -1,0 +1,38 @@
+/*
+ * observe.h: the observation stream a driver writes on fd 3, parsed and
+ * compared. The child is untrusted: every field here is bounded, and
+ * nothing in the stream can do more than make the comparison fail.
+ */
+#ifndef GRADER_OBSERVE_H
+#define GRADER_OBSERVE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "strbuf.h"
+
+struct obs {
+	char **lines;      /* compared lines, pointing into the parsed buffer */
+	size_t n;
+	bool ended;        /* the "end" line came */
+	const char *fail;  /* first "!fail" reason, or NULL */
+	bool has_allocs;
+	uint64_t allocs;   /* from "!allocs N" */
+};
+
+/*
+ * Parses data (modified in place: newlines become NULs; it must outlive
+ * o). Lines after "end" are ignored. Never fails.
+ */
+void obs_parse(char *data, size_t len, struct obs *o);
+void obs_release(struct obs *o);
+
+/*
+ * True when got has exactly the lines of want. Otherwise msg receives where
+ * they first differ, both lines shown with whitespace and truncation
+ * explicit.
+ */
+bool obs_equal(const struct obs *want, const struct obs *got, struct strbuf *msg);
+
+#endif /* GRADER_OBSERVE_H */

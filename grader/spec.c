@@ -1,0 +1,557 @@
+/*
+ * spec.c: loading and validating an exercise's spec.json (the only place,
+ * with report-json.c, that uses cJSON).
+ */
+#include <cjson/cJSON.h>
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "sha256.h"
+#include "spec.h"
+#include "util.h"
+
+#define SPEC_MAX_BYTES (1 << 20)
+#define MAX_TESTS 500
+#define MAX_ARGS 32
+#define MAX_POINTS 1000
+
+#ifndef GRADER_DEFAULT_EXERCISES
+#define GRADER_DEFAULT_EXERCISES "exercises"
+#endif
+
+static const struct limits default_limits = {
+	.cpu_ms = 2000,
+	.wall_ms = 5000,
+	.memory_kb = 256 * 1024,
+	.file_kb = 1024,
+	.output_kb = 64,
+};
+
+const char *exercises_dir(const char *opt)
+{
+	const char *env = getenv("GRADER_EXERCISES");
+
+	if (opt && *opt)
+		return opt;
+	if (env && *env)
+		return env;
+	return GRADER_DEFAULT_EXERCISES;
+}
+
+char *exercise_header_name(const char *id)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *p;
+
+	for (p = id; *p; p++)
+		strbuf_addch(&sb, *p == '-' ? '_' : *p);
+	strbuf_addstr(&sb, ".h");
+	return strbuf_detach(&sb);
+}
+
+static bool valid_name(const char *s, size_t max)
+{
+	size_t n = strlen(s), i;
+
+	if (n == 0 || n > max || s[0] == '-' || s[0] == '.')
+		return false;
+	for (i = 0; i < n; i++) {
+		char c = s[i];
+		if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+		      c == '_' || c == '.'))
+			return false;
+	}
+	return true;
+}
+
+/* A relative path inside the exercise: no "..", no leading "/". */
+static bool valid_relpath(const char *s)
+{
+	const char *p = s;
+
+	if (!*s || *s == '/' || strlen(s) > 200)
+		return false;
+	while (*p) {
+		const char *slash = strchr(p, '/');
+		size_t n = slash ? (size_t)(slash - p) : strlen(p);
+
+		if (n == 0 || (n == 2 && p[0] == '.' && p[1] == '.'))
+			return false;
+		p += n + (slash ? 1 : 0);
+	}
+	return true;
+}
+
+struct loader {
+	const char *file;   /* as shown in messages */
+	struct strbuf *err;
+	int failed;
+};
+
+static int fail(struct loader *ld, const char *field, const char *what)
+{
+	if (!ld->failed)
+		strbuf_addf(ld->err, "%s: %s: %s", ld->file, field, what);
+	ld->failed = 1;
+	return -EINVAL;
+}
+
+static const char *get_string(struct loader *ld, const cJSON *obj, const char *key,
+			      const char *field, bool required)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+	if (!v) {
+		if (required)
+			fail(ld, field, "missing (expected a string)");
+		return NULL;
+	}
+	if (!cJSON_IsString(v) || !v->valuestring) {
+		fail(ld, field, "expected a string");
+		return NULL;
+	}
+	return v->valuestring;
+}
+
+/* An integer in [lo, hi]; dflt when absent. */
+static long long get_int(struct loader *ld, const cJSON *obj, const char *key,
+			 const char *field, long long lo, long long hi, long long dflt)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+	double d;
+
+	if (!v)
+		return dflt;
+	d = v->valuedouble;
+	if (!cJSON_IsNumber(v) || d != floor(d) || d < (double)lo || d > (double)hi) {
+		char what[96];
+
+		snprintf(what, sizeof(what), "expected an integer from %lld to %lld", lo, hi);
+		fail(ld, field, what);
+		return dflt;
+	}
+	return (long long)d;
+}
+
+static double get_number(struct loader *ld, const cJSON *obj, const char *key,
+			 const char *field, double lo, double hi, double dflt)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+	if (!v)
+		return dflt;
+	if (!cJSON_IsNumber(v) || !(v->valuedouble >= lo && v->valuedouble <= hi)) {
+		char what[96];
+
+		snprintf(what, sizeof(what), "expected a number from %g to %g", lo, hi);
+		fail(ld, field, what);
+		return dflt;
+	}
+	return v->valuedouble;
+}
+
+static bool get_bool(struct loader *ld, const cJSON *obj, const char *key,
+		     const char *field, bool dflt)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key);
+
+	if (!v)
+		return dflt;
+	if (!cJSON_IsBool(v)) {
+		fail(ld, field, "expected true or false");
+		return dflt;
+	}
+	return cJSON_IsTrue(v);
+}
+
+/* An array of strings; *n set; NULL (and n = 0) when absent. */
+static char **get_strings(struct loader *ld, const cJSON *obj, const char *key,
+			  const char *field, size_t max, size_t *n)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, key), *it;
+	char **out;
+	size_t i = 0;
+
+	*n = 0;
+	if (!v)
+		return NULL;
+	if (!cJSON_IsArray(v) || (size_t)cJSON_GetArraySize(v) > max) {
+		fail(ld, field, "expected an array of strings");
+		return NULL;
+	}
+	out = xcalloc((size_t)cJSON_GetArraySize(v) + 1, sizeof(char *));
+	cJSON_ArrayForEach(it, v) {
+		if (!cJSON_IsString(it) || !it->valuestring) {
+			fail(ld, field, "expected an array of strings");
+			break;
+		}
+		out[i++] = xstrdup(it->valuestring);
+	}
+	*n = i;
+	return out;
+}
+
+static void free_strings(char **v, size_t n)
+{
+	size_t i;
+
+	for (i = 0; v && i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+static void load_limits(struct loader *ld, const cJSON *obj, const char *field,
+			struct limits *l)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(obj, "limits");
+	char f[160];
+
+	if (!v)
+		return;
+	if (!cJSON_IsObject(v)) {
+		fail(ld, field, "expected an object");
+		return;
+	}
+#define LIMIT(key, member, lo, hi, scale)                                        \
+	snprintf(f, sizeof(f), "%s.%s", field, key);                            \
+	l->member = (uint64_t)get_int(ld, v, key, f, lo, hi,                    \
+				      (long long)(l->member / (scale))) * (scale)
+	LIMIT("cpu_ms", cpu_ms, 10, 60000, 1);
+	LIMIT("wall_ms", wall_ms, 10, 120000, 1);
+	LIMIT("memory_mb", memory_kb, 8, 4096, 1024);
+	LIMIT("file_kb", file_kb, 0, 1 << 20, 1);
+	LIMIT("output_kb", output_kb, 1, 16384, 1);
+#undef LIMIT
+}
+
+static int load_test(struct loader *ld, struct exercise *ex, const cJSON *t, size_t idx)
+{
+	struct test *test = &ex->tests[idx];
+	char f[128];
+	const char *s;
+	char **req;
+	size_t nreq = 0, i, j;
+	const cJSON *sc;
+
+	snprintf(f, sizeof(f), "tests[%zu]", idx);
+	if (!cJSON_IsObject(t))
+		return fail(ld, f, "expected an object");
+
+	snprintf(f, sizeof(f), "tests[%zu].name", idx);
+	s = get_string(ld, t, "name", f, true);
+	if (!s)
+		return -EINVAL;
+	if (!valid_name(s, 64))
+		return fail(ld, f, "expected 1-64 characters from a-z, 0-9, '-', '_', '.'");
+	for (i = 0; i < idx; i++)
+		if (!strcmp(ex->tests[i].name, s))
+			return fail(ld, f, "a test of that name comes earlier");
+	test->name = xstrdup(s);
+
+	snprintf(f, sizeof(f), "tests[%zu].points", idx);
+	if (!cJSON_GetObjectItemCaseSensitive(t, "points"))
+		return fail(ld, f, "missing (expected a positive integer)");
+	test->points = (int)get_int(ld, t, "points", f, 1, MAX_POINTS, 1);
+
+	snprintf(f, sizeof(f), "tests[%zu].visibility", idx);
+	s = get_string(ld, t, "visibility", f, false);
+	if (!s || !strcmp(s, "visible"))
+		test->visibility = VIS_VISIBLE;
+	else if (!strcmp(s, "hidden"))
+		test->visibility = VIS_HIDDEN;
+	else if (!strcmp(s, "after_due_date"))
+		test->visibility = VIS_AFTER_DUE_DATE;
+	else
+		return fail(ld, f, "expected \"visible\", \"hidden\" or \"after_due_date\"");
+
+	snprintf(f, sizeof(f), "tests[%zu].args", idx);
+	test->args = get_strings(ld, t, "args", f, MAX_ARGS, &test->nargs);
+
+	snprintf(f, sizeof(f), "tests[%zu].input", idx);
+	s = get_string(ld, t, "input", f, false);
+	if (s) {
+		struct stat st;
+
+		if (!valid_relpath(s))
+			return fail(ld, f, "expected a relative path inside the exercise");
+		test->input = path_join(ex->dir, s);
+		if (stat(test->input, &st) < 0 || !S_ISREG(st.st_mode))
+			return fail(ld, f, "no such file in the exercise directory");
+	}
+
+	snprintf(f, sizeof(f), "tests[%zu].hint", idx);
+	s = get_string(ld, t, "hint", f, false);
+	test->hint = xstrdup(s ? s : "");
+	snprintf(f, sizeof(f), "tests[%zu].inject_hint", idx);
+	s = get_string(ld, t, "inject_hint", f, false);
+	test->inject_hint = xstrdup(s ? s : test->hint);
+	snprintf(f, sizeof(f), "tests[%zu].inject_alloc", idx);
+	test->inject_alloc = get_bool(ld, t, "inject_alloc", f, false);
+	if (test->inject_alloc && !ex->accounting)
+		return fail(ld, f, "needs \"accounting\": true at the top level");
+
+	snprintf(f, sizeof(f), "tests[%zu].requires", idx);
+	req = get_strings(ld, t, "requires", f, MAX_TESTS, &nreq);
+	test->requires = xcalloc(nreq + 1, sizeof(size_t));
+	for (i = 0; i < nreq && !ld->failed; i++) {
+		for (j = 0; j < idx; j++)
+			if (!strcmp(ex->tests[j].name, req[i]))
+				break;
+		if (j == idx) {
+			fail(ld, f, "names a test that does not come earlier");
+			break;
+		}
+		test->requires[test->nrequires++] = j;
+	}
+	free_strings(req, nreq);
+
+	test->limits = ex->limits;
+	snprintf(f, sizeof(f), "tests[%zu].limits", idx);
+	load_limits(ld, t, f, &test->limits);
+
+	sc = cJSON_GetObjectItemCaseSensitive(t, "scaling");
+	if (sc) {
+		snprintf(f, sizeof(f), "tests[%zu].scaling", idx);
+		if (!cJSON_IsObject(sc))
+			return fail(ld, f, "expected an object");
+		test->scaling.on = true;
+		snprintf(f, sizeof(f), "tests[%zu].scaling.factor", idx);
+		test->scaling.factor = get_number(ld, sc, "factor", f, 1.0, 1000.0, 5.0);
+		snprintf(f, sizeof(f), "tests[%zu].scaling.floor_ms", idx);
+		test->scaling.floor_ms = (uint64_t)get_int(ld, sc, "floor_ms", f, 1, 60000, 200);
+		snprintf(f, sizeof(f), "tests[%zu].scaling.memory_factor", idx);
+		test->scaling.memory_factor = get_number(ld, sc, "memory_factor", f, 1.0, 1000.0, 0);
+		snprintf(f, sizeof(f), "tests[%zu].scaling.memory_floor_kb", idx);
+		test->scaling.memory_floor_kb =
+			(uint64_t)get_int(ld, sc, "memory_floor_kb", f, 1, 1 << 22, 8192);
+	}
+	return ld->failed ? -EINVAL : 0;
+}
+
+static void hash_file(struct sha256 *c, const char *path)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	if (read_file(path, 64 << 20, false, &sb) == 0)
+		sha256_update(c, sb.buf, sb.len);
+	sha256_update(c, "\0", 1);
+	strbuf_release(&sb);
+}
+
+static void hash_exercise(struct exercise *ex, const char *spec_path)
+{
+	static const char *const files[] = { "driver.c", "reference.c" };
+	struct sha256 c;
+	unsigned char d[32];
+	size_t i;
+
+	sha256_init(&c);
+	hash_file(&c, spec_path);
+	for (i = 0; i < ARRAY_SIZE(files); i++) {
+		char *p = path_join(ex->dir, files[i]);
+		hash_file(&c, p);
+		free(p);
+	}
+	{
+		char *p = path_join(ex->dir, ex->header);
+		hash_file(&c, p);
+		free(p);
+	}
+	for (i = 0; i < ex->ntests; i++)
+		if (ex->tests[i].input)
+			hash_file(&c, ex->tests[i].input);
+	sha256_final(&c, d);
+	hex_encode(d, 32, ex->hash);
+}
+
+static int load_spec(struct loader *ld, struct exercise *ex, const cJSON *root)
+{
+	const cJSON *tests, *t;
+	const char *s;
+	struct stat st;
+	size_t i = 0;
+	char *p;
+
+	if (!cJSON_IsObject(root))
+		return fail(ld, "(top level)", "expected an object");
+	s = get_string(ld, root, "title", "title", true);
+	if (!s)
+		return -EINVAL;
+	ex->title = xstrdup(s);
+
+	s = get_string(ld, root, "header", "header", false);
+	ex->header = s ? xstrdup(s) : exercise_header_name(ex->id);
+	if (strchr(ex->header, '/') || !valid_name(ex->header, 64))
+		return fail(ld, "header", "expected a file name in the exercise directory");
+	p = path_join(ex->dir, ex->header);
+	if (stat(p, &st) < 0 || !S_ISREG(st.st_mode)) {
+		free(p);
+		return fail(ld, "header", "no such file in the exercise directory");
+	}
+	free(p);
+
+	s = get_string(ld, root, "statement", "statement", false);
+	if (s && !valid_relpath(s))
+		return fail(ld, "statement", "expected a relative path inside the exercise");
+	ex->statement = path_join(ex->dir, s ? s : "statement.md");
+
+	ex->libs = get_strings(ld, root, "libs", "libs", 8, &ex->nlibs);
+	for (i = 0; i < ex->nlibs; i++)
+		if (!valid_name(ex->libs[i], 64))
+			return fail(ld, "libs", "expected pkg-config package names");
+	ex->static_link = get_bool(ld, root, "static", "static", ex->nlibs == 0);
+	ex->accounting = get_bool(ld, root, "accounting", "accounting", false);
+	ex->limits = default_limits;
+	load_limits(ld, root, "limits", &ex->limits);
+	if (ld->failed)
+		return -EINVAL;
+
+	tests = cJSON_GetObjectItemCaseSensitive(root, "tests");
+	if (!cJSON_IsArray(tests) || cJSON_GetArraySize(tests) < 1 ||
+	    cJSON_GetArraySize(tests) > MAX_TESTS)
+		return fail(ld, "tests", "expected an array of 1 to 500 tests");
+	ex->tests = xcalloc((size_t)cJSON_GetArraySize(tests), sizeof(struct test));
+	i = 0;
+	cJSON_ArrayForEach(t, tests) {
+		ex->ntests = i + 1;
+		if (load_test(ld, ex, t, i))
+			return -EINVAL;
+		ex->max_score += ex->tests[i].points;
+		i++;
+	}
+	return 0;
+}
+
+int exercise_load(const char *dir, const char *id, struct exercise **out,
+		  struct strbuf *err)
+{
+	struct exercise *ex;
+	struct strbuf text = STRBUF_INIT;
+	struct loader ld = { 0 };
+	cJSON *root = NULL;
+	char *spec_path;
+	int ret;
+
+	if (!valid_name(id, 64) || strchr(id, '.')) {
+		strbuf_addf(err, "no exercise named '%s' (see 'grader list')", id);
+		return -ENOENT;
+	}
+	ex = xcalloc(1, sizeof(*ex));
+	ex->id = xstrdup(id);
+	ex->dir = path_join(dir, id);
+	spec_path = path_join(ex->dir, "spec.json");
+	ret = read_file(spec_path, SPEC_MAX_BYTES, false, &text);
+	if (ret == -ENOENT || ret == -ENOTDIR) {
+		strbuf_addf(err, "no exercise named '%s' in '%s' (see 'grader list')", id, dir);
+		ret = -ENOENT;
+		goto out;
+	}
+	if (ret) {
+		strbuf_addf(err, "cannot read '%s': %s", spec_path,
+			    ret == -EFBIG ? "larger than 1 MiB" : strerror(-ret));
+		ret = -EINVAL;
+		goto out;
+	}
+	root = cJSON_ParseWithLength(text.buf, text.len);
+	if (!root) {
+		const char *at = cJSON_GetErrorPtr();
+		size_t off = at && at >= text.buf && at <= text.buf + text.len
+				     ? (size_t)(at - text.buf) : 0;
+
+		strbuf_addf(err, "%s: not valid JSON (near byte %zu)", spec_path, off);
+		ret = -EINVAL;
+		goto out;
+	}
+	ld.file = spec_path;
+	ld.err = err;
+	ret = load_spec(&ld, ex, root);
+	if (!ret)
+		hash_exercise(ex, spec_path);
+out:
+	cJSON_Delete(root);
+	strbuf_release(&text);
+	free(spec_path);
+	if (ret) {
+		exercise_free(ex);
+		return ret;
+	}
+	*out = ex;
+	return 0;
+}
+
+void exercise_free(struct exercise *ex)
+{
+	size_t i;
+
+	if (!ex)
+		return;
+	for (i = 0; i < ex->ntests; i++) {
+		struct test *t = &ex->tests[i];
+
+		free(t->name);
+		free_strings(t->args, t->nargs);
+		free(t->input);
+		free(t->hint);
+		free(t->inject_hint);
+		free(t->requires);
+	}
+	free(ex->tests);
+	free_strings(ex->libs, ex->nlibs);
+	free(ex->id);
+	free(ex->dir);
+	free(ex->title);
+	free(ex->header);
+	free(ex->statement);
+	free(ex);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int exercise_ids(const char *dir, char ***ids, size_t *n)
+{
+	DIR *d = opendir(dir);
+	struct dirent *e;
+	char **v = NULL;
+	size_t count = 0, alloc = 0;
+
+	*ids = NULL;
+	*n = 0;
+	if (!d)
+		return -errno;
+	while ((e = readdir(d))) {
+		char *spec;
+		struct stat st;
+
+		if (e->d_name[0] == '.' || !valid_name(e->d_name, 64))
+			continue;
+		spec = path_join(dir, e->d_name);
+		{
+			char *p = path_join(spec, "spec.json");
+			free(spec);
+			spec = p;
+		}
+		if (stat(spec, &st) == 0 && S_ISREG(st.st_mode)) {
+			if (count == alloc) {
+				alloc = alloc ? alloc * 2 : 8;
+				v = xrealloc(v, alloc * sizeof(*v));
+			}
+			v[count++] = xstrdup(e->d_name);
+		}
+		free(spec);
+	}
+	closedir(d);
+	if (count)
+		qsort(v, count, sizeof(*v), cmp_str);
+	*ids = v;
+	*n = count;
+	return 0;
+}

@@ -1,0 +1,89 @@
+/*
+ * spec.h: an exercise as loaded from its directory's spec.json.
+ *
+ * exercise_load() validates everything a run relies on, so that the rest of
+ * the grader can trust the struct; its errors name the file and the field.
+ * The exercise owns every string in it; exercise_free() releases all.
+ */
+#ifndef GRADER_SPEC_H
+#define GRADER_SPEC_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "strbuf.h"
+
+enum visibility {
+	VIS_VISIBLE,
+	VIS_HIDDEN,         /* name and status shown; message and hint withheld */
+	VIS_AFTER_DUE_DATE, /* as hidden, for tools that know the due date */
+};
+
+struct limits {
+	uint64_t cpu_ms;
+	uint64_t wall_ms;
+	uint64_t memory_kb;
+	uint64_t file_kb;
+	uint64_t output_kb;
+};
+
+struct scaling {
+	bool on;
+	double factor;          /* CPU limit: factor x the reference's CPU time */
+	uint64_t floor_ms;      /* ... never below this */
+	double memory_factor;   /* 0: memory not compared with the reference */
+	uint64_t memory_floor_kb;
+};
+
+struct test {
+	char *name;
+	int points;
+	enum visibility visibility;
+	char **args;
+	size_t nargs;
+	char *input;        /* absolute path of the stdin file, or NULL */
+	char *hint;         /* "" when none */
+	char *inject_hint;  /* hint for a crash under failure injection */
+	size_t *requires;   /* indexes of earlier tests */
+	size_t nrequires;
+	struct scaling scaling;
+	struct limits limits; /* the exercise's, with this test's overrides */
+	bool inject_alloc;
+};
+
+struct exercise {
+	char *id;
+	char *dir;
+	char *title;
+	char *header;       /* file name of the learner header, in dir */
+	char *statement;    /* absolute path of the statement */
+	char **libs;        /* pkg-config names */
+	size_t nlibs;
+	bool static_link;
+	bool accounting;
+	struct limits limits;
+	struct test *tests;
+	size_t ntests;
+	int max_score;
+	char hash[65];      /* sha256 of everything that decides expected results */
+};
+
+/* The exercises directory: opt, else $GRADER_EXERCISES, else the built-in one. */
+const char *exercises_dir(const char *opt);
+
+/*
+ * Loads exercise id from dir. Returns 0; -ENOENT when there is no such
+ * exercise; -EINVAL when its spec is malformed (err says where and why).
+ */
+int exercise_load(const char *dir, const char *id, struct exercise **out,
+		  struct strbuf *err);
+void exercise_free(struct exercise *ex);
+
+/* Sorted ids of the exercises in dir; the caller frees each and the array. */
+int exercise_ids(const char *dir, char ***ids, size_t *n);
+
+/* The learner header's file name for an id: "sort-users" -> "sort_users.h". */
+char *exercise_header_name(const char *id);
+
+#endif /* GRADER_SPEC_H */

@@ -1,0 +1,46 @@
+/*
+ * util.h: small helpers every grader file uses. Included last-but-one;
+ * banned.h comes after every system header.
+ */
+#ifndef GRADER_UTIL_H
+#define GRADER_UTIL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "strbuf.h"
+
+#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+
+/* Allocation that aborts with a message on failure: see strbuf.h. */
+void *xmalloc(size_t n);
+void *xcalloc(size_t n, size_t size);
+void *xrealloc(void *p, size_t n);
+char *xstrdup(const char *s);
+
+/*
+ * Reads a whole file of at most cap bytes into *out (NUL-terminated, the
+ * caller frees). Returns 0, -EFBIG when larger than cap, or -errno.
+ * Never follows a symlink in the last component when nofollow is set.
+ */
+int read_file(const char *path, size_t cap, bool nofollow, struct strbuf *out);
+
+/* Writes data to path through a temporary file and rename(2). */
+int write_file_atomic(const char *path, const void *data, size_t len, int mode);
+
+/* "dir/name", allocated. */
+char *path_join(const char *dir, const char *name);
+
+/* Seconds since the epoch as "2026-11-23T21:19:07Z". */
+void format_utc(char *buf, size_t len, long long epoch);
+
+/* 64 random bits from the kernel. */
+uint64_t random_u64(void);
+
+/* Parses a decimal unsigned 64-bit number; false if s is not one. */
+bool parse_u64(const char *s, uint64_t *out);
+
+#include "banned.h"
+
+#endif /* GRADER_UTIL_H */

@@ -1,0 +1,29 @@
+/*
+ * workdir.h: the grader's private temporary directory for one grading run:
+ * build directories and one fresh scratch directory per test run.
+ *
+ * Nothing here follows a symbolic link a sandboxed program could have
+ * planted: directories are walked through descriptors with O_NOFOLLOW and
+ * entries removed with unlinkat (Judge0's CVE-2024-28185 was the opposite).
+ */
+#ifndef GRADER_WORKDIR_H
+#define GRADER_WORKDIR_H
+
+#include <stdatomic.h>
+
+struct workdir {
+	char *path;
+	atomic_uint next; /* for unique subdirectory names across threads */
+};
+
+/* Creates a mode-0700 directory under $TMPDIR (or /tmp). 0 or -errno. */
+int workdir_create(struct workdir *w);
+/* A new, empty subdirectory "<prefix>-<n>"; NULL on failure (errno set). */
+char *workdir_subdir(struct workdir *w, const char *prefix);
+/* Removes the whole directory. */
+void workdir_remove(struct workdir *w);
+
+/* Removes path and everything beneath it without following links. 0 or -errno. */
+int remove_tree(const char *path);
+
+#endif /* GRADER_WORKDIR_H */

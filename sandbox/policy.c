@@ -1,0 +1,323 @@
+/*
+ * policy.c: the seccomp policies, and the only file that uses libseccomp.
+ *
+ * SANDBOX_RUN is an allowlist: a test program computes and reports, and
+ * needs memory, files in its scratch directory, time and signals to itself.
+ * Anything else stops the program; the parent learns the call's name from
+ * the seccomp user notification and kills it. Foreign architectures (i386
+ * through int 0x80, x32) are killed outright by the architecture check.
+ *
+ * SANDBOX_COMPILE is a denylist: a compiler driver forks and execs its
+ * passes and uses more of the kernel than a test should. It removes what a
+ * compiler never needs and an attacker would want (network, tracing, kernel
+ * attack surface, namespaces, terminal injection).
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <seccomp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/mman.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+struct rule {
+	const char *name;
+	const char *why;
+};
+
+/*
+ * Each allowed call and why a test program needs it. Calls that take a path
+ * are confined by Landlock to the program's scratch directory.
+ */
+static const struct rule run_allow[] = {
+	{ "read", "input, files in scratch" },
+	{ "write", "output, the observation channel" },
+	{ "readv", "stdio" },
+	{ "writev", "stdio" },
+	{ "pread64", "files in scratch" },
+	{ "pwrite64", "files in scratch" },
+	{ "lseek", "files in scratch" },
+	{ "close", "any descriptor it holds" },
+	{ "fstat", "stdio, files in scratch" },
+	{ "newfstatat", "stat of its files; Landlock does not cover metadata, which leaks no data" },
+	{ "statx", "as newfstatat" },
+	{ "stat", "as newfstatat" },
+	{ "lstat", "as newfstatat" },
+	{ "brk", "malloc" },
+	{ "mmap", "malloc, loading shared libraries" },
+	{ "munmap", "free" },
+	{ "mremap", "realloc" },
+	{ "mprotect", "the loader, guard pages" },
+	{ "madvise", "malloc trimming" },
+	{ "exit", "end of the program" },
+	{ "exit_group", "end of the program" },
+	{ "rt_sigaction", "signal handlers of its own" },
+	{ "rt_sigprocmask", "abort(), libc internals" },
+	{ "rt_sigreturn", "return from its own handlers" },
+	{ "sigaltstack", "handlers on an alternate stack" },
+	{ "getpid", "abort() signals itself" },
+	{ "gettid", "abort() signals itself" },
+	{ "getppid", "harmless: no call that could use it is allowed" },
+	{ "getuid", "libc queries" },
+	{ "geteuid", "libc queries" },
+	{ "getgid", "libc queries" },
+	{ "getegid", "libc queries" },
+	{ "clock_gettime", "timing" },
+	{ "clock_getres", "timing" },
+	{ "gettimeofday", "timing" },
+	{ "time", "timing" },
+	{ "nanosleep", "sleeping costs only wall time, which is limited" },
+	{ "clock_nanosleep", "as nanosleep" },
+	{ "sched_yield", "harmless" },
+	{ "sysinfo", "glibc's qsort sizes its buffer by physical memory" },
+	{ "sched_getaffinity", "sysconf(_SC_NPROCESSORS_ONLN)" },
+	{ "getrandom", "libc start-up, hash seeds" },
+	{ "futex", "libc locks (single-threaded, still used)" },
+	{ "set_tid_address", "libc start-up" },
+	{ "set_robust_list", "libc start-up" },
+	{ "rseq", "libc start-up" },
+	{ "arch_prctl", "libc start-up (thread pointer)" },
+	{ "getrlimit", "reading its limits" },
+	{ "uname", "libc start-up" },
+	{ "openat", "files in scratch, shared libraries (Landlock confines)" },
+	{ "open", "as openat" },
+	{ "access", "as openat" },
+	{ "faccessat", "as openat" },
+	{ "faccessat2", "as openat" },
+	{ "readlink", "the loader; Landlock does not cover it, paths leak no data" },
+	{ "unlink", "files in scratch" },
+	{ "unlinkat", "files in scratch" },
+	{ "rename", "atomic save in scratch (same directory: no REFER right)" },
+	{ "renameat", "as rename" },
+	{ "renameat2", "as rename" },
+	{ "mkdir", "directories in scratch" },
+	{ "mkdirat", "directories in scratch" },
+	{ "rmdir", "directories in scratch" },
+	{ "fsync", "durable save" },
+	{ "fdatasync", "durable save" },
+	{ "ftruncate", "files in scratch" },
+	{ "fcntl", "descriptor flags" },
+	{ "dup", "descriptor juggling" },
+	{ "dup2", "descriptor juggling" },
+	{ "dup3", "descriptor juggling" },
+	{ "getdents64", "listing scratch" },
+	{ "getcwd", "harmless" },
+	{ "sendmsg", "hands the seccomp listener to the parent before exec; "
+		     "the program can create no socket to use it on" },
+	{ NULL, NULL },
+};
+
+/* Signals: allowed only where Landlock scopes them to the program itself. */
+static const struct rule run_allow_scoped_signals[] = {
+	{ "kill", "abort(), raise(); Landlock's signal scope confines it" },
+	{ "tgkill", "as kill" },
+	{ "tkill", "as kill" },
+	{ NULL, NULL },
+};
+
+/* What a compiler never needs and an attacker would want. */
+static const char *const compile_deny[] = {
+	"socket", "socketpair", "connect", "bind", "listen", "accept", "accept4",
+	"ptrace", "process_vm_readv", "process_vm_writev",
+	"io_uring_setup", "io_uring_enter", "io_uring_register",
+	"bpf", "perf_event_open", "userfaultfd", "keyctl", "add_key",
+	"request_key", "mount", "umount2", "unshare", "setns", "pivot_root",
+	"chroot", "kexec_load", "kexec_file_load", "init_module",
+	"finit_module", "delete_module", "kcmp", "name_to_handle_at",
+	"open_by_handle_at", "fanotify_init", "reboot", "swapon", "swapoff",
+	"acct", "quotactl", "syslog", "settimeofday", "clock_settime",
+	"adjtimex", "personality", "mbind", "move_pages", "migrate_pages",
+	NULL,
+};
+
+static int add_named(scmp_filter_ctx ctx, uint32_t action, const char *name,
+		     unsigned argc, const struct scmp_arg_cmp *args)
+{
+	int nr = seccomp_syscall_resolve_name(name);
+
+	if (nr == __NR_SCMP_ERROR)
+		return 0; /* not on this architecture */
+	return seccomp_rule_add_array(ctx, action, nr, argc, args);
+}
+
+static int build_run(scmp_filter_ctx ctx, int landlock_abi)
+{
+	const struct rule *r;
+	int ret = 0;
+
+	for (r = run_allow; !ret && r->name; r++)
+		ret = add_named(ctx, SCMP_ACT_ALLOW, r->name, 0, NULL);
+	if (landlock_abi >= 6)
+		for (r = run_allow_scoped_signals; !ret && r->name; r++)
+			ret = add_named(ctx, SCMP_ACT_ALLOW, r->name, 0, NULL);
+	if (ret)
+		return ret;
+	/* isatty() and nothing else: TIOCSTI would type into the grader's terminal. */
+	ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(ioctl), 1,
+			       SCMP_A1(SCMP_CMP_EQ, TCGETS));
+	if (ret)
+		return ret;
+	/* Reading its own limits, never raising them. */
+	ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(prlimit64), 2,
+			       SCMP_A0(SCMP_CMP_EQ, 0), SCMP_A2(SCMP_CMP_EQ, 0));
+	if (ret)
+		return ret;
+	/*
+	 * The one exec: of the descriptor the parent opened, which is closed on
+	 * exec. Landlock grants EXECUTE on the program only, so a later exec
+	 * could at most restart the same program.
+	 */
+	ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(execveat), 2,
+			       SCMP_A0(SCMP_CMP_EQ, SANDBOX__EXEC_FD),
+			       SCMP_A4(SCMP_CMP_EQ, AT_EMPTY_PATH));
+	if (ret)
+		return ret;
+	/* clone3 hides its flags from BPF: make libc fall back to clone. */
+	return seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0);
+}
+
+static int build_compile(scmp_filter_ctx ctx)
+{
+	const uint64_t ns_flags = CLONE_NEWUSER | CLONE_NEWNS | CLONE_NEWNET |
+				  CLONE_NEWPID | CLONE_NEWIPC | CLONE_NEWUTS |
+				  CLONE_NEWCGROUP;
+	const char *const *n;
+	int ret = 0;
+
+	for (n = compile_deny; !ret && *n; n++)
+		ret = add_named(ctx, SCMP_ACT_KILL_PROCESS, *n, 0, NULL);
+	if (ret)
+		return ret;
+	ret = seccomp_rule_add(ctx, SCMP_ACT_KILL_PROCESS, SCMP_SYS(ioctl), 1,
+			       SCMP_A1(SCMP_CMP_EQ, TIOCSTI));
+	if (ret)
+		return ret;
+	ret = seccomp_rule_add(ctx, SCMP_ACT_KILL_PROCESS, SCMP_SYS(clone), 1,
+			       SCMP_A0(SCMP_CMP_MASKED_EQ, ns_flags, ns_flags) );
+	if (ret)
+		return ret;
+	return seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), SCMP_SYS(clone3), 0);
+}
+
+/* The ABI decides whether signals are allowed; 7 covers every rule. */
+static scmp_filter_ctx policy_ctx(enum sandbox_profile profile, int landlock_abi)
+{
+	scmp_filter_ctx ctx;
+	int ret;
+
+	ctx = seccomp_init(profile == SANDBOX_RUN ? SCMP_ACT_NOTIFY : SCMP_ACT_ALLOW);
+	if (!ctx)
+		return NULL;
+	ret = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS);
+	if (!ret)
+		ret = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
+	if (!ret)
+		ret = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
+	if (!ret)
+		ret = profile == SANDBOX_RUN ? build_run(ctx, landlock_abi)
+					     : build_compile(ctx);
+	if (ret) {
+		seccomp_release(ctx);
+		return NULL;
+	}
+	return ctx;
+}
+
+int sandbox__policy_build(enum sandbox_profile profile, struct sock_fprog *prog)
+{
+	scmp_filter_ctx ctx = policy_ctx(profile, sandbox__landlock_abi());
+	struct sock_filter *insns = NULL;
+	size_t len = 0;
+	int ret;
+
+	if (!ctx)
+		return -EINVAL;
+	/* libseccomp 2.5 exports BPF only to a descriptor: use a memfd. */
+	{
+		int fd = memfd_create("seccomp-bpf", MFD_CLOEXEC);
+		off_t size;
+
+		if (fd < 0) {
+			ret = -errno;
+			goto out_release;
+		}
+		ret = seccomp_export_bpf(ctx, fd);
+		size = ret ? -1 : lseek(fd, 0, SEEK_END);
+		if (!ret && size > 0) {
+			insns = malloc((size_t)size);
+			if (!insns || pread(fd, insns, (size_t)size, 0) != size)
+				ret = -ENOMEM;
+			len = (size_t)size / sizeof(*insns);
+		} else if (!ret) {
+			ret = -EINVAL;
+		}
+		close(fd);
+	}
+	if (ret) {
+		free(insns);
+		goto out_release;
+	}
+	prog->filter = insns;
+	prog->len = (unsigned short)len;
+out_release:
+	seccomp_release(ctx);
+	return ret;
+}
+
+void sandbox__policy_release(struct sock_fprog *prog)
+{
+	free(prog->filter);
+	prog->filter = NULL;
+	prog->len = 0;
+}
+
+int sandbox_policy_export(enum sandbox_profile profile, int fd)
+{
+	scmp_filter_ctx ctx = policy_ctx(profile, 7);
+	int ret;
+
+	if (!ctx)
+		return -EINVAL;
+	ret = seccomp_export_pfc(ctx, fd);
+	seccomp_release(ctx);
+	return ret;
+}
+
+int sandbox__notify_name(int listener, char *name, size_t len)
+{
+	struct seccomp_notif *req = NULL;
+	struct seccomp_notif_resp *resp = NULL;
+	char *resolved;
+	int ret;
+
+	ret = seccomp_notify_alloc(&req, &resp);
+	if (ret)
+		return ret;
+	ret = seccomp_notify_receive(listener, req);
+	if (ret)
+		goto out_free;
+	resolved = seccomp_syscall_resolve_num_arch(req->data.arch, req->data.nr);
+	if (resolved) {
+		size_t n = strlen(resolved);
+
+		if (n >= len)
+			n = len - 1;
+		memcpy(name, resolved, n);
+		name[n] = '\0';
+		free(resolved);
+	} else {
+		snprintf(name, len, "system call %d", req->data.nr);
+	}
+out_free:
+	seccomp_notify_free(req, resp);
+	return ret;
+}

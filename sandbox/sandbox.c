@@ -1,0 +1,605 @@
+/*
+ * sandbox.c: preparing a sandbox, and supervising one run from spawn to
+ * reaping: output caps, CPU and wall limits, denied system calls.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdatomic.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#define MAX_LIVE 256
+#define CPU_TICK_MS 10
+
+/* Pids of running programs, for sandbox_kill_all() from a signal handler. */
+static atomic_int live_pids[MAX_LIVE];
+
+static void live_add(pid_t pid)
+{
+	int i;
+
+	for (i = 0; i < MAX_LIVE; i++) {
+		int zero = 0;
+		if (atomic_compare_exchange_strong(&live_pids[i], &zero, pid))
+			return;
+	}
+}
+
+static void live_remove(pid_t pid)
+{
+	int i;
+
+	for (i = 0; i < MAX_LIVE; i++) {
+		int expect = pid;
+		if (atomic_compare_exchange_strong(&live_pids[i], &expect, 0))
+			return;
+	}
+}
+
+void sandbox_kill_all(void)
+{
+	int i;
+
+	for (i = 0; i < MAX_LIVE; i++) {
+		int pid = atomic_load(&live_pids[i]);
+		if (pid > 0) {
+			kill(-pid, SIGKILL);
+			kill(pid, SIGKILL);
+		}
+	}
+}
+
+static const char *const layer_names[SANDBOX_LAYER_COUNT] = {
+	"rlimits", "no-new-privs", "seccomp", "landlock-fs", "landlock-net",
+	"landlock-scope", "pid-namespace", "new-session", "clean-env",
+};
+
+const char *sandbox_layer_name(unsigned bit)
+{
+	unsigned i;
+
+	for (i = 0; i < SANDBOX_LAYER_COUNT; i++)
+		if (bit == (1u << i))
+			return layer_names[i];
+	return "unknown";
+}
+
+unsigned sandbox_layers(const struct sandbox *sb, enum sandbox_profile profile)
+{
+	unsigned layers = SANDBOX_LAYER_RLIMITS | SANDBOX_LAYER_NO_NEW_PRIVS |
+			  SANDBOX_LAYER_SECCOMP | SANDBOX_LAYER_NEW_SESSION |
+			  SANDBOX_LAYER_CLEAN_ENV |
+			  sandbox__landlock_layers(sb->landlock_abi);
+
+	if (profile == SANDBOX_COMPILE && sb->pidns)
+		layers |= SANDBOX_LAYER_PID_NAMESPACE;
+	return layers;
+}
+
+int sandbox_landlock_abi(const struct sandbox *sb)
+{
+	return sb->landlock_abi;
+}
+
+/* Whether a child can get its own PID namespace, as root or through a user namespace. */
+static void probe_pidns(struct sandbox *sb)
+{
+	int flags[2] = { CLONE_NEWPID, CLONE_NEWPID | CLONE_NEWUSER };
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		pid_t pid = (pid_t)syscall(SYS_clone, SIGCHLD | flags[i], NULL, NULL, NULL, 0);
+		int status;
+
+		if (pid == 0)
+			_exit(0);
+		if (pid < 0)
+			continue;
+		if (waitpid(pid, &status, 0) == pid && WIFEXITED(status)) {
+			sb->pidns = true;
+			sb->userns = i == 1;
+			return;
+		}
+	}
+}
+
+int sandbox_new(struct sandbox **out, char *err, size_t errlen)
+{
+	struct sandbox *sb = calloc(1, sizeof(*sb));
+	int ret;
+
+	if (!sb) {
+		snprintf(err, errlen, "out of memory");
+		return -ENOMEM;
+	}
+	sb->landlock_abi = sandbox__landlock_abi();
+	ret = sandbox__policy_build(SANDBOX_RUN, &sb->run_prog);
+	if (!ret)
+		ret = sandbox__policy_build(SANDBOX_COMPILE, &sb->compile_prog);
+	if (ret) {
+		snprintf(err, errlen, "cannot build the seccomp policy: %s", strerror(-ret));
+		sandbox_free(sb);
+		return ret;
+	}
+	probe_pidns(sb);
+	*out = sb;
+	return 0;
+}
+
+void sandbox_free(struct sandbox *sb)
+{
+	if (!sb)
+		return;
+	sandbox__policy_release(&sb->run_prog);
+	sandbox__policy_release(&sb->compile_prog);
+	free(sb);
+}
+
+static double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+static double proc_cpu_ms(pid_t pid)
+{
+	struct timespec ts;
+	clockid_t clk = ((~(clockid_t)pid) << 3) | 2; /* CPUCLOCK_SCHED of the process */
+
+	if (clock_gettime(clk, &ts) < 0)
+		return 0;
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
+}
+
+/* A capture buffer: keeps at most cap bytes; says whether more came. */
+struct capture {
+	int fd;
+	struct sandbox_buf *buf;
+	size_t cap;
+	size_t alloc;
+	size_t seen;
+};
+
+/* Returns 1 at EOF, 0 after reading, 2 when nothing is ready, -1 past the cap. */
+static int capture_read(struct capture *c)
+{
+	char tmp[65536];
+	ssize_t n = read(c->fd, tmp, sizeof(tmp));
+
+	if (n < 0)
+		return (errno == EAGAIN || errno == EINTR) ? 2 : 1;
+	if (n == 0)
+		return 1;
+	c->seen += (size_t)n;
+	if (c->buf->len < c->cap) {
+		size_t keep = (size_t)n;
+
+		if (keep > c->cap - c->buf->len)
+			keep = c->cap - c->buf->len;
+		if (c->buf->len + keep + 1 > c->alloc) {
+			size_t want = c->alloc ? c->alloc * 2 : 4096;
+			char *nb;
+
+			while (want < c->buf->len + keep + 1)
+				want *= 2;
+			if (want > c->cap + 1)
+				want = c->cap + 1;
+			nb = realloc(c->buf->data, want);
+			if (!nb)
+				return -1;
+			c->buf->data = nb;
+			c->alloc = want;
+		}
+		memcpy(c->buf->data + c->buf->len, tmp, keep);
+		c->buf->len += keep;
+		c->buf->data[c->buf->len] = '\0';
+	}
+	if (c->seen > c->cap) {
+		c->buf->truncated = true;
+		return -1;
+	}
+	return 0;
+}
+
+static int recv_fd(int sock)
+{
+	char data;
+	struct iovec iov = { .iov_base = &data, .iov_len = 1 };
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} u;
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+			      .msg_control = u.buf, .msg_controllen = sizeof(u.buf) };
+	struct cmsghdr *cm;
+	int fd;
+
+	if (recvmsg(sock, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC) <= 0)
+		return -1;
+	cm = CMSG_FIRSTHDR(&msg);
+	if (!cm || cm->cmsg_type != SCM_RIGHTS)
+		return -1;
+	memcpy(&fd, CMSG_DATA(cm), sizeof(int));
+	return fd;
+}
+
+static void kill_tree(pid_t pid)
+{
+	kill(-pid, SIGKILL); /* the session's process group */
+	kill(pid, SIGKILL);  /* and the first process, init of its PID namespace */
+}
+
+struct run_state {
+	const struct sandbox_spec *spec;
+	pid_t pid;
+	int pidfd;
+	int listener;
+	struct capture cap[3]; /* stdout, stderr, channel */
+	bool stopped;          /* we killed it, for the reason in outcome */
+	enum sandbox_outcome outcome;
+	char syscall_name[40];
+};
+
+static void stop(struct run_state *st, enum sandbox_outcome why)
+{
+	if (st->stopped)
+		return;
+	st->stopped = true;
+	st->outcome = why;
+	kill_tree(st->pid);
+}
+
+/* Watches the program until it ends or is stopped. */
+static void supervise(struct run_state *st, double start)
+{
+	const struct sandbox_limits *l = &st->spec->limits;
+	double last_cpu = 0, last_busy = start;
+	struct pollfd pfd[5];
+
+	for (;;) {
+		int nfds = 0, i, timeout = -1, idx[5];
+		double now = now_ms();
+		double cpu = (l->cpu_ms || l->idle_ms) ? proc_cpu_ms(st->pid) : 0;
+
+		/* Idle: a program that stopped computing is sleeping or blocked. */
+		if (cpu - last_cpu >= 1.0) {
+			last_cpu = cpu;
+			last_busy = now;
+		}
+		if (!st->stopped && l->wall_ms && now - start >= (double)l->wall_ms)
+			stop(st, SANDBOX_WALL_LIMIT);
+		if (!st->stopped && l->idle_ms && now - last_busy >= (double)l->idle_ms)
+			stop(st, SANDBOX_WALL_LIMIT);
+		if (!st->stopped && l->cpu_ms && cpu >= (double)l->cpu_ms)
+			stop(st, SANDBOX_CPU_LIMIT);
+		if (!st->stopped) {
+			if (l->wall_ms)
+				timeout = (int)((double)l->wall_ms - (now - start)) + 1;
+			if ((l->cpu_ms || l->idle_ms) && (timeout < 0 || timeout > CPU_TICK_MS))
+				timeout = CPU_TICK_MS;
+		}
+		for (i = 0; i < 3; i++) {
+			if (st->cap[i].fd < 0)
+				continue;
+			pfd[nfds].fd = st->cap[i].fd;
+			pfd[nfds].events = POLLIN;
+			idx[nfds++] = i;
+		}
+		if (st->listener >= 0) {
+			pfd[nfds].fd = st->listener;
+			pfd[nfds].events = POLLIN;
+			idx[nfds++] = 3;
+		}
+		pfd[nfds].fd = st->pidfd;
+		pfd[nfds].events = POLLIN;
+		idx[nfds++] = 4;
+
+		if (poll(pfd, (nfds_t)nfds, timeout) < 0 && errno != EINTR)
+			return;
+		for (i = 0; i < nfds; i++) {
+			if (!(pfd[i].revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			if (idx[i] < 3) {
+				struct capture *c = &st->cap[idx[i]];
+				int r = capture_read(c);
+
+				if (r == 1) {
+					close(c->fd);
+					c->fd = -1;
+				} else if (r < 0) {
+					close(c->fd);
+					c->fd = -1;
+					stop(st, SANDBOX_OUTPUT_LIMIT);
+				}
+			} else if (idx[i] == 3) {
+				char name[40];
+
+				/* POLLHUP alone: the program is gone, the listener with it. */
+				if ((pfd[i].revents & POLLIN) &&
+				    sandbox__notify_name(st->listener, name, sizeof(name)) == 0) {
+					if (!st->stopped)
+						memcpy(st->syscall_name, name, sizeof(name));
+					stop(st, SANDBOX_FORBIDDEN);
+				}
+				if (st->stopped || !(pfd[i].revents & POLLIN)) {
+					close(st->listener);
+					st->listener = -1;
+				}
+			} else {
+				return; /* exited; the caller drains what is left */
+			}
+		}
+	}
+}
+
+/* After the exit: what the pipes still hold, without waiting on stragglers. */
+static void drain(struct run_state *st)
+{
+	int i;
+
+	for (i = 0; i < 3; i++) {
+		struct capture *c = &st->cap[i];
+
+		while (c->fd >= 0) {
+			int r = capture_read(c);
+
+			if (r == 0)
+				continue;
+			if (r < 0)
+				stop(st, SANDBOX_OUTPUT_LIMIT);
+			close(c->fd);
+			c->fd = -1;
+		}
+	}
+}
+
+static void classify(struct run_state *st, int status, const struct rusage *ru,
+		     struct sandbox_result *res)
+{
+	const struct sandbox_limits *l = &st->spec->limits;
+
+	res->cpu_ms = ru->ru_utime.tv_sec * 1e3 + ru->ru_utime.tv_usec / 1e3 +
+		      ru->ru_stime.tv_sec * 1e3 + ru->ru_stime.tv_usec / 1e3;
+	res->peak_kb = ru->ru_maxrss;
+	if (st->stopped) {
+		res->outcome = st->outcome;
+		memcpy(res->syscall_name, st->syscall_name, sizeof(res->syscall_name));
+	} else if (WIFEXITED(status)) {
+		res->outcome = SANDBOX_EXITED;
+		res->exit_code = WEXITSTATUS(status);
+	} else if (WIFSIGNALED(status)) {
+		res->term_signal = WTERMSIG(status);
+		if (res->term_signal == SIGXCPU ||
+		    (res->term_signal == SIGKILL && l->cpu_ms &&
+		     res->cpu_ms >= (double)l->cpu_ms))
+			res->outcome = SANDBOX_CPU_LIMIT;
+		else if (res->term_signal == SIGSYS && st->spec->profile == SANDBOX_RUN) {
+			/* Only the architecture check kills without a notification. */
+			res->outcome = SANDBOX_FORBIDDEN;
+			snprintf(res->syscall_name, sizeof(res->syscall_name),
+				 "a foreign-architecture call");
+		} else
+			res->outcome = SANDBOX_SIGNALED;
+	}
+	if (res->outcome == SANDBOX_CPU_LIMIT && l->cpu_ms && res->cpu_ms < (double)l->cpu_ms)
+		res->cpu_ms = (double)l->cpu_ms;
+}
+
+static int open_pipe(int p[2])
+{
+	return pipe2(p, O_CLOEXEC) < 0 ? -errno : 0;
+}
+
+int sandbox_run(struct sandbox *sb, const struct sandbox_spec *spec,
+		struct sandbox_result *res, char *err, size_t errlen)
+{
+	int outp[2] = { -1, -1 }, errp[2] = { -1, -1 }, chanp[2] = { -1, -1 };
+	int statusp[2] = { -1, -1 }, sock[2] = { -1, -1 };
+	int null_fd = -1, exec_fd = -1, ruleset = -1, ret, status = 0, i;
+	struct sandbox__child c;
+	struct run_state st;
+	struct rusage ru;
+	double start;
+	pid_t pid;
+
+	memset(res, 0, sizeof(*res));
+	memset(&st, 0, sizeof(st));
+	memset(&c, 0, sizeof(c));
+	st.spec = spec;
+	st.pidfd = -1;
+	st.listener = -1;
+	for (i = 0; i < 3; i++)
+		st.cap[i].fd = -1;
+
+	ret = open_pipe(outp);
+	if (!ret && !spec->merge_stderr)
+		ret = open_pipe(errp);
+	if (!ret && spec->channel)
+		ret = open_pipe(chanp);
+	if (!ret && spec->profile == SANDBOX_COMPILE)
+		ret = open_pipe(statusp);
+	if (!ret && spec->profile == SANDBOX_RUN &&
+	    socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sock) < 0)
+		ret = -errno;
+	if (ret) {
+		snprintf(err, errlen, "cannot create pipes: %s", strerror(-ret));
+		goto out_close;
+	}
+	if (spec->stdin_fd < 0) {
+		null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		if (null_fd < 0) {
+			ret = -errno;
+			snprintf(err, errlen, "cannot open '/dev/null': %s", strerror(errno));
+			goto out_close;
+		}
+	}
+	exec_fd = open(spec->exe, O_PATH | O_CLOEXEC);
+	if (exec_fd < 0) {
+		ret = -errno;
+		snprintf(err, errlen, "cannot open '%s': %s", spec->exe, strerror(errno));
+		goto out_close;
+	}
+	if (sb->landlock_abi > 0) {
+		ruleset = sandbox__landlock_ruleset(sb->landlock_abi, spec);
+		if (ruleset < 0) {
+			ret = ruleset;
+			snprintf(err, errlen, "cannot build the landlock rules: %s",
+				 strerror(-ret));
+			goto out_close;
+		}
+	}
+
+	c.sb = sb;
+	c.spec = spec;
+	c.stdin_fd = spec->stdin_fd >= 0 ? spec->stdin_fd : null_fd;
+	c.out_fd = outp[1];
+	c.err_fd = spec->merge_stderr ? outp[1] : errp[1];
+	c.chan_fd = chanp[1];
+	c.exec_fd = exec_fd;
+	c.notify_fd = sock[1];
+	c.ruleset_fd = ruleset;
+	c.status_fd = statusp[1];
+
+	start = now_ms();
+	pid = sandbox__spawn(&c);
+	if (pid < 0) {
+		ret = pid;
+		snprintf(err, errlen, "cannot start the program: %s", strerror(-ret));
+		goto out_close;
+	}
+	live_add(pid);
+	st.pid = pid;
+	close(outp[1]);
+	outp[1] = -1;
+	if (errp[1] >= 0) {
+		close(errp[1]);
+		errp[1] = -1;
+	}
+	if (chanp[1] >= 0) {
+		close(chanp[1]);
+		chanp[1] = -1;
+	}
+	if (statusp[1] >= 0) {
+		int child_err = 0;
+
+		close(statusp[1]);
+		statusp[1] = -1;
+		/* EOF: the exec happened. */
+		if (read(statusp[0], &child_err, sizeof(child_err)) == sizeof(child_err))
+			c.error = child_err;
+	}
+	if (c.error) {
+		ret = c.error;
+		snprintf(err, errlen, "cannot set up the sandbox (%s): %s",
+			 c.step ? c.step : "spawn", strerror(-ret));
+		kill_tree(pid);
+		waitpid(pid, NULL, 0);
+		live_remove(pid);
+		goto out_close;
+	}
+	if (sock[0] >= 0) {
+		/* Without the listener, a denied call would return ENOSYS and go on. */
+		st.listener = recv_fd(sock[0]);
+		if (st.listener < 0) {
+			ret = -EPROTO;
+			snprintf(err, errlen, "cannot set up the sandbox: no seccomp listener");
+			kill_tree(pid);
+			waitpid(pid, NULL, 0);
+			live_remove(pid);
+			goto out_close;
+		}
+	}
+
+	st.pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (st.pidfd < 0) {
+		ret = -errno;
+		snprintf(err, errlen, "cannot watch the program: %s", strerror(errno));
+		kill_tree(pid);
+		waitpid(pid, NULL, 0);
+		live_remove(pid);
+		goto out_close;
+	}
+	st.cap[0] = (struct capture){ outp[0], &res->out, spec->limits.output_cap, 0, 0 };
+	st.cap[1] = (struct capture){ errp[0], &res->err, spec->limits.output_cap, 0, 0 };
+	st.cap[2] = (struct capture){ chanp[0], &res->channel, spec->limits.channel_cap, 0, 0 };
+	outp[0] = errp[0] = chanp[0] = -1;
+	for (i = 0; i < 3; i++)
+		if (st.cap[i].fd >= 0)
+			fcntl(st.cap[i].fd, F_SETFL, O_NONBLOCK);
+
+	supervise(&st, start);
+	/* Whatever is left of the tree goes with its first process. */
+	kill_tree(pid);
+	drain(&st);
+	while (wait4(pid, &status, 0, &ru) < 0 && errno == EINTR)
+		;
+	live_remove(pid);
+	res->wall_ms = now_ms() - start;
+	classify(&st, status, &ru, res);
+	res->layers = sandbox_layers(sb, spec->profile);
+	if (ruleset < 0)
+		res->layers &= ~(SANDBOX_LAYER_LANDLOCK_FS | SANDBOX_LAYER_LANDLOCK_NET |
+				 SANDBOX_LAYER_LANDLOCK_SCOPE);
+	for (i = 0; i < 3; i++)
+		if (!st.cap[i].buf->data) {
+			st.cap[i].buf->data = calloc(1, 1);
+			if (!st.cap[i].buf->data)
+				ret = -ENOMEM;
+		}
+	ret = 0;
+
+out_close:
+	for (i = 0; i < 3; i++)
+		if (st.cap[i].fd >= 0)
+			close(st.cap[i].fd);
+	if (st.pidfd >= 0)
+		close(st.pidfd);
+	if (st.listener >= 0)
+		close(st.listener);
+	for (i = 0; i < 2; i++) {
+		if (outp[i] >= 0)
+			close(outp[i]);
+		if (errp[i] >= 0)
+			close(errp[i]);
+		if (chanp[i] >= 0)
+			close(chanp[i]);
+		if (statusp[i] >= 0)
+			close(statusp[i]);
+		if (sock[i] >= 0)
+			close(sock[i]);
+	}
+	if (null_fd >= 0)
+		close(null_fd);
+	if (exec_fd >= 0)
+		close(exec_fd);
+	if (ruleset >= 0)
+		close(ruleset);
+	if (ret)
+		sandbox_result_release(res);
+	return ret;
+}
+
+void sandbox_result_release(struct sandbox_result *res)
+{
+	free(res->out.data);
+	free(res->err.data);
+	free(res->channel.data);
+	res->out.data = res->err.data = res->channel.data = NULL;
+}

@@ -1,0 +1,141 @@
+/*
+ * sandbox.h: run one untrusted program under limits, and say how it ended.
+ *
+ * The sandbox knows nothing about exercises. A caller prepares a struct
+ * sandbox once (it probes the kernel and builds the seccomp programs), then
+ * calls sandbox_run() once per program; sandbox_run() is safe to call from
+ * several threads at once on the same struct sandbox.
+ *
+ * Two profiles:
+ *  - SANDBOX_RUN: one process, no fork, exec or threads; a seccomp allowlist;
+ *    Landlock limits the file system to the program, the paths the caller
+ *    lists and the working directory. Spawned with a vfork-style clone.
+ *  - SANDBOX_COMPILE: a process tree (a compiler driver and its passes) in its
+ *    own PID namespace where the kernel allows one, so that killing the first
+ *    process kills all; a seccomp denylist; the same Landlock rules.
+ *
+ * Functions return 0 or a negative errno; they never print.
+ */
+#ifndef SANDBOX_H
+#define SANDBOX_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+enum sandbox_profile {
+	SANDBOX_RUN,
+	SANDBOX_COMPILE,
+};
+
+/* Access a listed path gets; a directory's rights apply beneath it. */
+#define SANDBOX_READ 1u  /* read files, list directories */
+#define SANDBOX_WRITE 2u /* create, write, truncate, remove */
+#define SANDBOX_EXEC 4u  /* execute files */
+
+struct sandbox_path {
+	const char *path;
+	unsigned access;
+};
+
+struct sandbox_limits {
+	uint64_t cpu_ms;         /* CPU time of the whole tree; 0: none */
+	uint64_t wall_ms;        /* wall clock; 0: none */
+	uint64_t idle_ms;        /* stopped after this long without using CPU; 0: never */
+	uint64_t memory_kb;      /* address space per process; 0: none */
+	uint64_t file_kb;        /* largest file the program may write */
+	uint64_t stack_kb;       /* 0: the inherited limit */
+	unsigned open_files;     /* 0: 32 */
+	size_t output_cap;       /* bytes kept and allowed on stdout and on stderr */
+	size_t channel_cap;      /* bytes allowed on the channel (fd 3) */
+};
+
+struct sandbox_spec {
+	enum sandbox_profile profile;
+	const char *exe;             /* absolute path of the program */
+	char *const *argv;           /* argv[0] included; NULL-terminated */
+	char *const *envp;           /* NULL: an empty environment */
+	const char *workdir;         /* working directory, read-write */
+	const struct sandbox_path *paths; /* more paths the program may use */
+	size_t npaths;
+	int stdin_fd;                /* -1: an empty stdin; not closed */
+	bool channel;                /* give the program a write end on fd 3 */
+	bool merge_stderr;           /* stderr goes to the stdout buffer */
+	struct sandbox_limits limits;
+};
+
+struct sandbox_buf {
+	char *data;     /* NUL-terminated; owned by the result */
+	size_t len;     /* bytes kept */
+	bool truncated; /* more arrived than was kept */
+};
+
+enum sandbox_outcome {
+	SANDBOX_EXITED,       /* exit_code is set */
+	SANDBOX_SIGNALED,     /* term_signal is set */
+	SANDBOX_CPU_LIMIT,
+	SANDBOX_WALL_LIMIT,   /* the wall-clock or the idle limit */
+	SANDBOX_OUTPUT_LIMIT, /* stdout, stderr or the channel went past its cap */
+	SANDBOX_FORBIDDEN,    /* a denied system call; syscall_name says which */
+};
+
+struct sandbox_result {
+	enum sandbox_outcome outcome;
+	int exit_code;
+	int term_signal;
+	char syscall_name[40];
+	double cpu_ms;         /* user + system, measured by the kernel (wait4) */
+	double wall_ms;
+	long peak_kb;          /* peak resident memory (ru_maxrss) */
+	struct sandbox_buf out;
+	struct sandbox_buf err;
+	struct sandbox_buf channel;
+	unsigned layers;       /* SANDBOX_LAYER_* that were in force */
+};
+
+/* Isolation layers, as reported to users. */
+#define SANDBOX_LAYER_RLIMITS (1u << 0)
+#define SANDBOX_LAYER_NO_NEW_PRIVS (1u << 1)
+#define SANDBOX_LAYER_SECCOMP (1u << 2)
+#define SANDBOX_LAYER_LANDLOCK_FS (1u << 3)
+#define SANDBOX_LAYER_LANDLOCK_NET (1u << 4)
+#define SANDBOX_LAYER_LANDLOCK_SCOPE (1u << 5)
+#define SANDBOX_LAYER_PID_NAMESPACE (1u << 6)
+#define SANDBOX_LAYER_NEW_SESSION (1u << 7)
+#define SANDBOX_LAYER_CLEAN_ENV (1u << 8)
+#define SANDBOX_LAYER_COUNT 9
+
+struct sandbox;
+
+/*
+ * Probes the kernel and builds the filters. Returns 0 and sets *out, or a
+ * negative errno with a reason in err (the caller's buffer).
+ * Fails if seccomp is unavailable: grading without it is not safe.
+ */
+int sandbox_new(struct sandbox **out, char *err, size_t errlen);
+void sandbox_free(struct sandbox *sb);
+
+/* Layers a run with this profile will have on this kernel. */
+unsigned sandbox_layers(const struct sandbox *sb, enum sandbox_profile profile);
+/* Name of one SANDBOX_LAYER_* bit ("seccomp", "landlock-fs", ...). */
+const char *sandbox_layer_name(unsigned bit);
+/* The Landlock ABI the kernel offers (0: none). */
+int sandbox_landlock_abi(const struct sandbox *sb);
+
+/*
+ * Runs spec and fills res (which the caller releases). Returns 0 when the
+ * program ran, whatever its outcome; a negative errno when the sandbox could
+ * not be set up, with a reason in err. The program's whole process tree is
+ * gone when this returns.
+ */
+int sandbox_run(struct sandbox *sb, const struct sandbox_spec *spec,
+		struct sandbox_result *res, char *err, size_t errlen);
+void sandbox_result_release(struct sandbox_result *res);
+
+/* Writes a profile's seccomp policy as readable text (libseccomp's PFC). */
+int sandbox_policy_export(enum sandbox_profile profile, int fd);
+
+/* Kills every program running in any sandbox (for Ctrl-C); signal-safe. */
+void sandbox_kill_all(void);
+
+#endif /* SANDBOX_H */

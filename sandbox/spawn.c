@@ -1,0 +1,257 @@
+/*
+ * spawn.c: the child's side, from clone to exec.
+ *
+ * The run profile is spawned with CLONE_VM|CLONE_VFORK: no page tables are
+ * copied, and the parent sleeps until the exec, so the child may report a
+ * failed step through shared memory. The child therefore touches only its
+ * own stack and makes plain system calls. The compile profile forks (with a
+ * PID namespace where possible), since a compiler tree outlives the exec.
+ */
+#ifndef _GNU_SOURCE
+#define _GNU_SOURCE
+#endif
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/seccomp.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#ifndef SECCOMP_FILTER_FLAG_NEW_LISTENER
+#define SECCOMP_FILTER_FLAG_NEW_LISTENER (1UL << 3)
+#endif
+
+#define CHILD_STACK_SIZE (64 * 1024)
+#define NFDS 8
+#define STATUS_FD 6
+#define RULESET_FD 7
+#define HIGH_FD_BASE 100
+
+static int set_limit(int resource, uint64_t soft, uint64_t hard)
+{
+	struct rlimit rl = { .rlim_cur = soft, .rlim_max = hard };
+
+	return setrlimit(resource, &rl) < 0 ? -errno : 0;
+}
+
+static int apply_limits(const struct sandbox_limits *l)
+{
+	unsigned nofile = l->open_files ? l->open_files : 32;
+	int ret = 0;
+
+	if (l->cpu_ms) {
+		/* A backstop only: the parent measures CPU to the millisecond. */
+		uint64_t s = (l->cpu_ms + 999) / 1000 + 1;
+
+		ret = set_limit(RLIMIT_CPU, s, s + 1);
+	}
+	if (!ret && l->memory_kb)
+		ret = set_limit(RLIMIT_AS, l->memory_kb * 1024, l->memory_kb * 1024);
+	if (!ret)
+		ret = set_limit(RLIMIT_FSIZE, l->file_kb * 1024, l->file_kb * 1024);
+	if (!ret && l->stack_kb)
+		ret = set_limit(RLIMIT_STACK, l->stack_kb * 1024, l->stack_kb * 1024);
+	if (!ret)
+		ret = set_limit(RLIMIT_NOFILE, nofile, nofile);
+	if (!ret)
+		ret = set_limit(RLIMIT_CORE, 0, 0);
+	if (!ret)
+		ret = set_limit(RLIMIT_MEMLOCK, 0, 0);
+	return ret;
+}
+
+/*
+ * Moves the child's descriptors into place: 0-2, the channel on 3, the
+ * program on 4, the parent's socket on 5, the status pipe on 6, the
+ * Landlock ruleset on 7; everything else is closed. They are first parked
+ * above HIGH_FD_BASE so that no dup2 overwrites a source still to be moved.
+ * 4 to 7 are close-on-exec: the program starts with 0 to 3 only.
+ */
+static int place_fds(struct sandbox__child *c)
+{
+	int src[NFDS] = { c->stdin_fd, c->out_fd, c->err_fd, c->chan_fd,
+			  c->exec_fd, c->notify_fd, c->status_fd, c->ruleset_fd };
+	int parked[NFDS];
+	int i;
+
+	for (i = 0; i < NFDS; i++) {
+		parked[i] = -1;
+		if (src[i] < 0)
+			continue;
+		parked[i] = fcntl(src[i], F_DUPFD_CLOEXEC, HIGH_FD_BASE + i * 2);
+		if (parked[i] < 0)
+			return -errno;
+	}
+	for (i = 0; i < NFDS; i++) {
+		if (parked[i] < 0)
+			continue;
+		if (dup2(parked[i], i) < 0)
+			return -errno;
+		if (fcntl(i, F_SETFD, i <= SANDBOX__CHANNEL_FD ? 0 : FD_CLOEXEC) < 0)
+			return -errno;
+	}
+	if (syscall(SYS_close_range, NFDS, ~0U, 0) < 0)
+		return -errno;
+	c->status_fd = c->status_fd >= 0 ? STATUS_FD : -1;
+	c->ruleset_fd = c->ruleset_fd >= 0 ? RULESET_FD : -1;
+	return 0;
+}
+
+static int send_fd(int sock, int fd)
+{
+	char data = 'L';
+	struct iovec iov = { .iov_base = &data, .iov_len = 1 };
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} u;
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+			      .msg_control = u.buf, .msg_controllen = sizeof(u.buf) };
+	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
+
+	memset(&u, 0, sizeof(u));
+	cm->cmsg_level = SOL_SOCKET;
+	cm->cmsg_type = SCM_RIGHTS;
+	cm->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	return sendmsg(sock, &msg, 0) < 0 ? -errno : 0;
+}
+
+static int map_ids(void)
+{
+	char line[64];
+	int fd, n;
+	uid_t uid = getuid();
+	gid_t gid = getgid();
+
+	fd = open("/proc/self/setgroups", O_WRONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		if (write(fd, "deny", 4) < 0) {
+			close(fd);
+			return -errno;
+		}
+		close(fd);
+	}
+	n = snprintf(line, sizeof(line), "%u %u 1", (unsigned)uid, (unsigned)uid);
+	fd = open("/proc/self/uid_map", O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, line, (size_t)n) < 0)
+		goto fail;
+	close(fd);
+	n = snprintf(line, sizeof(line), "%u %u 1", (unsigned)gid, (unsigned)gid);
+	fd = open("/proc/self/gid_map", O_WRONLY | O_CLOEXEC);
+	if (fd < 0 || write(fd, line, (size_t)n) < 0)
+		goto fail;
+	close(fd);
+	return 0;
+fail:
+	n = -errno;
+	if (fd >= 0)
+		close(fd);
+	return n;
+}
+
+#define STEP(name, expr)                                                      \
+	do {                                                                  \
+		int step_ret_ = (expr);                                       \
+		if (step_ret_ < 0) {                                          \
+			c->step = (name);                                     \
+			return step_ret_;                                     \
+		}                                                             \
+	} while (0)
+
+/*
+ * The containment order, and why:
+ *  1. setsid: a new session, so that no terminal signal or TIOCSTI reaches
+ *     the grader's terminal, and the tree can be killed as a group;
+ *  2. parent-death signal: if the grader dies, so does the program;
+ *  3. descriptors: only stdin, stdout, stderr, the channel (and, until
+ *     exec, the program and the parent's socket); the rest closed;
+ *  4. the working directory;
+ *  5. rlimits, while the child may still set them;
+ *  6. no_new_privs, which Landlock and an unprivileged seccomp require;
+ *  7. Landlock, which needs no system call the filter denies;
+ *  8. seccomp last, since it forbids the calls the steps above make;
+ *  9. exec of the program through its descriptor: the filter is in force
+ *     before the program's first instruction, constructors included.
+ */
+static int contain(struct sandbox__child *c)
+{
+	const struct sandbox_spec *s = c->spec;
+	const struct sock_fprog *prog = s->profile == SANDBOX_RUN
+						? &c->sb->run_prog
+						: &c->sb->compile_prog;
+	static char *const empty_env[] = { NULL };
+	char *const *envp = s->envp ? s->envp : empty_env;
+	long listener;
+
+	if (s->profile == SANDBOX_COMPILE && c->sb->pidns && c->sb->userns)
+		STEP("user namespace", map_ids());
+	STEP("setsid", setsid() < 0 ? -errno : 0);
+	STEP("parent death signal", prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 ? -errno : 0);
+	STEP("descriptors", place_fds(c));
+	if (s->workdir)
+		STEP("working directory", chdir(s->workdir) < 0 ? -errno : 0);
+	STEP("rlimits", apply_limits(&s->limits));
+	STEP("no_new_privs", prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ? -errno : 0);
+	if (c->ruleset_fd >= 0) {
+		STEP("landlock", sandbox__landlock_restrict(c->ruleset_fd));
+		close(c->ruleset_fd);
+	}
+	if (s->profile == SANDBOX_RUN) {
+		listener = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+				   SECCOMP_FILTER_FLAG_NEW_LISTENER, prog);
+		STEP("seccomp", listener < 0 ? -errno : 0);
+		STEP("seccomp listener", send_fd(SANDBOX__NOTIFY_FD, (int)listener));
+		close((int)listener);
+		close(SANDBOX__NOTIFY_FD);
+	} else {
+		STEP("seccomp", syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, prog) < 0
+					? -errno : 0);
+	}
+	syscall(SYS_execveat, SANDBOX__EXEC_FD, "", s->argv, envp, AT_EMPTY_PATH);
+	c->step = "exec";
+	return -errno;
+}
+
+static int child_main(void *arg)
+{
+	struct sandbox__child *c = arg;
+	int ret = contain(c);
+
+	if (c->status_fd >= 0) {
+		/* Forked: the parent reads the failure from the pipe. */
+		ssize_t n = write(c->status_fd, &ret, sizeof(ret));
+		(void)n;
+	} else {
+		c->error = ret;
+	}
+	_exit(127);
+}
+
+int sandbox__spawn(struct sandbox__child *c)
+{
+	/* A vfork child runs on this stack, which lives until it execs. */
+	char stack[CHILD_STACK_SIZE] __attribute__((aligned(16)));
+	int flags = SIGCHLD;
+	pid_t pid;
+
+	if (c->spec->profile == SANDBOX_RUN) {
+		flags |= CLONE_VM | CLONE_VFORK;
+	} else if (c->sb->pidns) {
+		flags |= CLONE_NEWPID;
+		if (c->sb->userns)
+			flags |= CLONE_NEWUSER;
+	}
+	pid = clone(child_main, stack + sizeof(stack), flags, c);
+	return pid < 0 ? -errno : pid;
+}

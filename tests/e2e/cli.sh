@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# End-to-end tests of the command line: exit statuses, messages, init, show,
+# list, json shape, seeds. usage: cli.sh GRADER SOURCE_DIR
+set -u
+grader=$1
+src=$2
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+failures=0
+
+fail() { echo "FAIL: $*"; failures=$((failures + 1)); }
+
+# expect_status WANT COMMAND...: runs COMMAND, keeps stdout/stderr in $out/$err.
+expect_status() {
+	local want=$1; shift
+	"$@" >"$tmp/out" 2>"$tmp/err" </dev/null
+	local got=$?
+	out=$(cat "$tmp/out"); err=$(cat "$tmp/err")
+	[ "$got" -eq "$want" ] || fail "'$*': exit $got, expected $want; stderr: $err"
+}
+expect_in() { # expect_in HAYSTACK NEEDLE WHAT
+	case "$1" in *"$2"*) ;; *) fail "$3: lacks '$2'";; esac
+}
+
+expect_status 0 "$grader" --help
+expect_in "$out" "check" "grader --help"
+for c in list show init check; do
+	expect_status 0 "$grader" "$c" --help
+	expect_in "$out" "usage: grader $c" "grader $c --help"
+done
+expect_status 2 "$grader"
+expect_status 2 "$grader" frobnicate
+expect_in "$err" "'frobnicate' is not a command" "unknown command"
+
+expect_status 0 "$grader" list
+for ex in sort-users; do
+	expect_in "$out" "$ex" "grader list"
+	expect_status 0 "$grader" show "$ex"
+	expect_in "$out" "## The header" "grader show $ex"
+done
+
+expect_status 2 "$grader" show no-such-exercise
+expect_in "$err" "no exercise named 'no-such-exercise'" "unknown exercise"
+expect_status 2 "$grader" check no-such-exercise x.c
+expect_status 2 "$grader" check sort-users "$tmp/missing.c"
+expect_in "$err" "cannot read '$tmp/missing.c': No such file or directory" "missing file"
+expect_status 2 "$grader" check sort-users "$tmp"
+expect_in "$err" "is not a regular file" "directory as submission"
+printf 'int x;\0\1\2' >"$tmp/binary.c"
+expect_status 2 "$grader" check sort-users "$tmp/binary.c"
+expect_in "$err" "binary data" "binary submission"
+expect_status 2 "$grader" check sort-users "$src/exercises/sort-users/reference.c" --seed -4
+expect_status 2 "$grader" check sort-users "$src/exercises/sort-users/reference.c" --format yaml
+
+# init: the starter compiles and fails; a second init refuses to overwrite.
+expect_status 0 "$grader" init sort-users "$tmp/learner"
+[ -f "$tmp/learner/sort_users.h" ] || fail "init wrote no header"
+[ -f "$tmp/learner/sort_users.c" ] || fail "init wrote no starter"
+expect_status 2 "$grader" init sort-users "$tmp/learner"
+expect_in "$err" "exists; use --force" "init twice"
+expect_status 1 "$grader" check sort-users "$tmp/learner/sort_users.c" --format json
+python3 - "$tmp/out" <<'PY' || fail "starter report"
+import json, sys
+r = json.load(open(sys.argv[1]))
+assert r["compile"]["status"] == "ok", r["compile"]
+assert r["score"] < r["max_score"], r["score"]
+PY
+
+# The reference: full score, the contract's json shape, reproducible by seed.
+ref=$src/exercises/sort-users/reference.c
+expect_status 0 "$grader" check sort-users "$ref" --format json --seed 77
+cp "$tmp/out" "$tmp/a.json"
+expect_status 0 "$grader" check sort-users "$ref" --format json --seed 77
+cp "$tmp/out" "$tmp/b.json"
+python3 - "$tmp/a.json" "$tmp/b.json" <<'PY' || fail "json report shape or reproducibility"
+import json, sys
+a, b = (json.load(open(p)) for p in sys.argv[1:3])
+for key in ("schema", "exercise", "submission", "sha256", "score", "max_score",
+            "compile", "tests", "seed", "grader_version"):
+    assert key in a, key
+assert a["schema"] == 1 and a["seed"] == 77 and a["score"] == a["max_score"]
+assert a["compile"]["status"] == "ok"
+statuses = {"passed", "failed", "timeout", "memory", "crashed", "forbidden",
+            "output_limit", "skipped"}
+for t in a["tests"]:
+    for key in ("name", "status", "score", "max_score", "time_ms", "memory_kb",
+                "message", "hint"):
+        assert key in t, (t["name"], key)
+    assert t["status"] in statuses
+strip = lambda r: [(t["name"], t["status"], t["score"], t["message"]) for t in r["tests"]]
+assert strip(a) == strip(b), "same seed, different results"
+assert a["receipt"]["delivery_id"] != b["receipt"]["delivery_id"]
+assert "seccomp" in a["receipt"]["isolation"]
+PY
+
+# Human output: no colour when not a terminal; a summary line.
+expect_status 0 "$grader" check sort-users "$ref"
+expect_in "$out" "score " "human summary"
+case "$out" in *$'\033['*) fail "colour codes without a terminal";; esac
+
+# A malformed spec in an instructor's directory: exit 2, file and field named.
+mkdir -p "$tmp/ex/broken"
+cp "$src/exercises/sort-users/sort_users.h" "$tmp/ex/broken/broken.h"
+echo '{"title": "b", "tests": [{"name": "a", "points": "two"}]}' >"$tmp/ex/broken/spec.json"
+expect_status 2 "$grader" check broken "$ref" --exercises "$tmp/ex"
+expect_in "$err" "broken/spec.json: tests[0].points: expected an integer" "malformed spec"
+
+if [ "$failures" -ne 0 ]; then
+	echo "$failures failure(s)"
+	exit 1
+fi
+echo "all cli checks passed"

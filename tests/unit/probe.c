@@ -1,0 +1,123 @@
+/*
+ * probe.c: a program that tries one thing inside the sandbox and reports
+ * what happened on fd 3. Built statically; run by test_sandbox.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <stdarg.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+static void report(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void report(const char *fmt, ...)
+{
+	char buf[256];
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	if (write(3, buf, (size_t)n) < 0)
+		_exit(99);
+}
+
+static const char *mode;
+
+/* glibc passes main's arguments to constructors too. */
+__attribute__((constructor)) static void early(int argc, char **argv)
+{
+	/* The filter must already be in force when constructors run. */
+	if (argc > 1 && !strcmp(argv[1], "ctor"))
+		socket(AF_INET, SOCK_STREAM, 0);
+}
+
+int main(int argc, char **argv)
+{
+	mode = argc > 1 ? argv[1] : "ok";
+	if (!strcmp(mode, "ok")) {
+		printf("to stdout\n");
+		report("hello\n");
+	} else if (!strcmp(mode, "fork")) {
+		report("fork=%d\n", (int)fork());
+	} else if (!strcmp(mode, "socket")) {
+		report("socket=%d\n", socket(AF_INET, SOCK_STREAM, 0));
+	} else if (!strcmp(mode, "open")) {
+		int fd = open(argv[2], O_RDONLY);
+		report("open=%s\n", fd >= 0 ? "ok" : strerror(errno));
+	} else if (!strcmp(mode, "create")) {
+		int fd = open(argv[2], O_WRONLY | O_CREAT | O_TRUNC, 0644);
+		report("create=%s\n", fd >= 0 ? "ok" : strerror(errno));
+	} else if (!strcmp(mode, "symlink")) {
+		report("symlink=%s\n", symlink("/etc/passwd", "link") == 0 ? "ok" : strerror(errno));
+	} else if (!strcmp(mode, "loop")) {
+		for (volatile unsigned long i = 0;; i++)
+			;
+	} else if (!strcmp(mode, "loop-ignoring")) {
+		signal(SIGXCPU, SIG_IGN);
+		signal(SIGTERM, SIG_IGN);
+		for (volatile unsigned long i = 0;; i++)
+			;
+	} else if (!strcmp(mode, "sleep")) {
+		for (;;)
+			sleep(1000);
+	} else if (!strcmp(mode, "flood")) {
+		char buf[4096];
+		memset(buf, 'x', sizeof(buf));
+		for (;;)
+			if (write(1, buf, sizeof(buf)) < 0)
+				break;
+	} else if (!strcmp(mode, "memory")) {
+		for (size_t total = 0;; total += 1 << 20) {
+			char *p = malloc(1 << 20);
+			if (!p) {
+				report("malloc failed after %zu MiB\n", total >> 20);
+				abort();
+			}
+			memset(p, 1, 1 << 20);
+		}
+	} else if (!strcmp(mode, "i386")) {
+		long ret;
+		__asm__ volatile("int $0x80" : "=a"(ret) : "a"(20) : "memory");
+		report("int80=%ld\n", ret);
+	} else if (!strcmp(mode, "x32")) {
+		report("x32=%ld\n", syscall(39 | 0x40000000));
+	} else if (!strcmp(mode, "io_uring")) {
+		report("io_uring=%ld\n", syscall(425, 1, NULL));
+	} else if (!strcmp(mode, "exec")) {
+		char *args[] = { "/bin/sh", "-c", "echo escaped", NULL };
+		execv("/bin/sh", args);
+		report("exec=%s\n", strerror(errno));
+	} else if (!strcmp(mode, "kill-parent")) {
+		report("kill=%s\n", kill(getppid(), SIGKILL) == 0 ? "ok" : strerror(errno));
+	} else if (!strcmp(mode, "kill-all")) {
+		report("kill=%d\n", kill(-1, SIGKILL));
+	} else if (!strcmp(mode, "rlimit")) {
+		struct rlimit rl = { RLIM_INFINITY, RLIM_INFINITY };
+		report("setrlimit=%d\n", setrlimit(RLIMIT_CPU, &rl));
+	} else if (!strcmp(mode, "ptrace")) {
+		report("ptrace=%ld\n", syscall(SYS_ptrace, 16 /* ATTACH */, 1, 0, 0));
+	} else if (!strcmp(mode, "env")) {
+		extern char **environ;
+		report("env=%d\n", environ[0] != NULL);
+	} else if (!strcmp(mode, "fds")) {
+		int n = 0;
+		for (int fd = 0; fd < 1024; fd++)
+			if (fcntl(fd, F_GETFD) >= 0)
+				n++;
+		report("fds=%d\n", n);
+	} else if (!strcmp(mode, "ctor")) {
+		report("main reached\n");
+	} else {
+		report("unknown mode\n");
+	}
+	return 0;
+}

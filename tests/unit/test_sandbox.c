@@ -1,0 +1,230 @@
+/*
+ * test_sandbox.c: the sandbox on its own, with real escapes.
+ * usage: test_sandbox DATA_DIR (with probe built beside it)
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "check.h"
+#include "sandbox.h"
+
+static struct sandbox *sb;
+static char probe[PATH_MAX];
+static char scratch[] = "/tmp/test-sandbox-XXXXXX";
+
+static struct sandbox_result run(const char *mode, const char *arg)
+{
+	char *argv[] = { "probe", (char *)mode, (char *)arg, NULL };
+	struct sandbox_spec spec = { 0 };
+	struct sandbox_result res;
+	char err[256];
+
+	spec.profile = SANDBOX_RUN;
+	spec.exe = probe;
+	spec.argv = argv;
+	spec.workdir = scratch;
+	spec.stdin_fd = -1;
+	spec.channel = true;
+	spec.limits.cpu_ms = 300;
+	spec.limits.wall_ms = 5000;
+	spec.limits.idle_ms = 500;
+	spec.limits.memory_kb = 64 * 1024;
+	spec.limits.file_kb = 64;
+	spec.limits.output_cap = 16 * 1024;
+	spec.limits.channel_cap = 4096;
+	if (sandbox_run(sb, &spec, &res, err, sizeof(err))) {
+		fprintf(stderr, "sandbox_run(%s): %s\n", mode, err);
+		exit(1);
+	}
+	return res;
+}
+
+static void expect_channel(const char *mode, const char *arg, const char *want)
+{
+	struct sandbox_result r = run(mode, arg);
+
+	CHECK_EQ(r.outcome, SANDBOX_EXITED);
+	CHECK_STR(r.channel.data, want);
+	sandbox_result_release(&r);
+}
+
+static void expect_forbidden(const char *mode, const char *syscall)
+{
+	struct sandbox_result r = run(mode, NULL);
+
+	CHECK_EQ(r.outcome, SANDBOX_FORBIDDEN);
+	CHECK_CONTAINS(r.syscall_name, syscall);
+	CHECK_STR(r.channel.data, "");
+	sandbox_result_release(&r);
+}
+
+static void test_policy_golden(const char *data)
+{
+	char path[PATH_MAX], tmp[] = "/tmp/policy-XXXXXX";
+	const char *names[] = { "policy-run.pfc", "policy-compile.pfc" };
+	int i;
+
+	for (i = 0; i < 2; i++) {
+		int fd = mkstemp(tmp);
+		char cmd[PATH_MAX * 2 + 32];
+
+		CHECK(fd >= 0);
+		CHECK_EQ(sandbox_policy_export(i == 0 ? SANDBOX_RUN : SANDBOX_COMPILE, fd), 0);
+		close(fd);
+		snprintf(path, sizeof(path), "%s/%s", data, names[i]);
+		if (getenv("UPDATE_GOLDEN")) {
+			snprintf(cmd, sizeof(cmd), "cp %s %s", tmp, path);
+		} else {
+			snprintf(cmd, sizeof(cmd), "diff -u %s %s", path, tmp);
+		}
+		CHECK_EQ(system(cmd), 0);
+		unlink(tmp);
+		memcpy(tmp + strlen(tmp) - 6, "XXXXXX", 6);
+	}
+}
+
+static void test_tree_kill(void)
+{
+	/* A compile-profile tree: the shell's children die with it. */
+	char *argv[] = { "sh", "-c", "sleep 30 & sleep 30 & echo started; wait", NULL };
+	struct sandbox_path paths[] = { { "/usr", SANDBOX_READ | SANDBOX_EXEC },
+					{ "/bin", SANDBOX_READ | SANDBOX_EXEC },
+					{ "/lib", SANDBOX_READ | SANDBOX_EXEC },
+					{ "/lib64", SANDBOX_READ | SANDBOX_EXEC },
+					{ "/etc/ld.so.cache", SANDBOX_READ },
+					{ "/dev/null", SANDBOX_READ | SANDBOX_WRITE } };
+	struct sandbox_spec spec = { 0 };
+	struct sandbox_result r;
+	char err[256];
+	FILE *ps;
+	char line[512];
+	int left = 0;
+
+	spec.profile = SANDBOX_COMPILE;
+	spec.exe = "/bin/sh";
+	spec.argv = argv;
+	spec.workdir = scratch;
+	spec.paths = paths;
+	spec.npaths = 6;
+	spec.stdin_fd = -1;
+	spec.limits.wall_ms = 500;
+	spec.limits.output_cap = 4096;
+	spec.limits.file_kb = 64;
+	CHECK_EQ(sandbox_run(sb, &spec, &r, err, sizeof(err)), 0);
+	CHECK_EQ(r.outcome, SANDBOX_WALL_LIMIT);
+	CHECK_CONTAINS(r.out.data, "started");
+	if (r.outcome != SANDBOX_WALL_LIMIT)
+		fprintf(stderr, "tree: exit %d signal %d output '%s'\n", r.exit_code,
+			r.term_signal, r.out.data);
+	sandbox_result_release(&r);
+	usleep(100 * 1000);
+	ps = popen("ps -eo args", "r");
+	while (ps && fgets(line, sizeof(line), ps))
+		if (!strncmp(line, "sleep 30", 8))
+			left++;
+	if (ps)
+		pclose(ps);
+	CHECK_EQ(left, 0);
+}
+
+int main(int argc, char **argv)
+{
+	char err[256], *slash;
+	struct sandbox_result r;
+	int abi;
+
+	if (argc < 2) {
+		fprintf(stderr, "usage: test_sandbox DATA_DIR\n");
+		return 2;
+	}
+	if (!realpath("/proc/self/exe", probe))
+		return 1;
+	slash = strrchr(probe, '/');
+	snprintf(slash + 1, sizeof(probe) - (size_t)(slash + 1 - probe), "probe");
+	if (sandbox_new(&sb, err, sizeof(err))) {
+		fprintf(stderr, "no sandbox here: %s\n", err);
+		return 77;
+	}
+	if (!mkdtemp(scratch))
+		return 1;
+	abi = sandbox_landlock_abi(sb);
+
+	test_policy_golden(argv[1]);
+
+	r = run("ok", NULL);
+	CHECK_EQ(r.outcome, SANDBOX_EXITED);
+	CHECK_EQ(r.exit_code, 0);
+	CHECK_STR(r.channel.data, "hello\n");
+	CHECK_STR(r.out.data, "to stdout\n");
+	CHECK(r.layers & SANDBOX_LAYER_SECCOMP);
+	sandbox_result_release(&r);
+
+	expect_forbidden("fork", "clone");
+	expect_forbidden("socket", "socket");
+	expect_forbidden("ctor", "socket");
+	expect_forbidden("exec", "execve");
+	expect_forbidden("io_uring", "io_uring_setup");
+	expect_forbidden("ptrace", "ptrace");
+	expect_forbidden("i386", "foreign");
+	expect_forbidden("x32", "foreign");
+	expect_forbidden("rlimit", "prlimit64");
+	expect_channel("env", NULL, "env=0\n");
+	expect_channel("fds", NULL, "fds=4\n");
+
+	if (abi >= 1) {
+		expect_channel("open", "/etc/passwd", "open=Permission denied\n");
+		expect_channel("open", "/proc/self/environ", "open=Permission denied\n");
+		expect_channel("create", "/tmp/test-sandbox-outside", "create=Permission denied\n");
+		expect_channel("create", "inside", "create=ok\n");
+		expect_forbidden("symlink", "symlink");
+		CHECK(access("/tmp/test-sandbox-outside", F_OK) != 0);
+	}
+	if (abi >= 6) {
+		expect_channel("kill-parent", NULL, "kill=Operation not permitted\n");
+		r = run("kill-all", NULL);
+		CHECK_EQ(r.outcome, SANDBOX_EXITED); /* we are still here to check */
+		sandbox_result_release(&r);
+	}
+
+	r = run("loop", NULL);
+	CHECK_EQ(r.outcome, SANDBOX_CPU_LIMIT);
+	CHECK(r.cpu_ms >= 300 && r.cpu_ms < 1000);
+	sandbox_result_release(&r);
+	r = run("loop-ignoring", NULL);
+	CHECK_EQ(r.outcome, SANDBOX_CPU_LIMIT);
+	sandbox_result_release(&r);
+	r = run("sleep", NULL);
+	CHECK_EQ(r.outcome, SANDBOX_WALL_LIMIT);
+	CHECK(r.wall_ms < 2000);
+	sandbox_result_release(&r);
+	r = run("flood", NULL);
+	CHECK_EQ(r.outcome, SANDBOX_OUTPUT_LIMIT);
+	CHECK_EQ(r.out.len, 16 * 1024);
+	CHECK(r.out.truncated);
+	sandbox_result_release(&r);
+	r = run("memory", NULL);
+	CHECK_EQ(r.outcome, SANDBOX_SIGNALED);
+	CHECK_EQ(r.term_signal, SIGABRT);
+	CHECK(r.peak_kb > 40 * 1024);
+	CHECK_CONTAINS(r.channel.data, "malloc failed");
+	sandbox_result_release(&r);
+
+	test_tree_kill();
+
+	rmdir(scratch);
+	{
+		char p[64];
+		snprintf(p, sizeof(p), "%s/inside", scratch);
+		unlink(p);
+		rmdir(scratch);
+	}
+	sandbox_free(sb);
+	CHECK_DONE();
+}
