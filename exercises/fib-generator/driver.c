@@ -76,7 +76,6 @@ static fib_gen *create_obs(int id, uint64_t limit)
 static void next_obs(long op, int id, fib_gen *g)
 {
 	uint64_t v = 0;
-
 	bool ok;
 
 	ga_op("op %ld g%d.next", op, id);
