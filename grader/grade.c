@@ -94,8 +94,8 @@ struct job_ctx {
 };
 
 static int run_program(struct job_ctx *jc, const struct test *t, const char *exe,
-		       const char *control, double cpu_limit, struct run *out,
-		       struct strbuf *err)
+		       const char *control, double cpu_limit,
+		       const atomic_uint_least64_t *cap, struct run *out, struct strbuf *err)
 {
 	static const struct sandbox_path shared_libs[] = {
 		{ "/usr/lib", SANDBOX_READ }, { "/lib", SANDBOX_READ },
@@ -154,6 +154,7 @@ static int run_program(struct job_ctx *jc, const struct test *t, const char *exe
 	spec.limits.open_files = 32;
 	spec.limits.output_cap = t->limits.output_kb * 1024;
 	spec.limits.channel_cap = CHANNEL_CAP;
+	spec.cpu_cap_ms = cap;
 
 	ret = sandbox_run(jc->g->sb, &spec, &out->res, reason, sizeof(reason));
 	if (ret)
@@ -337,7 +338,8 @@ static int inject(struct job_ctx *jc, const struct test *t, const struct run *pl
 		enum test_status st = ST_PASSED;
 
 		snprintf(control, sizeof(control), "fail-alloc=%llu", (unsigned long long)k);
-		ret = run_program(jc, t, jc->sub_exe, control, (double)t->limits.cpu_ms, &r, err);
+		ret = run_program(jc, t, jc->sub_exe, control, (double)t->limits.cpu_ms, NULL,
+				  &r, err);
 		if (ret)
 			return ret;
 		tr->injections++;
@@ -387,13 +389,90 @@ static int inject(struct job_ctx *jc, const struct test *t, const struct run *pl
 	return 0;
 }
 
+/* The reference's run of a scaling test, beside the submission's. */
+struct ref_job {
+	struct job_ctx *jc;
+	const struct test *t;
+	struct run run;
+	atomic_uint_least64_t cap;
+	struct strbuf err;
+	int ret;
+};
+
+static double scaled_limit(const struct test *t, double ref_cpu)
+{
+	double limit = t->scaling.factor * ref_cpu;
+
+	return limit < (double)t->scaling.floor_ms ? (double)t->scaling.floor_ms : limit;
+}
+
+static void *ref_main(void *arg)
+{
+	struct ref_job *rj = arg;
+
+	rj->ret = run_program(rj->jc, rj->t, rj->jc->ref_exe, "-", (double)rj->t->limits.cpu_ms,
+			      NULL, &rj->run, &rj->err);
+	/* The submission's limit is known now; it applies at once. */
+	atomic_store(&rj->cap, rj->ret ? (uint64_t)rj->t->limits.cpu_ms
+			       : (uint64_t)(scaled_limit(rj->t, rj->run.res.cpu_ms) + 0.5));
+	return NULL;
+}
+
+static bool reference_ok(const struct run *ref)
+{
+	return ref->res.outcome == SANDBOX_EXITED && ref->obs.ended && !ref->obs.fail;
+}
+
+/*
+ * Runs the reference and the submission. A scaling test runs them at once,
+ * on two cores: the submission's CPU limit, a multiple of the reference's
+ * CPU time, is lowered the moment the reference ends.
+ */
+static int run_pair(struct job_ctx *jc, const struct test *t, struct run *ref,
+		    struct run *sub, double *limit, struct strbuf *err)
+{
+	struct ref_job rj = { .jc = jc, .t = t, .err = STRBUF_INIT };
+	pthread_t th;
+	int ret;
+
+	*limit = (double)t->limits.cpu_ms;
+	if (!t->scaling.on) {
+		ret = run_program(jc, t, jc->ref_exe, "-", *limit, NULL, ref, err);
+		if (!ret && reference_ok(ref))
+			ret = run_program(jc, t, jc->sub_exe, "-", *limit, NULL, sub, err);
+		return ret;
+	}
+	atomic_init(&rj.cap, 0);
+	if (pthread_create(&th, NULL, ref_main, &rj)) {
+		ref_main(&rj);
+		ret = run_program(jc, t, jc->sub_exe, "-", *limit, &rj.cap, sub, err);
+	} else {
+		ret = run_program(jc, t, jc->sub_exe, "-", *limit, &rj.cap, sub, err);
+		pthread_join(th, NULL);
+	}
+	*ref = rj.run;
+	if (!ret && rj.ret) {
+		ret = rj.ret;
+		strbuf_addstr(err, strbuf_str(&rj.err));
+	}
+	strbuf_release(&rj.err);
+	if (ret || !reference_ok(ref))
+		return ret;
+	*limit = scaled_limit(t, ref->res.cpu_ms);
+	/* It may have finished before the reference did, over the limit. */
+	if (sub->have && sub->res.outcome == SANDBOX_EXITED && sub->res.cpu_ms > *limit)
+		sub->res.outcome = SANDBOX_CPU_LIMIT;
+	sub->cpu_limit = *limit;
+	return 0;
+}
+
 static int run_test(struct job_ctx *jc, size_t idx, struct strbuf *err)
 {
 	const struct exercise *ex = jc->ex;
 	const struct test *t = &ex->tests[idx];
 	struct test_report *tr = &jc->r->tests[idx];
 	struct run ref = { 0 }, sub = { 0 };
-	double limit = (double)t->limits.cpu_ms;
+	double limit;
 	size_t i;
 	int ret;
 
@@ -409,10 +488,10 @@ static int run_test(struct job_ctx *jc, size_t idx, struct strbuf *err)
 			return 0;
 		}
 	}
-	ret = run_program(jc, t, jc->ref_exe, "-", (double)t->limits.cpu_ms, &ref, err);
+	ret = run_pair(jc, t, &ref, &sub, &limit, err);
 	if (ret)
 		goto out;
-	if (ref.res.outcome != SANDBOX_EXITED || !ref.obs.ended || ref.obs.fail) {
+	if (!reference_ok(&ref)) {
 		struct test_report tmp = { 0 };
 
 		judge(t, &ref, &ref, &tmp);
@@ -424,16 +503,8 @@ static int run_test(struct job_ctx *jc, size_t idx, struct strbuf *err)
 		ret = -EPROTO;
 		goto out;
 	}
-	if (t->scaling.on) {
-		limit = t->scaling.factor * ref.res.cpu_ms;
-		if (limit < (double)t->scaling.floor_ms)
-			limit = (double)t->scaling.floor_ms;
-	}
 	tr->reference_ms = ref.res.cpu_ms;
 	tr->limit_ms = limit;
-	ret = run_program(jc, t, jc->sub_exe, "-", limit, &sub, err);
-	if (ret)
-		goto out;
 	judge(t, &ref, &sub, tr);
 	tr->time_ms = sub.res.cpu_ms;
 	tr->memory_kb = sub.res.peak_kb;

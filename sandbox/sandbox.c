@@ -266,6 +266,16 @@ static void stop(struct run_state *st, enum sandbox_outcome why)
 	kill_tree(st->pid);
 }
 
+/* The CPU limit now, in ms; 0: none. */
+static uint64_t cpu_limit(const struct sandbox_spec *spec)
+{
+	uint64_t cap = spec->cpu_cap_ms ? atomic_load(spec->cpu_cap_ms) : 0;
+
+	if (cap && (!spec->limits.cpu_ms || cap < spec->limits.cpu_ms))
+		return cap;
+	return spec->limits.cpu_ms;
+}
+
 /* Watches the program until it ends or is stopped. */
 static void supervise(struct run_state *st, double start)
 {
@@ -276,7 +286,7 @@ static void supervise(struct run_state *st, double start)
 	for (;;) {
 		int nfds = 0, i, timeout = -1, idx[5];
 		double now = now_ms();
-		double cpu = (l->cpu_ms || l->idle_ms) ? proc_cpu_ms(st->pid) : 0;
+		double cpu = (cpu_limit(st->spec) || l->idle_ms) ? proc_cpu_ms(st->pid) : 0;
 
 		/* Idle: a program that stopped computing is sleeping or blocked. */
 		if (cpu - last_cpu >= 1.0) {
@@ -287,12 +297,13 @@ static void supervise(struct run_state *st, double start)
 			stop(st, SANDBOX_WALL_LIMIT);
 		if (!st->stopped && l->idle_ms && now - last_busy >= (double)l->idle_ms)
 			stop(st, SANDBOX_WALL_LIMIT);
-		if (!st->stopped && l->cpu_ms && cpu >= (double)l->cpu_ms)
+		if (!st->stopped && cpu_limit(st->spec) && cpu >= (double)cpu_limit(st->spec))
 			stop(st, SANDBOX_CPU_LIMIT);
 		if (!st->stopped) {
 			if (l->wall_ms)
 				timeout = (int)((double)l->wall_ms - (now - start)) + 1;
-			if ((l->cpu_ms || l->idle_ms) && (timeout < 0 || timeout > CPU_TICK_MS))
+			if ((cpu_limit(st->spec) || l->idle_ms) &&
+			    (timeout < 0 || timeout > CPU_TICK_MS))
 				timeout = CPU_TICK_MS;
 		}
 		for (i = 0; i < 3; i++) {
@@ -373,7 +384,7 @@ static void drain(struct run_state *st)
 static void classify(struct run_state *st, int status, const struct rusage *ru,
 		     struct sandbox_result *res)
 {
-	const struct sandbox_limits *l = &st->spec->limits;
+	uint64_t limit = cpu_limit(st->spec);
 
 	res->cpu_ms = ru->ru_utime.tv_sec * 1e3 + ru->ru_utime.tv_usec / 1e3 +
 		      ru->ru_stime.tv_sec * 1e3 + ru->ru_stime.tv_usec / 1e3;
@@ -387,8 +398,7 @@ static void classify(struct run_state *st, int status, const struct rusage *ru,
 	} else if (WIFSIGNALED(status)) {
 		res->term_signal = WTERMSIG(status);
 		if (res->term_signal == SIGXCPU ||
-		    (res->term_signal == SIGKILL && l->cpu_ms &&
-		     res->cpu_ms >= (double)l->cpu_ms))
+		    (res->term_signal == SIGKILL && limit && res->cpu_ms >= (double)limit))
 			res->outcome = SANDBOX_CPU_LIMIT;
 		else if (res->term_signal == SIGSYS && st->spec->profile == SANDBOX_RUN) {
 			/* Only the architecture check kills without a notification. */
@@ -398,8 +408,8 @@ static void classify(struct run_state *st, int status, const struct rusage *ru,
 		} else
 			res->outcome = SANDBOX_SIGNALED;
 	}
-	if (res->outcome == SANDBOX_CPU_LIMIT && l->cpu_ms && res->cpu_ms < (double)l->cpu_ms)
-		res->cpu_ms = (double)l->cpu_ms;
+	if (res->outcome == SANDBOX_CPU_LIMIT && limit && res->cpu_ms < (double)limit)
+		res->cpu_ms = (double)limit;
 }
 
 static int open_pipe(int p[2])

@@ -19,6 +19,7 @@
 #ifndef SANDBOX_H
 #define SANDBOX_H
 
+#include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -62,6 +63,12 @@ struct sandbox_spec {
 	bool channel;                /* give the program a write end on fd 3 */
 	bool merge_stderr;           /* stderr goes to the stdout buffer */
 	struct sandbox_limits limits;
+	/*
+	 * Optional: a CPU limit in ms the caller may set while the program
+	 * runs (0: none yet), for a limit known only when another run ends.
+	 * The lower of it and limits.cpu_ms applies.
+	 */
+	const atomic_uint_least64_t *cpu_cap_ms;
 };
 
 struct sandbox_buf {
