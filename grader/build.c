@@ -497,13 +497,14 @@ out:
 	return ret;
 }
 
-int build_reference(struct builder *b, const struct exercise *ex,
-		    struct build *bd, struct strbuf *err)
+/* A trusted program of the exercise (reference, mistake) linked with the driver. */
+static int build_solution(struct builder *b, const struct exercise *ex, const char *source,
+			  const char *kind, struct build *bd, struct strbuf *err)
 {
 	struct sandbox_path extra[] = { { ex->dir, SANDBOX_READ } };
 	struct argv_builder a = { 0 };
 	struct strbuf out = STRBUF_INIT, inc = STRBUF_INIT;
-	char *cached = cache_path(b, ex, "reference"), *dir = NULL, *obj = NULL;
+	char *cached = cache_path(b, ex, kind), *dir = NULL, *obj = NULL;
 	char *src = NULL, *dst = NULL;
 	double start = now_ms();
 	int ret;
@@ -519,14 +520,14 @@ int build_reference(struct builder *b, const struct exercise *ex,
 	ret = build_driver_object(b, ex, &obj, err);
 	if (ret)
 		goto out;
-	dir = workdir_subdir(b->wd, "reference");
+	dir = workdir_subdir(b->wd, "solution");
 	if (!dir) {
 		ret = -errno;
 		strbuf_addf(err, "cannot create a build directory: %s", strerror(errno));
 		goto out;
 	}
-	src = path_join(ex->dir, "reference.c");
-	dst = path_join(dir, "reference");
+	src = xstrdup(source);
+	dst = path_join(dir, "solution");
 	push_common(&a, b->cc);
 	strbuf_addf(&inc, "-I%s", ex->dir);
 	argv_push(&a, inc.buf);
@@ -546,7 +547,7 @@ int build_reference(struct builder *b, const struct exercise *ex,
 		goto out;
 	if (!bd->ok) {
 		ret = -EINVAL;
-		strbuf_addf(err, "%s: the reference does not compile:\n%s", src, strbuf_str(&out));
+		strbuf_addf(err, "%s: the %s does not compile:\n%s", src, kind, strbuf_str(&out));
 		goto out;
 	}
 	if (cached && copy_file(dst, cached, 0755) == 0) {
@@ -567,6 +568,28 @@ out:
 	free(obj);
 	free(src);
 	free(dst);
+	return ret;
+}
+
+int build_reference(struct builder *b, const struct exercise *ex,
+		    struct build *bd, struct strbuf *err)
+{
+	char *src = path_join(ex->dir, "reference.c");
+	int ret = build_solution(b, ex, src, "reference", bd, err);
+
+	free(src);
+	return ret;
+}
+
+int build_mistake(struct builder *b, const struct exercise *ex, size_t i,
+		  struct build *bd, struct strbuf *err)
+{
+	struct strbuf kind = STRBUF_INIT;
+	int ret;
+
+	strbuf_addf(&kind, "mistake-%s", ex->mistakes[i].name);
+	ret = build_solution(b, ex, ex->mistakes[i].source, kind.buf, bd, err);
+	strbuf_release(&kind);
 	return ret;
 }
 

@@ -51,6 +51,9 @@ int build_submission(struct builder *b, const struct exercise *ex,
 /* Builds (or finds in the cache) the reference; a compile error is a grader error. */
 int build_reference(struct builder *b, const struct exercise *ex,
 		    struct build *out, struct strbuf *err);
+/* Builds (or finds in the cache) the program of known mistake i. */
+int build_mistake(struct builder *b, const struct exercise *ex, size_t i,
+		  struct build *bd, struct strbuf *err);
 void build_release(struct build *bd);
 
 /* The name a submission is compiled as: its base name if plain, else "submission.c". */

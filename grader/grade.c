@@ -91,6 +91,10 @@ struct job_ctx {
 	char *done;
 	int error;             /* first grader failure */
 	struct strbuf error_msg;
+	/* Known-mistake programs, built the first time a test fails. */
+	pthread_mutex_t mistakes_lock;
+	struct build *mistakes;
+	bool mistakes_built;
 };
 
 static int run_program(struct job_ctx *jc, const struct test *t, const char *exe,
@@ -466,6 +470,64 @@ static int run_pair(struct job_ctx *jc, const struct test *t, struct run *ref,
 	return 0;
 }
 
+static int build_mistakes(struct job_ctx *jc, struct strbuf *err)
+{
+	int ret = 0;
+	size_t i;
+
+	pthread_mutex_lock(&jc->mistakes_lock);
+	if (!jc->mistakes_built) {
+		jc->mistakes = xcalloc(jc->ex->nmistakes + 1, sizeof(struct build));
+		for (i = 0; !ret && i < jc->ex->nmistakes; i++)
+			ret = build_mistake(&jc->g->builder, jc->ex, i, &jc->mistakes[i], err);
+		jc->mistakes_built = !ret;
+	}
+	pthread_mutex_unlock(&jc->mistakes_lock);
+	return ret;
+}
+
+/*
+ * A failed test: does a known mistake give exactly these observations? Then
+ * its hint, which names that mistake, replaces the test's general one.
+ */
+static int match_mistake(struct job_ctx *jc, const struct test *t, const struct run *sub,
+			 struct test_report *tr, struct strbuf *err)
+{
+	const struct exercise *ex = jc->ex;
+	size_t i;
+	int ret;
+
+	if (!ex->nmistakes)
+		return 0;
+	ret = build_mistakes(jc, err);
+	for (i = 0; !ret && i < ex->nmistakes; i++) {
+		struct strbuf ignored = STRBUF_INIT;
+		struct run m;
+		bool same;
+
+		ret = run_program(jc, t, jc->mistakes[i].exe, "-", (double)t->limits.cpu_ms,
+				  NULL, &m, err);
+		if (ret)
+			break;
+		same = m.res.outcome == SANDBOX_EXITED && m.obs.ended &&
+		       obs_equal(&m.obs, &sub->obs, &ignored);
+		strbuf_release(&ignored);
+		run_release(&m);
+		if (same) {
+			struct strbuf msg = STRBUF_INIT;
+
+			strbuf_addf(&msg, "%s\nyour result is exactly what the known mistake "
+				    "'%s' gives", tr->message, ex->mistakes[i].name);
+			free(tr->message);
+			tr->message = strbuf_detach(&msg);
+			free(tr->hint);
+			tr->hint = xstrdup(ex->mistakes[i].hint);
+			break;
+		}
+	}
+	return ret;
+}
+
 static int run_test(struct job_ctx *jc, size_t idx, struct strbuf *err)
 {
 	const struct exercise *ex = jc->ex;
@@ -509,7 +571,9 @@ static int run_test(struct job_ctx *jc, size_t idx, struct strbuf *err)
 	tr->time_ms = sub.res.cpu_ms;
 	tr->memory_kb = sub.res.peak_kb;
 	keep_output(&sub, tr);
-	if (tr->status == ST_PASSED && t->inject_alloc && sub.obs.has_allocs)
+	if (tr->status == ST_FAILED)
+		ret = match_mistake(jc, t, &sub, tr, err);
+	if (!ret && tr->status == ST_PASSED && t->inject_alloc && sub.obs.has_allocs)
 		ret = inject(jc, t, &sub, tr, err);
 out:
 	run_release(&ref);
@@ -593,6 +657,7 @@ static int run_tests(struct job_ctx *jc, int jobs, struct strbuf *err)
 	if ((size_t)jobs > jc->ex->ntests)
 		jobs = (int)jc->ex->ntests;
 	pthread_mutex_init(&jc->lock, NULL);
+	pthread_mutex_init(&jc->mistakes_lock, NULL);
 	pthread_cond_init(&jc->cond, NULL);
 	jc->started = xcalloc(jc->ex->ntests, 1);
 	jc->done = xcalloc(jc->ex->ntests, 1);
@@ -608,6 +673,14 @@ static int run_tests(struct job_ctx *jc, int jobs, struct strbuf *err)
 		pthread_join(threads[i], NULL);
 	pthread_cond_destroy(&jc->cond);
 	pthread_mutex_destroy(&jc->lock);
+	pthread_mutex_destroy(&jc->mistakes_lock);
+	if (jc->mistakes) {
+		size_t k;
+
+		for (k = 0; k < jc->ex->nmistakes; k++)
+			build_release(&jc->mistakes[k]);
+		free(jc->mistakes);
+	}
 	free(jc->started);
 	free(jc->done);
 	if (jc->error)

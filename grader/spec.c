@@ -334,6 +334,57 @@ static int load_test(struct loader *ld, struct exercise *ex, const cJSON *t, siz
 	return ld->failed ? -EINVAL : 0;
 }
 
+static int load_mistakes(struct loader *ld, struct exercise *ex, const cJSON *root)
+{
+	const cJSON *list = cJSON_GetObjectItemCaseSensitive(root, "mistakes"), *m;
+	size_t i = 0, j;
+	char f[96];
+
+	if (!list)
+		return 0;
+	if (!cJSON_IsArray(list) || cJSON_GetArraySize(list) > 32)
+		return fail(ld, "mistakes", "expected an array of at most 32 mistakes");
+	ex->mistakes = xcalloc((size_t)cJSON_GetArraySize(list) + 1, sizeof(struct mistake));
+	cJSON_ArrayForEach(m, list) {
+		struct mistake *mk = &ex->mistakes[i];
+		const char *s;
+		struct stat st;
+
+		snprintf(f, sizeof(f), "mistakes[%zu]", i);
+		if (!cJSON_IsObject(m))
+			return fail(ld, f, "expected an object");
+		snprintf(f, sizeof(f), "mistakes[%zu].name", i);
+		s = get_string(ld, m, "name", f, true);
+		if (!s)
+			return -EINVAL;
+		if (!valid_name(s, 48) || strchr(s, '.'))
+			return fail(ld, f, "expected 1-48 characters from a-z, 0-9, '-', '_'");
+		for (j = 0; j < i; j++)
+			if (!strcmp(ex->mistakes[j].name, s))
+				return fail(ld, f, "a mistake of that name comes earlier");
+		ex->nmistakes = i + 1;
+		mk->name = xstrdup(s);
+		snprintf(f, sizeof(f), "mistakes[%zu].source", i);
+		s = get_string(ld, m, "source", f, true);
+		if (!s)
+			return -EINVAL;
+		if (!valid_relpath(s))
+			return fail(ld, f, "expected a relative path inside the exercise");
+		mk->source = path_join(ex->dir, s);
+		if (stat(mk->source, &st) < 0 || !S_ISREG(st.st_mode))
+			return fail(ld, f, "no such file in the exercise directory");
+		snprintf(f, sizeof(f), "mistakes[%zu].hint", i);
+		s = get_string(ld, m, "hint", f, true);
+		if (!s)
+			return -EINVAL;
+		if (!*s)
+			return fail(ld, f, "expected a hint that names the mistake");
+		mk->hint = xstrdup(s);
+		i++;
+	}
+	return 0;
+}
+
 static void hash_file(struct sha256 *c, const char *path)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -366,6 +417,8 @@ static void hash_exercise(struct exercise *ex, const char *spec_path)
 	for (i = 0; i < ex->ntests; i++)
 		if (ex->tests[i].input)
 			hash_file(&c, ex->tests[i].input);
+	for (i = 0; i < ex->nmistakes; i++)
+		hash_file(&c, ex->mistakes[i].source);
 	sha256_final(&c, d);
 	hex_encode(d, 32, ex->hash);
 }
@@ -425,7 +478,7 @@ static int load_spec(struct loader *ld, struct exercise *ex, const cJSON *root)
 		ex->max_score += ex->tests[i].points;
 		i++;
 	}
-	return 0;
+	return load_mistakes(ld, ex, root);
 }
 
 int exercise_load(const char *dir, const char *id, struct exercise **out,
@@ -502,6 +555,12 @@ void exercise_free(struct exercise *ex)
 		free(t->requires);
 	}
 	free(ex->tests);
+	for (i = 0; i < ex->nmistakes; i++) {
+		free(ex->mistakes[i].name);
+		free(ex->mistakes[i].source);
+		free(ex->mistakes[i].hint);
+	}
+	free(ex->mistakes);
 	free_strings(ex->libs, ex->nlibs);
 	free(ex->id);
 	free(ex->dir);

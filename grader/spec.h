@@ -52,6 +52,16 @@ struct test {
 	bool inject_alloc;
 };
 
+/*
+ * A known mistake, as a program: when a failed test's observations equal
+ * the mistake's, the learner made that mistake, and its hint applies.
+ */
+struct mistake {
+	char *name;
+	char *source;       /* absolute path of its C file */
+	char *hint;
+};
+
 struct exercise {
 	char *id;
 	char *dir;
@@ -65,6 +75,8 @@ struct exercise {
 	struct limits limits;
 	struct test *tests;
 	size_t ntests;
+	struct mistake *mistakes;
+	size_t nmistakes;
 	int max_score;
 	char hash[65];      /* sha256 of everything that decides expected results */
 };

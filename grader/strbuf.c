@@ -100,9 +100,14 @@ const char *strbuf_str(const struct strbuf *sb)
 	return sb->buf ? sb->buf : "";
 }
 
-/* Length of the valid UTF-8 sequence at s, or 0. */
+/*
+ * Length of the valid UTF-8 sequence at s, or 0. Overlong forms, UTF-16
+ * surrogates and code points past U+10FFFF are invalid (RFC 3629): strict
+ * decoders of a report would reject them.
+ */
 static size_t utf8_len(const unsigned char *s, size_t n)
 {
+	unsigned char lo = 0x80, hi = 0xbf;
 	size_t len, i;
 
 	if (s[0] < 0xc2 || s[0] > 0xf4)
@@ -110,7 +115,17 @@ static size_t utf8_len(const unsigned char *s, size_t n)
 	len = s[0] >= 0xf0 ? 4 : s[0] >= 0xe0 ? 3 : 2;
 	if (len > n)
 		return 0;
-	for (i = 1; i < len; i++)
+	if (s[0] == 0xe0)
+		lo = 0xa0;
+	else if (s[0] == 0xed)
+		hi = 0x9f;
+	else if (s[0] == 0xf0)
+		lo = 0x90;
+	else if (s[0] == 0xf4)
+		hi = 0x8f;
+	if (s[1] < lo || s[1] > hi)
+		return 0;
+	for (i = 2; i < len; i++)
 		if ((s[i] & 0xc0) != 0x80)
 			return 0;
 	return len;

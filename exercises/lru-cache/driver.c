@@ -427,10 +427,13 @@ static void script_line(char *line)
 	} else if (strcmp(w[0], "size") == 0 && n == 2) {
 		do_size(need_cache(w[1]));
 	} else if (strcmp(w[0], "destroy") == 0 && n == 2) {
+		char when[32];
+
 		i = need_cache(w[1]);
 		if (injecting)
 			model_clear_cache(i);
-		do_destroy(i, "op");
+		snprintf(when, sizeof(when), "op %ld", op);
+		do_destroy(i, when);
 	} else if (strcmp(w[0], "destroy-null") == 0 && n == 1) {
 		ga_op("op %ld lru_destroy(NULL)", op);
 		ga_track(true);
@@ -603,10 +606,14 @@ int main(int argc, char **argv)
 	else
 		bad_input("unknown scenario");
 	destroy_all();
-	if (injecting && (ga_live_blocks() || ga_bad_free_count()))
-		gd_obs("!fail after the failed allocation, %zu blocks (%zu bytes) were never "
-		       "freed and %lu frees were bad", ga_live_blocks(), ga_live_bytes(),
-		       ga_bad_free_count());
+	if (injecting && ga_live_blocks())
+		gd_obs("!fail after the failed allocation, %zu block%s (%zu bytes) stayed "
+		       "allocated after every cache was destroyed", ga_live_blocks(),
+		       ga_live_blocks() == 1 ? "" : "s", ga_live_bytes());
+	else if (injecting && ga_bad_free_count())
+		gd_obs("!fail after the failed allocation, %lu free%s of a pointer not "
+		       "allocated, or already freed", ga_bad_free_count(),
+		       ga_bad_free_count() == 1 ? " was" : "s were");
 	ga_report_leaks();
 	ga_report_bad_frees();
 	ga_report_count();

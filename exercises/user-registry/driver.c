@@ -1026,8 +1026,6 @@ static void scenario_dup_id(void)
 	add_three(r);
 	do_add(r, 101, "Other Person", "other@example.org", R_VIEW, 1);
 	after_reject(r, 101, "other@example.org");
-	do_add(r, 101, "Alice Smith", "alice@example.org", R_ADMIN, 2);
-	after_reject(r, 101, "alice@example.org");
 	do_add(r, 7, "Carol Two", "carol2@example.org", NULL, 0);
 	after_reject(r, 7, "carol2@example.org");
 	dump(r, "final");
@@ -1082,14 +1080,13 @@ static void scenario_case(void)
 	do_add(r, 1, "Ann Upper", "Ann@Example.org", NULL, 0);
 	do_add(r, 2, "Ann Lower", "ann@example.org", NULL, 0);
 	do_add(r, 3, "Ann Shout", "ANN@EXAMPLE.ORG", NULL, 0);
-	do_add(r, 4, "Ann Again", "ann@example.org", NULL, 0);
 	show_by_email(r, "Ann@Example.org");
 	show_by_email(r, "ann@example.org");
 	show_by_email(r, "ANN@EXAMPLE.ORG");
 	show_by_email(r, "ann@Example.org");
 	do_remove(r, 2);
-	show_by_email(r, "ann@example.org");
 	show_by_email(r, "Ann@Example.org");
+	show_by_email(r, "ANN@EXAMPLE.ORG");
 	dump(r, "final");
 	do_destroy(r);
 }
@@ -1124,7 +1121,7 @@ static void scenario_remove(void)
 static void scenario_reuse_email(void)
 {
 	registry *r = must_create();
-	int i;
+	int i, holder;
 
 	add_three(r);
 	do_remove(r, 101);
@@ -1135,10 +1132,11 @@ static void scenario_reuse_email(void)
 	do_remove(r, 500);
 	do_add(r, 101, "Alice Third", "alice@example.org", NULL, 0);
 	show_by_email(r, "alice@example.org");
-	/* The same email moves between ids several times. */
-	for (i = 0; i < 6; i++) {
-		do_remove(r, i % 2 ? 600 + i - 1 : 101);
-		do_add(r, 600 + i, "Mover", "alice@example.org", NULL, 0);
+	/* The same email moves from id to id. */
+	for (i = 0, holder = 101; i < 6; i++) {
+		do_remove(r, holder);
+		holder = 600 + i;
+		do_add(r, holder, "Mover", "alice@example.org", NULL, 0);
 		show_by_email(r, "alice@example.org");
 	}
 	do_remove(r, 102);
@@ -1409,10 +1407,33 @@ static void scenario_list(void)
 
 /* -- Random calls on a small pool ----------------------------------------- */
 
+/* Picks n distinct entries of pool (size m) in random order. */
+static void pick_roles(const char **out, size_t n, const char *const *pool, size_t m)
+{
+	const char *tmp[8];
+	size_t i;
+
+	for (i = 0; i < m; i++)
+		tmp[i] = pool[i];
+	for (i = 0; i < n; i++) {
+		size_t j = i + gd_rand_below(m - i);
+		const char *t = tmp[i];
+
+		tmp[i] = tmp[j];
+		tmp[j] = t;
+		out[i] = tmp[i];
+	}
+}
+
+/*
+ * The driver keeps the email of every id it saw added, so that an add
+ * with an id in use gets a fresh email: each rejected add has one reason.
+ */
 static void scenario_churn(void)
 {
 	static const char *const pool[] = { "a", "b", "c", "d" };
 	long n = gd_arg_ll(1, 1000), i;
+	bool present[31] = { false };
 	registry *r = must_create();
 
 	for (i = 1; i <= n; i++) {
@@ -1424,13 +1445,16 @@ static void scenario_churn(void)
 		snprintf(email, sizeof(email), "p%d@churn.example", (int)gd_rand_below(30));
 		if (pick < 40) {
 			const char *roles[4];
-			size_t k, nroles = gd_rand_below(5);
+			size_t nroles = gd_rand_below(5);
 
-			for (k = 0; k < nroles; k++)
-				roles[k] = pool[gd_rand_below(4)];
-			do_add(r, id, name, email, roles, nroles);
+			pick_roles(roles, nroles, pool, 4);
+			if (present[id])
+				snprintf(email, sizeof(email), "fresh%ld@churn.example", i);
+			if (do_add(r, id, name, email, roles, nroles) == REG_OK)
+				present[id] = true;
 		} else if (pick < 65) {
-			do_remove(r, id);
+			if (do_remove(r, id) == REG_OK)
+				present[id] = false;
 		} else if (pick < 72) {
 			do_set_name(r, id, name);
 		} else if (pick < 80) {
@@ -1512,7 +1536,7 @@ static void add_random_users(registry *r, long n, int name_len)
 		int id = (int)gd_rand_below(1000000) + 1;
 		const char *roles[3];
 		char name[512], email[64];
-		size_t k, nroles = gd_rand_below(4);
+		size_t nroles = gd_rand_below(4);
 		int len = 4 + (int)gd_rand_below((uint64_t)name_len), c;
 
 		if (len > (int)sizeof(name) - 1)
@@ -1522,8 +1546,7 @@ static void add_random_users(registry *r, long n, int name_len)
 		name[0] = (char)(name[0] - 'a' + 'A');
 		name[len] = '\0';
 		snprintf(email, sizeof(email), "%.8s.%d@example.org", name, id);
-		for (k = 0; k < nroles; k++)
-			roles[k] = pool[gd_rand_below(5)];
+		pick_roles(roles, nroles, pool, 5);
 		ga_op("add random user %ld", i);
 		if (registry_add(r, id, name, email, roles, nroles) != REG_OK)
 			continue;
@@ -1953,6 +1976,10 @@ static void scenario_leaks(void)
 	do_destroy(r);
 }
 
+/*
+ * Error paths only; their statuses are other tests' business, so that
+ * this one reports nothing but what is left allocated.
+ */
 static void scenario_leaks_errors(void)
 {
 	static const char *const bad_role[] = { "ok", "" };
@@ -1960,26 +1987,31 @@ static void scenario_leaks_errors(void)
 	size_t i;
 
 	add_three(r);
-	do_add(r, 0, "X", "x@example.org", NULL, 0);
-	do_add(r, 5, "", "x@example.org", NULL, 0);
-	do_add(r, 5, "X", "x.example.org", NULL, 0);
-	do_add(r, 5, "X", "x@example.org", bad_role, 2);
-	do_add(r, 101, "X", "x@example.org", R_ADMIN, 2);
-	do_add(r, 5, "X", "alice@example.org", R_ADMIN, 2);
-	do_set_name(r, 99, "X");
-	do_add_role(r, 99, "x");
-	do_add_role(r, 101, "admin");
-	do_remove_role(r, 99, "x");
-	do_remove(r, 99);
-	do_load(r, "missing.json");
+	ga_op("rejected adds");
+	registry_add(r, 0, "X", "x@example.org", NULL, 0);
+	registry_add(r, 5, "", "x@example.org", NULL, 0);
+	registry_add(r, 5, "X", "x.example.org", NULL, 0);
+	registry_add(r, 5, "X", "x@example.org", bad_role, 2);
+	registry_add(r, 101, "X", "x@example.org", R_ADMIN, 2);
+	registry_add(r, 5, "X", "alice@example.org", R_ADMIN, 2);
+	ga_op("rejected calls on users");
+	registry_set_name(r, 99, "X");
+	registry_add_role(r, 99, "x");
+	registry_add_role(r, 101, "admin");
+	registry_remove_role(r, 99, "x");
+	registry_remove(r, 99);
+	ga_op("load(\"missing.json\")");
+	registry_load_json(r, "missing.json");
 	for (i = 0; i < sizeof(bad_docs) / sizeof(bad_docs[0]); i++) {
 		const struct bad_doc *d = &bad_docs[i];
 
 		write_file(FILE_NAME, d->text, d->len ? d->len : strlen(d->text));
-		do_load(r, FILE_NAME);
+		ga_op("load of bad file %zu (%s)", i + 1, d->kind);
+		registry_load_json(r, FILE_NAME);
 	}
-	do_save(r, "no-such-dir/reg.json");
-	dump(r, "final");
+	ga_op("save(\"no-such-dir/reg.json\")");
+	registry_save_json(r, "no-such-dir/reg.json");
+	gd_obs("%zu failed loads, then a failed save", sizeof(bad_docs) / sizeof(bad_docs[0]) + 1);
 	do_destroy(r);
 }
 
