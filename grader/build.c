@@ -362,6 +362,7 @@ static int compile(struct builder *b, const char *dir, struct argv_builder *args
 	case SANDBOX_EXITED:
 		break;
 	case SANDBOX_WALL_LIMIT:
+	case SANDBOX_IDLE_LIMIT:
 	case SANDBOX_CPU_LIMIT:
 		strbuf_addstr(output, "\n[the compiler ran over its time limit and was stopped]\n");
 		break;

@@ -9,10 +9,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "grade.h"
+#include "jsondiff.h"
 #include "observe.h"
 #include "sha256.h"
 #include "util.h"
@@ -26,7 +28,8 @@
 #define OUTPUT_SHOWN 2048
 #define MAX_INJECTIONS 200
 #define MEMORY_SUSPECT_PERCENT 80
-#define IDLE_MS 1000 /* a test program has nothing to wait for */
+#define IDLE_MS 1000
+#define FILE_CAP (32 << 20) /* bytes of a judged file */ /* a test program has nothing to wait for */
 
 int grader_open(struct grader *g, struct strbuf *err)
 {
@@ -67,15 +70,110 @@ struct run {
 	struct obs obs;
 	double cpu_limit;
 	bool have;
+	struct strbuf *files;  /* the test's files as the program left them */
+	bool *present;
 };
 
 static void run_release(struct run *r)
 {
+	size_t i;
+
 	if (!r->have)
 		return;
 	obs_release(&r->obs);
 	sandbox_result_release(&r->res);
+	for (i = 0; r->files && r->files[i].buf; i++)
+		strbuf_release(&r->files[i]);
+	free(r->files);
+	free(r->present);
 	r->have = false;
+}
+
+/*
+ * Reads the files a test judges from the scratch directory the program
+ * just left, through the directory's descriptor and never following a
+ * link: the program planted whatever is there.
+ */
+static void collect_files(const struct test *t, const char *scratch, struct run *out)
+{
+	int dfd;
+	size_t i;
+
+	if (!t->nfiles)
+		return;
+	out->files = xcalloc(t->nfiles + 1, sizeof(struct strbuf));
+	out->present = xcalloc(t->nfiles, sizeof(bool));
+	dfd = open(scratch, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (dfd < 0)
+		return;
+	for (i = 0; i < t->nfiles; i++) {
+		int fd = openat(dfd, t->files[i].name,
+				O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+		struct stat st;
+
+		strbuf_grow(&out->files[i], 0);
+		if (fd < 0)
+			continue;
+		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) && st.st_size <= FILE_CAP) {
+			for (;;) {
+				ssize_t n;
+
+				strbuf_grow(&out->files[i], 65536);
+				n = read(fd, out->files[i].buf + out->files[i].len, 65536);
+				if (n <= 0)
+					break;
+				out->files[i].len += (size_t)n;
+				if (out->files[i].len > FILE_CAP)
+					break;
+			}
+			out->files[i].buf[out->files[i].len] = '\0';
+			out->present[i] = out->files[i].len <= FILE_CAP;
+		}
+		close(fd);
+	}
+	close(dfd);
+}
+
+/* The files of sub against the reference's; false with msg set if they differ. */
+static bool files_equal(const struct test *t, const struct run *ref, const struct run *sub,
+			struct strbuf *msg)
+{
+	size_t i;
+
+	for (i = 0; i < t->nfiles; i++) {
+		const char *name = t->files[i].name;
+		const struct strbuf *w = &ref->files[i], *g = &sub->files[i];
+
+		if (ref->present[i] != sub->present[i]) {
+			strbuf_addf(msg, sub->present[i]
+				    ? "the program left a file '%s' where the reference leaves none"
+				    : "the program did not leave the file '%s' (or left something "
+				      "that is not a regular file)", name);
+			return false;
+		}
+		if (!ref->present[i])
+			continue;
+		if (t->files[i].json) {
+			struct strbuf why = STRBUF_INIT;
+
+			if (!json_equal(w->buf, w->len, g->buf, g->len, &why)) {
+				strbuf_addf(msg, "the file '%s' is not what the format requires: %s",
+					    name, why.buf);
+				strbuf_release(&why);
+				return false;
+			}
+			strbuf_release(&why);
+		} else if (w->len != g->len || memcmp(w->buf, g->buf, w->len)) {
+			size_t k = 0;
+
+			while (k < w->len && k < g->len && w->buf[k] == g->buf[k])
+				k++;
+			strbuf_addf(msg, "the file '%s' differs from the reference's at byte %zu "
+				    "(%zu bytes expected, %zu written)", name, k, w->len, g->len);
+			return false;
+		}
+	}
+	return true;
 }
 
 struct job_ctx {
@@ -149,8 +247,12 @@ static int run_program(struct job_ctx *jc, const struct test *t, const char *exe
 	spec.channel = true;
 	spec.limits.cpu_ms = (uint64_t)(cpu_limit + 0.5);
 	spec.limits.wall_ms = t->limits.wall_ms;
-	if (spec.limits.wall_ms < 3 * spec.limits.cpu_ms + 500)
-		spec.limits.wall_ms = 3 * spec.limits.cpu_ms + 500;
+	/*
+	 * Sleepers are caught by the idle limit: the wall limit only has to
+	 * leave a CPU-bound program its CPU time on a loaded machine.
+	 */
+	if (spec.limits.wall_ms < 5 * spec.limits.cpu_ms + 1000)
+		spec.limits.wall_ms = 5 * spec.limits.cpu_ms + 1000;
 	spec.limits.idle_ms = IDLE_MS;
 	spec.limits.memory_kb = t->limits.memory_kb;
 	spec.limits.file_kb = t->limits.file_kb;
@@ -167,6 +269,7 @@ static int run_program(struct job_ctx *jc, const struct test *t, const char *exe
 		out->have = true;
 		out->cpu_limit = cpu_limit;
 		obs_parse(out->res.channel.data, out->res.channel.len, &out->obs);
+		collect_files(t, scratch, out);
 	}
 	remove_tree(scratch);
 	free(scratch);
@@ -243,17 +346,27 @@ static void judge(const struct test *t, const struct run *ref, const struct run 
 				    t->scaling.factor, ref->res.cpu_ms,
 				    (unsigned long long)t->scaling.floor_ms);
 		break;
-	case SANDBOX_WALL_LIMIT:
+	case SANDBOX_IDLE_LIMIT:
 		tr->status = ST_TIMEOUT;
 		strbuf_addf(&msg, "stopped after %.1f s of wall-clock time in which it used "
-			    "%.0f ms of CPU: it was sleeping or waiting, not computing",
+			    "%.0f ms of CPU time: it was sleeping or waiting, not computing",
 			    res->wall_ms / 1000.0, res->cpu_ms);
 		hint = "";
 		break;
+	case SANDBOX_WALL_LIMIT:
+		tr->status = ST_TIMEOUT;
+		strbuf_addf(&msg, "did not finish within %.1f s of wall-clock time (it used "
+			    "%.0f ms of CPU time; the machine may be very busy)",
+			    res->wall_ms / 1000.0, res->cpu_ms);
+		break;
 	case SANDBOX_OUTPUT_LIMIT:
 		tr->status = ST_OUTPUT_LIMIT;
-		strbuf_addf(&msg, "printed more than %llu KiB; the program was stopped",
-			    (unsigned long long)t->limits.output_kb);
+		if (res->channel.truncated)
+			strbuf_addf(&msg, "wrote more than %u MiB on the driver's observation "
+				    "channel (fd 3); the program was stopped", CHANNEL_CAP >> 20);
+		else
+			strbuf_addf(&msg, "printed more than %llu KiB; the program was stopped",
+				    (unsigned long long)t->limits.output_kb);
 		hint = "";
 		break;
 	case SANDBOX_SIGNALED:
@@ -282,6 +395,8 @@ static void judge(const struct test *t, const struct run *ref, const struct run 
 			strbuf_addstr(&msg, "the driver found your data structure inconsistent: ");
 			strbuf_add_visible(&msg, sub->obs.fail, strlen(sub->obs.fail), 300);
 		} else if (!obs_equal(&ref->obs, &sub->obs, &msg)) {
+			tr->status = ST_FAILED;
+		} else if (!files_equal(t, ref, sub, &msg)) {
 			tr->status = ST_FAILED;
 		} else if (t->scaling.on && t->scaling.memory_factor > 0 &&
 			   (double)res->peak_kb >

@@ -230,6 +230,30 @@ static void load_limits(struct loader *ld, const cJSON *obj, const char *field,
 #undef LIMIT
 }
 
+/* "files": {"reg.json": "json", "log.txt": "bytes"} */
+static int load_files(struct loader *ld, const cJSON *t, const char *field, struct test *test)
+{
+	const cJSON *v = cJSON_GetObjectItemCaseSensitive(t, "files"), *it;
+	size_t n = 0;
+
+	if (!v)
+		return 0;
+	if (!cJSON_IsObject(v) || cJSON_GetArraySize(v) > 16)
+		return fail(ld, field, "expected an object of at most 16 file names");
+	test->files = xcalloc((size_t)cJSON_GetArraySize(v) + 1, sizeof(struct test_file));
+	cJSON_ArrayForEach(it, v) {
+		if (!valid_name(it->string, 64) || strchr(it->string, '/'))
+			return fail(ld, field, "expected plain file names");
+		if (!cJSON_IsString(it) ||
+		    (strcmp(it->valuestring, "json") && strcmp(it->valuestring, "bytes")))
+			return fail(ld, field, "expected \"json\" or \"bytes\" for each file");
+		test->files[n].name = xstrdup(it->string);
+		test->files[n].json = !strcmp(it->valuestring, "json");
+		test->nfiles = ++n;
+	}
+	return 0;
+}
+
 static int load_test(struct loader *ld, struct exercise *ex, const cJSON *t, size_t idx)
 {
 	struct test *test = &ex->tests[idx];
@@ -310,6 +334,10 @@ static int load_test(struct loader *ld, struct exercise *ex, const cJSON *t, siz
 		test->requires[test->nrequires++] = j;
 	}
 	free_strings(req, nreq);
+
+	snprintf(f, sizeof(f), "tests[%zu].files", idx);
+	if (load_files(ld, t, f, test))
+		return -EINVAL;
 
 	test->limits = ex->limits;
 	snprintf(f, sizeof(f), "tests[%zu].limits", idx);
@@ -540,7 +568,7 @@ out:
 
 void exercise_free(struct exercise *ex)
 {
-	size_t i;
+	size_t i, j;
 
 	if (!ex)
 		return;
@@ -553,6 +581,9 @@ void exercise_free(struct exercise *ex)
 		free(t->hint);
 		free(t->inject_hint);
 		free(t->requires);
+		for (j = 0; j < t->nfiles; j++)
+			free(t->files[j].name);
+		free(t->files);
 	}
 	free(ex->tests);
 	for (i = 0; i < ex->nmistakes; i++) {

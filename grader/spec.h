@@ -36,6 +36,12 @@ struct scaling {
 	uint64_t memory_floor_kb;
 };
 
+/* A file a test's program must leave in its scratch directory, judged here. */
+struct test_file {
+	char *name;         /* a plain file name */
+	bool json;          /* compared as JSON by meaning; else byte for byte */
+};
+
 struct test {
 	char *name;
 	int points;
@@ -50,6 +56,8 @@ struct test {
 	struct scaling scaling;
 	struct limits limits; /* the exercise's, with this test's overrides */
 	bool inject_alloc;
+	struct test_file *files;
+	size_t nfiles;
 };
 
 /*

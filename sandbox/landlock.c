@@ -8,8 +8,10 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <string.h>
 #include <linux/landlock.h>
 #include <stdint.h>
 #include <sys/stat.h>
@@ -135,6 +137,41 @@ out_close:
 	return ret;
 }
 
+/*
+ * The ELF interpreter (PT_INTERP) of a dynamically linked program, which
+ * the kernel executes along with it. 0 with path set, or -1 for a static
+ * program or anything that is not a 64-bit ELF file.
+ */
+static int elf_interp(const char *exe, char *path, size_t len)
+{
+	Elf64_Ehdr eh;
+	Elf64_Phdr ph;
+	int fd = open(exe, O_RDONLY | O_CLOEXEC), ret = -1, i;
+
+	if (fd < 0)
+		return -1;
+	if (pread(fd, &eh, sizeof(eh), 0) != sizeof(eh) || memcmp(eh.e_ident, ELFMAG, SELFMAG) ||
+	    eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_phentsize != sizeof(ph))
+		goto out;
+	for (i = 0; i < eh.e_phnum && i < 64; i++) {
+		off_t at = (off_t)(eh.e_phoff + (Elf64_Off)i * sizeof(ph));
+
+		if (pread(fd, &ph, sizeof(ph), at) != sizeof(ph))
+			break;
+		if (ph.p_type != PT_INTERP)
+			continue;
+		if (ph.p_filesz < 2 || ph.p_filesz > len ||
+		    pread(fd, path, ph.p_filesz, (off_t)ph.p_offset) != (ssize_t)ph.p_filesz)
+			break;
+		path[ph.p_filesz - 1] = '\0';
+		ret = 0;
+		break;
+	}
+out:
+	close(fd);
+	return ret;
+}
+
 int sandbox__landlock_ruleset(int abi, const struct sandbox_spec *spec)
 {
 	struct ll_ruleset_attr attr = { 0 };
@@ -161,6 +198,13 @@ int sandbox__landlock_ruleset(int abi, const struct sandbox_spec *spec)
 
 	ret = add_path(ruleset, spec->exe,
 		       rights(SANDBOX_EXEC | SANDBOX_READ, abi));
+	if (!ret) {
+		char interp[256];
+
+		/* A dynamic program: its loader is executed with it, and only it. */
+		if (elf_interp(spec->exe, interp, sizeof(interp)) == 0)
+			ret = add_path(ruleset, interp, rights(SANDBOX_EXEC | SANDBOX_READ, abi));
+	}
 	if (!ret && spec->workdir)
 		ret = add_path(ruleset, spec->workdir,
 			       rights(SANDBOX_READ | SANDBOX_WRITE, abi));

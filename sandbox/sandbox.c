@@ -296,7 +296,7 @@ static void supervise(struct run_state *st, double start)
 		if (!st->stopped && l->wall_ms && now - start >= (double)l->wall_ms)
 			stop(st, SANDBOX_WALL_LIMIT);
 		if (!st->stopped && l->idle_ms && now - last_busy >= (double)l->idle_ms)
-			stop(st, SANDBOX_WALL_LIMIT);
+			stop(st, SANDBOX_IDLE_LIMIT);
 		if (!st->stopped && cpu_limit(st->spec) && cpu >= (double)cpu_limit(st->spec))
 			stop(st, SANDBOX_CPU_LIMIT);
 		if (!st->stopped) {

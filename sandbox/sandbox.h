@@ -81,7 +81,8 @@ enum sandbox_outcome {
 	SANDBOX_EXITED,       /* exit_code is set */
 	SANDBOX_SIGNALED,     /* term_signal is set */
 	SANDBOX_CPU_LIMIT,
-	SANDBOX_WALL_LIMIT,   /* the wall-clock or the idle limit */
+	SANDBOX_WALL_LIMIT,
+	SANDBOX_IDLE_LIMIT,   /* no CPU used for idle_ms: sleeping or blocked */
 	SANDBOX_OUTPUT_LIMIT, /* stdout, stderr or the channel went past its cap */
 	SANDBOX_FORBIDDEN,    /* a denied system call; syscall_name says which */
 };

@@ -160,15 +160,6 @@ fail:
 	return n;
 }
 
-#define STEP(name, expr)                                                      \
-	do {                                                                  \
-		int step_ret_ = (expr);                                       \
-		if (step_ret_ < 0) {                                          \
-			c->step = (name);                                     \
-			return step_ret_;                                     \
-		}                                                             \
-	} while (0)
-
 /*
  * The containment order, and why:
  *  1. setsid: a new session, so that no terminal signal or TIOCSTI reaches
@@ -184,6 +175,11 @@ fail:
  *  9. exec of the program through its descriptor: the filter is in force
  *     before the program's first instruction, constructors included.
  */
+static int sys_result(long r)
+{
+	return r < 0 ? -errno : 0;
+}
+
 static int contain(struct sandbox__child *c)
 {
 	const struct sandbox_spec *s = c->spec;
@@ -192,34 +188,61 @@ static int contain(struct sandbox__child *c)
 						: &c->sb->compile_prog;
 	static char *const empty_env[] = { NULL };
 	char *const *envp = s->envp ? s->envp : empty_env;
-	long listener;
+	long listener = -1;
+	int ret = 0;
 
-	if (s->profile == SANDBOX_COMPILE && c->sb->pidns && c->sb->userns)
-		STEP("user namespace", map_ids());
-	STEP("setsid", setsid() < 0 ? -errno : 0);
-	STEP("parent death signal", prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 ? -errno : 0);
-	STEP("descriptors", place_fds(c));
-	if (s->workdir)
-		STEP("working directory", chdir(s->workdir) < 0 ? -errno : 0);
-	STEP("rlimits", apply_limits(&s->limits));
-	STEP("no_new_privs", prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ? -errno : 0);
-	if (c->ruleset_fd >= 0) {
-		STEP("landlock", sandbox__landlock_restrict(c->ruleset_fd));
+	if (s->profile == SANDBOX_COMPILE && c->sb->pidns && c->sb->userns) {
+		c->step = "user namespace";
+		ret = map_ids();
+	}
+	if (!ret) {
+		c->step = "setsid";
+		ret = sys_result(setsid());
+	}
+	if (!ret) {
+		c->step = "parent death signal";
+		ret = sys_result(prctl(PR_SET_PDEATHSIG, SIGKILL));
+	}
+	if (!ret) {
+		c->step = "descriptors";
+		ret = place_fds(c);
+	}
+	if (!ret && s->workdir) {
+		c->step = "working directory";
+		ret = sys_result(chdir(s->workdir));
+	}
+	if (!ret) {
+		c->step = "rlimits";
+		ret = apply_limits(&s->limits);
+	}
+	if (!ret) {
+		c->step = "no_new_privs";
+		ret = sys_result(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0));
+	}
+	if (!ret && c->ruleset_fd >= 0) {
+		c->step = "landlock";
+		ret = sandbox__landlock_restrict(c->ruleset_fd);
 		close(c->ruleset_fd);
 	}
-	if (s->profile == SANDBOX_RUN) {
+	if (!ret && s->profile == SANDBOX_RUN) {
+		c->step = "seccomp";
 		listener = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
 				   SECCOMP_FILTER_FLAG_NEW_LISTENER, prog);
-		STEP("seccomp", listener < 0 ? -errno : 0);
-		STEP("seccomp listener", send_fd(SANDBOX__NOTIFY_FD, (int)listener));
-		close((int)listener);
-		close(SANDBOX__NOTIFY_FD);
-	} else {
-		STEP("seccomp", syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, prog) < 0
-					? -errno : 0);
+		ret = sys_result(listener);
+		if (!ret) {
+			c->step = "seccomp listener";
+			ret = send_fd(SANDBOX__NOTIFY_FD, (int)listener);
+			close((int)listener);
+			close(SANDBOX__NOTIFY_FD);
+		}
+	} else if (!ret) {
+		c->step = "seccomp";
+		ret = sys_result(syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, prog));
 	}
-	syscall(SYS_execveat, SANDBOX__EXEC_FD, "", s->argv, envp, AT_EMPTY_PATH);
+	if (ret)
+		return ret;
 	c->step = "exec";
+	syscall(SYS_execveat, SANDBOX__EXEC_FD, "", s->argv, envp, AT_EMPTY_PATH);
 	return -errno;
 }
 

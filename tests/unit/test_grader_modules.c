@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "jsondiff.h"
 #include "observe.h"
 #include "sha256.h"
 #include "spec.h"
@@ -136,8 +137,41 @@ static void test_spec_errors(void)
 	CHECK_EQ(system(path), 0);
 }
 
+static void test_jsondiff(void)
+{
+	static const char want[] = "[{\"user_id\": 1, \"name\": \"a\", \"roles\": [\"x\"]}]";
+	static const struct {
+		const char *got, *msg;
+	} cases[] = {
+		{ "[{\"name\": \"a\", \"roles\": [\"x\"], \"user_id\": 1.0}]", NULL },
+		{ "[{\"user_id\": 2, \"name\": \"a\", \"roles\": [\"x\"]}]",
+		  "[0].user_id: expected 1, got 2" },
+		{ "[{\"user_id\": \"1\", \"name\": \"a\", \"roles\": [\"x\"]}]",
+		  "[0].user_id: expected a number, got a string" },
+		{ "[{\"user_id\": 1, \"name\": \"a\"}]", "[0].roles: missing" },
+		{ "[{\"user_id\": 1, \"name\": \"a\", \"roles\": [\"x\"], \"id\": 1}]",
+		  "[0].id: a key the expected document does not have" },
+		{ "[{\"user_id\": 1, \"name\": \"a\", \"roles\": []}]",
+		  "[0].roles: expected 1 elements, got 0" },
+		{ "[{\"user_id\": 1, ", "not valid JSON" },
+		{ "", "not valid JSON" },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct strbuf msg = STRBUF_INIT;
+		bool same = json_equal(want, strlen(want), cases[i].got, strlen(cases[i].got), &msg);
+
+		CHECK_EQ(same, cases[i].msg == NULL);
+		if (cases[i].msg)
+			CHECK_CONTAINS(msg.buf, cases[i].msg);
+		strbuf_release(&msg);
+	}
+}
+
 int main(void)
 {
+	test_jsondiff();
 	test_sha256();
 	test_visible();
 	test_observe();

@@ -201,7 +201,7 @@ int main(int argc, char **argv)
 	CHECK_EQ(r.outcome, SANDBOX_CPU_LIMIT);
 	sandbox_result_release(&r);
 	r = run("sleep", NULL);
-	CHECK_EQ(r.outcome, SANDBOX_WALL_LIMIT);
+	CHECK_EQ(r.outcome, SANDBOX_IDLE_LIMIT);
 	CHECK(r.wall_ms < 2000);
 	sandbox_result_release(&r);
 	r = run("flood", NULL);

@@ -1,0 +1,147 @@
+/*
+ * jsondiff.c: JSON documents compared by meaning (uses cJSON).
+ */
+#include <cjson/cJSON.h>
+#include <math.h>
+#include <string.h>
+
+#include "jsondiff.h"
+#include "util.h"
+
+#define MAX_DEPTH 64
+#define SHOW_MAX 120
+
+static const char *type_name(const cJSON *v)
+{
+	if (cJSON_IsNull(v)) return "null";
+	if (cJSON_IsBool(v)) return "a boolean";
+	if (cJSON_IsNumber(v)) return "a number";
+	if (cJSON_IsString(v)) return "a string";
+	if (cJSON_IsArray(v)) return "an array";
+	if (cJSON_IsObject(v)) return "an object";
+	return "something else";
+}
+
+static void show(struct strbuf *msg, const cJSON *v)
+{
+	char *text = cJSON_PrintUnformatted(v);
+
+	if (text) {
+		strbuf_add_visible(msg, text, strlen(text), SHOW_MAX);
+		cJSON_free(text);
+	}
+}
+
+static void where(struct strbuf *msg, const struct strbuf *path)
+{
+	strbuf_addstr(msg, path->len ? path->buf : "(the top level)");
+	strbuf_addstr(msg, ": ");
+}
+
+static bool equal(const cJSON *w, const cJSON *g, struct strbuf *path, int depth,
+		  struct strbuf *msg)
+{
+	size_t mark = path->len;
+
+	if (depth > MAX_DEPTH) {
+		where(msg, path);
+		strbuf_addstr(msg, "nested too deeply");
+		return false;
+	}
+	if ((w->type & 0xff) != (g->type & 0xff) &&
+	    !(cJSON_IsBool(w) && cJSON_IsBool(g))) {
+		where(msg, path);
+		strbuf_addf(msg, "expected %s, got %s ", type_name(w), type_name(g));
+		show(msg, g);
+		return false;
+	}
+	if (cJSON_IsBool(w) && cJSON_IsTrue(w) != cJSON_IsTrue(g))
+		goto differ;
+	if (cJSON_IsNumber(w) && !(w->valuedouble == g->valuedouble ||
+				   (isnan(w->valuedouble) && isnan(g->valuedouble))))
+		goto differ;
+	if (cJSON_IsString(w) && strcmp(w->valuestring, g->valuestring))
+		goto differ;
+	if (cJSON_IsArray(w)) {
+		int nw = cJSON_GetArraySize(w), ng = cJSON_GetArraySize(g), i;
+		const cJSON *a = w->child, *b = g->child;
+
+		for (i = 0; a && b; i++, a = a->next, b = b->next) {
+			strbuf_addf(path, "[%d]", i);
+			if (!equal(a, b, path, depth + 1, msg))
+				return false;
+			path->len = mark;
+			path->buf[mark] = '\0';
+		}
+		if (nw != ng) {
+			where(msg, path);
+			strbuf_addf(msg, "expected %d elements, got %d", nw, ng);
+			return false;
+		}
+	}
+	if (cJSON_IsObject(w)) {
+		const cJSON *a;
+
+		cJSON_ArrayForEach(a, w) {
+			const cJSON *b = cJSON_GetObjectItemCaseSensitive(g, a->string);
+
+			if (path->len)
+				strbuf_addch(path, '.');
+			strbuf_addstr(path, a->string);
+			if (!b) {
+				where(msg, path);
+				strbuf_addstr(msg, "missing");
+				return false;
+			}
+			if (!equal(a, b, path, depth + 1, msg))
+				return false;
+			path->len = mark;
+			if (path->buf)
+				path->buf[mark] = '\0';
+		}
+		cJSON_ArrayForEach(a, g) {
+			if (!cJSON_GetObjectItemCaseSensitive(w, a->string)) {
+				if (path->len)
+					strbuf_addch(path, '.');
+				strbuf_add_visible(path, a->string, strlen(a->string), 60);
+				where(msg, path);
+				strbuf_addstr(msg, "a key the expected document does not have");
+				return false;
+			}
+		}
+	}
+	return true;
+differ:
+	where(msg, path);
+	strbuf_addstr(msg, "expected ");
+	show(msg, w);
+	strbuf_addstr(msg, ", got ");
+	show(msg, g);
+	return false;
+}
+
+bool json_equal(const char *want, size_t wlen, const char *got, size_t glen,
+		struct strbuf *msg)
+{
+	cJSON *w = cJSON_ParseWithLength(want, wlen), *g;
+	struct strbuf path = STRBUF_INIT;
+	bool same = false;
+
+	if (!w) {
+		strbuf_addstr(msg, "the reference's file is not JSON");
+		return false;
+	}
+	g = cJSON_ParseWithLength(got, glen);
+	if (!g) {
+		const char *at = cJSON_GetErrorPtr();
+		size_t off = at && at >= got && at <= got + glen ? (size_t)(at - got) : 0;
+
+		strbuf_addf(msg, "not valid JSON (near byte %zu of %zu)", off, glen);
+	} else {
+		same = equal(w, g, &path, 0, msg);
+	}
+	cJSON_Delete(w);
+	cJSON_Delete(g);
+	strbuf_release(&path);
+	return same;
+}
