@@ -441,6 +441,43 @@ static void keep_output(const struct run *sub, struct test_report *tr)
 	tr->output = strbuf_detach(&sb);
 }
 
+/*
+ * The verdict of a run with an allocation failing: not compared with the
+ * reference (whose allocations differ); it must end normally, with the
+ * driver finding the structure consistent. msg says what happened instead.
+ */
+static enum test_status injected_verdict(const struct test *t, const struct run *plain,
+					 const struct run *r, struct strbuf *msg)
+{
+	struct test_report tmp = { 0 };
+	enum test_status st;
+
+	if (r->res.outcome == SANDBOX_SIGNALED) {
+		strbuf_addf(msg, "crashed with signal %d (%s)", r->res.term_signal,
+			    signal_meaning(r->res.term_signal));
+		return ST_CRASHED;
+	}
+	if (r->res.outcome != SANDBOX_EXITED) {
+		judge(t, plain, r, &tmp);
+		st = tmp.status;
+		strbuf_addstr(msg, tmp.message);
+		free(tmp.message);
+		free(tmp.hint);
+		return st;
+	}
+	if (!r->obs.ended) {
+		strbuf_addf(msg, "ended (exit status %d) before the test finished",
+			    r->res.exit_code);
+		return ST_FAILED;
+	}
+	if (r->obs.fail) {
+		strbuf_addstr(msg, "left the structure inconsistent: ");
+		strbuf_add_visible(msg, r->obs.fail, strlen(r->obs.fail), 300);
+		return ST_FAILED;
+	}
+	return ST_PASSED;
+}
+
 /* Runs the submission once per allocation, the kth one failing. */
 static int inject(struct job_ctx *jc, const struct test *t, const struct run *plain,
 		  struct test_report *tr, struct strbuf *err)
@@ -450,62 +487,32 @@ static int inject(struct job_ctx *jc, const struct test *t, const struct run *pl
 
 	if (n > MAX_INJECTIONS)
 		n = MAX_INJECTIONS;
-	for (k = 1; k <= n; k++) {
-		struct run r;
-		char control[32];
+	for (k = 1; !ret && k <= n; k++) {
 		struct strbuf msg = STRBUF_INIT;
-		enum test_status st = ST_PASSED;
+		char control[32];
+		struct run r;
 
 		snprintf(control, sizeof(control), "fail-alloc=%llu", (unsigned long long)k);
 		ret = run_program(jc, t, jc->sub_exe, control, (double)t->limits.cpu_ms, NULL,
 				  &r, err);
 		if (ret)
-			return ret;
+			break;
 		tr->injections++;
-		if (r.res.outcome == SANDBOX_SIGNALED) {
-			st = ST_CRASHED;
-			strbuf_addf(&msg, "crashed with signal %d (%s)", r.res.term_signal,
-				    signal_meaning(r.res.term_signal));
-		} else if (r.res.outcome != SANDBOX_EXITED) {
-			struct test_report tmp = { 0 };
-
-			judge(t, plain, &r, &tmp);
-			st = tmp.status;
-			strbuf_addstr(&msg, tmp.message);
-			free(tmp.message);
-			free(tmp.hint);
-		} else if (!r.obs.ended) {
-			st = ST_FAILED;
-			strbuf_addf(&msg, "the program ended (exit status %d) before the test finished",
-				    r.res.exit_code);
-		} else if (r.obs.fail) {
-			st = ST_FAILED;
-			strbuf_addstr(&msg, "the structure became inconsistent: ");
-			strbuf_add_visible(&msg, r.obs.fail, strlen(r.obs.fail), 300);
-		}
-		if (st != ST_PASSED) {
-			tr->status = st;
+		strbuf_addf(&msg, "when allocation %llu of %llu returned NULL, the program ",
+			    (unsigned long long)k, (unsigned long long)plain->obs.allocs);
+		tr->status = injected_verdict(t, plain, &r, &msg);
+		if (tr->status != ST_PASSED) {
 			free(tr->message);
 			free(tr->hint);
-			tr->message = NULL;
-			{
-				struct strbuf full = STRBUF_INIT;
-
-				strbuf_addf(&full, "when allocation %llu of %llu returned NULL, the "
-					    "program %s", (unsigned long long)k,
-					    (unsigned long long)plain->obs.allocs, msg.buf);
-				tr->message = strbuf_detach(&full);
-			}
+			tr->message = strbuf_detach(&msg);
 			tr->hint = xstrdup(t->inject_hint);
 			keep_output(&r, tr);
-			run_release(&r);
-			strbuf_release(&msg);
-			return 0;
+			n = 0; /* the first failure is the answer */
 		}
-		run_release(&r);
 		strbuf_release(&msg);
+		run_release(&r);
 	}
-	return 0;
+	return ret;
 }
 
 /* The reference's run of a scaling test, beside the submission's. */
