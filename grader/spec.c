@@ -35,13 +35,16 @@ static const struct limits default_limits = {
 
 const char *exercises_dir(const char *opt)
 {
+	static char resolved[PATH_MAX];
 	const char *env = getenv("GRADER_EXERCISES");
+	const char *dir = GRADER_DEFAULT_EXERCISES;
 
 	if (opt && *opt)
-		return opt;
-	if (env && *env)
-		return env;
-	return GRADER_DEFAULT_EXERCISES;
+		dir = opt;
+	else if (env && *env)
+		dir = env;
+	/* Absolute: compilers run in their own directories. */
+	return realpath(dir, resolved) ? resolved : dir;
 }
 
 char *exercise_header_name(const char *id)

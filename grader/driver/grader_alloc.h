@@ -121,7 +121,14 @@ static const char *ga_bad_kind;
 
 static GD_UNUSED void ga_track(bool on)
 {
+	/*
+	 * The barriers keep the compiler from moving the store across a call
+	 * of malloc or free, which it treats as builtins that cannot read
+	 * ga_on: tracking must switch exactly where the driver says.
+	 */
+	__asm__ __volatile__("" ::: "memory");
 	ga_on = on;
+	__asm__ __volatile__("" ::: "memory");
 }
 
 static GD_UNUSED __attribute__((format(printf, 1, 2))) void ga_op(const char *fmt, ...)
