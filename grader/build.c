@@ -22,7 +22,6 @@
 #endif
 
 #define COMPILE_OUTPUT_CAP (64 * 1024)
-#define SOURCE_MAX (1 << 20)
 
 extern char **environ;
 

@@ -19,17 +19,13 @@
 #include "sha256.h"
 #include "util.h"
 
-#ifndef GRADER_VERSION
-#define GRADER_VERSION "0.0.0"
-#endif
-
 #define SOURCE_MAX (1 << 20)
 #define CHANNEL_CAP (64u << 20)
 #define OUTPUT_SHOWN 2048
 #define MAX_INJECTIONS 200
 #define MEMORY_SUSPECT_PERCENT 80
-#define IDLE_MS 1000
-#define FILE_CAP (32 << 20) /* bytes of a judged file */ /* a test program has nothing to wait for */
+#define IDLE_MS 1000 /* a test program has nothing to wait for */
+#define FILE_CAP (32 << 20) /* bytes of a judged file */
 
 int grader_open(struct grader *g, struct strbuf *err)
 {
@@ -214,8 +210,9 @@ static int run_program(struct job_ctx *jc, const struct test *t, const char *exe
 	memset(out, 0, sizeof(*out));
 	scratch = workdir_subdir(&jc->g->wd, "scratch");
 	if (!scratch) {
-		strbuf_addf(err, "cannot create a scratch directory: %s", strerror(errno));
-		return -errno;
+		ret = -errno;
+		strbuf_addf(err, "cannot create a scratch directory: %s", strerror(-ret));
+		return ret;
 	}
 	if (t->input) {
 		in_fd = open(t->input, O_RDONLY | O_CLOEXEC);
