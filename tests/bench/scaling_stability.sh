@@ -4,7 +4,7 @@
 # one scaling test. A correct O(1) cache must pass every time, an O(n) one
 # must fail every time. Prints counts; the verdict is for a human to read.
 #
-# usage: tests/bench/scaling_stability.sh [RUNS] [EXERCISE TEST FIXTURE...]
+# usage: [GRADER=path/to/grader] tests/bench/scaling_stability.sh [RUNS] [EXERCISE TEST FIXTURE...]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 runs=${1:-20}
@@ -14,7 +14,8 @@ if [ $# -lt 3 ]; then
 fi
 exercise=$1 test=$2
 shift 2
-[ -x build/grader ] || { echo "build first: ci/bootstrap.sh"; exit 2; }
+grader=${GRADER:-build/grader}
+[ -x "$grader" ] || { echo "build first: ci/bootstrap.sh"; exit 2; }
 
 load_pids=()
 stop_load() { for p in "${load_pids[@]}"; do kill "$p" 2>/dev/null || true; done; }
@@ -29,7 +30,7 @@ for fixture in "$@"; do
 	declare -A count=()
 	for ((i = 0; i < runs; i++)); do
 		# Exit status 1 (a test failed) is an answer here, not an error.
-		status=$( (build/grader check "$exercise" "fixtures/$exercise/$fixture/submission.c" \
+		status=$( ("$grader" check "$exercise" "fixtures/$exercise/$fixture/submission.c" \
 			--format json --seed $((1000 + i)) || true) |
 			python3 -c "import json,sys; r=json.load(sys.stdin); print([t['status'] for t in r['tests'] if t['name']=='$test'][0])")
 		count[$status]=$(( ${count[$status]:-0} + 1 ))
