@@ -8,6 +8,13 @@
 
 #include "sandbox.h"
 
+/*
+ * Code that runs in a vfork child shares the parent's memory, ASan's shadow
+ * included: it must not poison or check it, or the parent later trips over
+ * stale redzones.
+ */
+#define SANDBOX__CHILD __attribute__((no_sanitize_address))
+
 /* Fixed descriptors in the child, just before exec. */
 #define SANDBOX__CHANNEL_FD 3
 #define SANDBOX__EXEC_FD 4   /* the program, opened by the parent; close-on-exec */
@@ -32,7 +39,7 @@ int sandbox__landlock_abi(void);
 /* A ruleset fd for spec on this ABI, or a negative errno. */
 int sandbox__landlock_ruleset(int abi, const struct sandbox_spec *spec);
 unsigned sandbox__landlock_layers(int abi);
-int sandbox__landlock_restrict(int ruleset_fd);
+SANDBOX__CHILD int sandbox__landlock_restrict(int ruleset_fd);
 
 /* spawn.c: starts the child; returns its pid or a negative errno. */
 struct sandbox__child {

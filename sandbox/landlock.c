@@ -218,7 +218,7 @@ int sandbox__landlock_ruleset(int abi, const struct sandbox_spec *spec)
 	return ruleset;
 }
 
-int sandbox__landlock_restrict(int ruleset_fd)
+SANDBOX__CHILD int sandbox__landlock_restrict(int ruleset_fd)
 {
 	return syscall(SYS_landlock_restrict_self, ruleset_fd, 0) < 0 ? -errno : 0;
 }

@@ -161,9 +161,9 @@ static double now_ms(void)
 static double proc_cpu_ms(pid_t pid)
 {
 	struct timespec ts;
-	clockid_t clk = ((~(clockid_t)pid) << 3) | 2; /* CPUCLOCK_SCHED of the process */
+	clockid_t clk;
 
-	if (clock_gettime(clk, &ts) < 0)
+	if (clock_getcpuclockid(pid, &clk) || clock_gettime(clk, &ts) < 0)
 		return 0;
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }

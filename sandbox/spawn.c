@@ -18,6 +18,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
@@ -37,14 +38,14 @@
 #define RULESET_FD 7
 #define HIGH_FD_BASE 100
 
-static int set_limit(int resource, uint64_t soft, uint64_t hard)
+SANDBOX__CHILD static int set_limit(int resource, uint64_t soft, uint64_t hard)
 {
 	struct rlimit rl = { .rlim_cur = soft, .rlim_max = hard };
 
 	return setrlimit(resource, &rl) < 0 ? -errno : 0;
 }
 
-static int apply_limits(const struct sandbox_limits *l)
+SANDBOX__CHILD static int apply_limits(const struct sandbox_limits *l)
 {
 	unsigned nofile = l->open_files ? l->open_files : 32;
 	int ret = 0;
@@ -77,7 +78,7 @@ static int apply_limits(const struct sandbox_limits *l)
  * above HIGH_FD_BASE so that no dup2 overwrites a source still to be moved.
  * 4 to 7 are close-on-exec: the program starts with 0 to 3 only.
  */
-static int place_fds(struct sandbox__child *c)
+SANDBOX__CHILD static int place_fds(struct sandbox__child *c)
 {
 	int src[NFDS] = { c->stdin_fd, c->out_fd, c->err_fd, c->chan_fd,
 			  c->exec_fd, c->notify_fd, c->status_fd, c->ruleset_fd };
@@ -107,7 +108,7 @@ static int place_fds(struct sandbox__child *c)
 	return 0;
 }
 
-static int send_fd(int sock, int fd)
+SANDBOX__CHILD static int send_fd(int sock, int fd)
 {
 	char data = 'L';
 	struct iovec iov = { .iov_base = &data, .iov_len = 1 };
@@ -127,7 +128,7 @@ static int send_fd(int sock, int fd)
 	return sendmsg(sock, &msg, 0) < 0 ? -errno : 0;
 }
 
-static int map_ids(void)
+SANDBOX__CHILD static int map_ids(void)
 {
 	char line[64];
 	int fd, n;
@@ -175,12 +176,12 @@ fail:
  *  9. exec of the program through its descriptor: the filter is in force
  *     before the program's first instruction, constructors included.
  */
-static int sys_result(long r)
+SANDBOX__CHILD static int sys_result(long r)
 {
 	return r < 0 ? -errno : 0;
 }
 
-static int contain(struct sandbox__child *c)
+SANDBOX__CHILD static int contain(struct sandbox__child *c)
 {
 	const struct sandbox_spec *s = c->spec;
 	const struct sock_fprog *prog = s->profile == SANDBOX_RUN
@@ -246,7 +247,7 @@ static int contain(struct sandbox__child *c)
 	return -errno;
 }
 
-static int child_main(void *arg)
+SANDBOX__CHILD static int child_main(void *arg)
 {
 	struct sandbox__child *c = arg;
 	int ret = contain(c);
@@ -263,10 +264,15 @@ static int child_main(void *arg)
 
 int sandbox__spawn(struct sandbox__child *c)
 {
-	/* A vfork child runs on this stack, which lives until it execs. */
-	char stack[CHILD_STACK_SIZE] __attribute__((aligned(16)));
 	int flags = SIGCHLD;
+	char *stack;
 	pid_t pid;
+
+	/* The child's own stack, apart from ours, until it execs or exits. */
+	stack = mmap(NULL, CHILD_STACK_SIZE, PROT_READ | PROT_WRITE,
+		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
+	if (stack == MAP_FAILED)
+		return -errno;
 
 	if (c->spec->profile == SANDBOX_RUN) {
 		flags |= CLONE_VM | CLONE_VFORK;
@@ -275,6 +281,9 @@ int sandbox__spawn(struct sandbox__child *c)
 		if (c->sb->userns)
 			flags |= CLONE_NEWUSER;
 	}
-	pid = clone(child_main, stack + sizeof(stack), flags, c);
-	return pid < 0 ? -errno : pid;
+	pid = clone(child_main, stack + CHILD_STACK_SIZE, flags, c);
+	if (pid < 0)
+		pid = -errno;
+	munmap(stack, CHILD_STACK_SIZE);
+	return pid;
 }
