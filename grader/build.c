@@ -382,13 +382,15 @@ out:
 	return ret;
 }
 
-static int copy_file(const char *from, const char *to, int mode)
+/* Copies a file; into the cache (once) or into a build directory. */
+static int copy_file(const char *from, const char *to, int mode, bool once)
 {
 	struct strbuf sb = STRBUF_INIT;
 	int ret = read_file(from, 256u << 20, false, &sb);
 
 	if (!ret)
-		ret = write_file_atomic(to, sb.buf, sb.len, mode);
+		ret = once ? write_file_once(to, sb.buf, sb.len, mode)
+			   : write_file_atomic(to, sb.buf, sb.len, mode);
 	strbuf_release(&sb);
 	return ret;
 }
@@ -479,7 +481,7 @@ static int build_driver_object(struct builder *b, const struct exercise *ex,
 		strbuf_addf(err, "%s: the driver does not compile:\n%s", src, out.buf ? out.buf : "");
 		goto out;
 	}
-	if (cached && copy_file(dst, cached, 0644) == 0) {
+	if (cached && copy_file(dst, cached, 0644, true) == 0) {
 		*obj = cached;
 		cached = NULL;
 	} else {
@@ -550,7 +552,7 @@ static int build_solution(struct builder *b, const struct exercise *ex, const ch
 		strbuf_addf(err, "%s: the %s does not compile:\n%s", src, kind, strbuf_str(&out));
 		goto out;
 	}
-	if (cached && copy_file(dst, cached, 0755) == 0) {
+	if (cached && copy_file(dst, cached, 0755, true) == 0) {
 		bd->exe = cached;
 		cached = NULL;
 	} else {
@@ -622,11 +624,11 @@ int build_submission(struct builder *b, const struct exercise *ex,
 	}
 	hdr = path_join(ex->dir, ex->header);
 	p = path_join(inc, ex->header);
-	ret = copy_file(hdr, p, 0644);
+	ret = copy_file(hdr, p, 0644, false);
 	free(p);
 	p = path_join(dir, "driver.o");
 	if (!ret)
-		ret = copy_file(obj, p, 0644);
+		ret = copy_file(obj, p, 0644, false);
 	free(p);
 	p = path_join(dir, name);
 	if (!ret)

@@ -19,11 +19,16 @@
 #define EXIT_FAILED 1   /* graded, something failed (a compile error included) */
 #define EXIT_USAGE 2    /* bad usage or bad input */
 #define EXIT_GRADER 3   /* the grader itself failed */
+#define EXIT_UNDELIVERED 4 /* graded, but a webhook delivery failed (--webhook-strict, deliver) */
 
 int cmd_list(int argc, char **argv);
 int cmd_show(int argc, char **argv);
 int cmd_init(int argc, char **argv);
 int cmd_check(int argc, char **argv);
+int cmd_deliver(int argc, char **argv);
+int cmd_batch(int argc, char **argv);
+int cmd_merge(int argc, char **argv);
+int cmd_ci(int argc, char **argv);
 
 /* Shared by the commands (main.c). */
 void error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -25,6 +25,10 @@ static const struct command {
 	{ "show", cmd_show, "show an exercise's statement, API and tests" },
 	{ "init", cmd_init, "write an exercise's header and a starter file" },
 	{ "check", cmd_check, "grade one submission" },
+	{ "deliver", cmd_deliver, "re-send webhook reports that were not delivered" },
+	{ "batch", cmd_batch, "grade a class, in parallel, cached and resumable" },
+	{ "merge", cmd_merge, "combine the outputs of sharded batches" },
+	{ "ci", cmd_ci, "grade what a repository's grader.json names, for CI" },
 };
 
 void error(const char *fmt, ...)
@@ -74,7 +78,7 @@ static void usage(FILE *f)
 		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
 	fprintf(f, "\n'grader <command> --help' describes a command's options.\n"
 		   "exit status: 0 all passed, 1 graded with failures, 2 bad usage or "
-		   "input, 3 grader failure\n");
+		   "input, 3 grader failure, 4 a webhook report not delivered\n");
 }
 
 /* Ctrl-C or a termination request: no sandboxed program outlives us. */

@@ -19,19 +19,27 @@ struct obs {
 	const char *fail;  /* first "!fail" reason, or NULL */
 	bool has_allocs;
 	uint64_t allocs;   /* from "!allocs N" */
+	bool too_many;     /* more than OBS_MAX_LINES lines: the rest were not kept */
 };
 
 /*
+ * A driver reports a few thousand lines; a hostile program can write
+ * millions of empty ones, each of which would cost a pointer here.
+ */
+#define OBS_MAX_LINES (1u << 20)
+
+/*
  * Parses data (modified in place: newlines become NULs; it must outlive
- * o). Lines after "end" are ignored. Never fails.
+ * o). Lines after "end" are ignored; lines past the first OBS_MAX_LINES
+ * are not kept (too_many is set). Never fails.
  */
 void obs_parse(char *data, size_t len, struct obs *o);
 void obs_release(struct obs *o);
 
 /*
- * True when got has exactly the lines of want. Otherwise msg receives where
- * they first differ, both lines shown with whitespace and truncation
- * explicit.
+ * True when got has exactly the lines of want (and neither had too many).
+ * Otherwise msg receives where they first differ, both lines shown with
+ * whitespace and truncation explicit.
  */
 bool obs_equal(const struct obs *want, const struct obs *got, struct strbuf *msg);
 

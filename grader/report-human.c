@@ -38,9 +38,22 @@ static void indented(FILE *f, const char *prefix, const char *text)
 		const char *nl = strchr(p, '\n');
 		size_t n = nl ? (size_t)(nl - p) : strlen(p);
 		struct strbuf sb = STRBUF_INIT;
+		const char *q;
 
 		strbuf_add_visible(&sb, p, n, 400);
-		fprintf(f, "%s%s\n", prefix, strbuf_str(&sb));
+		/*
+		 * A CI runner takes a line that starts with "::" (blanks aside)
+		 * for a command ("##[" is already broken up by strbuf_add_visible).
+		 */
+		fputs(prefix, f);
+		for (q = strbuf_str(&sb); *q; q++) {
+			if (*q == ':' && q[1] == ':' && !prefix[strspn(prefix, " ")] &&
+			    q == sb.buf + strspn(sb.buf, " "))
+				fputs("\\x3a", f);
+			else
+				fputc(*q, f);
+		}
+		fputc('\n', f);
 		strbuf_release(&sb);
 		p += n + (nl ? 1 : 0);
 	}
@@ -51,7 +64,14 @@ int report_write_human(const struct report *r, FILE *f, bool color)
 	const struct style *st = color ? &ansi : &plain;
 	size_t i, passed = 0, width = 4;
 
-	fprintf(f, "%s%s%s: %s\n", st->bold, r->exercise, st->off, r->submission);
+	{
+		/* The file's name may come from a learner (a batch): shown escaped. */
+		struct strbuf name = STRBUF_INIT;
+
+		strbuf_add_visible(&name, r->submission, strlen(r->submission), 400);
+		fprintf(f, "%s%s%s: %s\n", st->bold, r->exercise, st->off, strbuf_str(&name));
+		strbuf_release(&name);
+	}
 	if (!r->compiled) {
 		fprintf(f, "%scompile error%s: the tests were not run\n", st->bad, st->off);
 		indented(f, "  ", r->compile_output);

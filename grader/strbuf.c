@@ -150,6 +150,9 @@ void strbuf_add_visible(struct strbuf *sb, const char *s, size_t n, size_t max)
 			strbuf_addstr(sb, "\\r");
 		} else if (u[i] == ' ' && i >= trail) {
 			strbuf_addstr(sb, "\\x20");
+		} else if (u[i] == '#' && i > 0 && u[i - 1] == '#') {
+			/* No "##[": CI runners take it for a log command in any line. */
+			strbuf_addstr(sb, "\\x23");
 		} else if (u[i] < 0x20 || u[i] == 0x7f) {
 			strbuf_addf(sb, "\\x%02x", u[i]);
 		} else if (u[i] < 0x80) {
@@ -165,4 +168,23 @@ void strbuf_add_visible(struct strbuf *sb, const char *s, size_t n, size_t max)
 	}
 	if (n > max)
 		strbuf_addf(sb, "... (%zu more bytes)", n - max);
+}
+
+void strbuf_add_utf8(struct strbuf *sb, const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, k;
+
+	while (i < n) {
+		if (u[i] < 0x80) {
+			strbuf_addch(sb, (char)u[i]);
+			i++;
+		} else if ((k = utf8_len(u + i, n - i)) > 0) {
+			strbuf_add(sb, u + i, k);
+			i += k;
+		} else {
+			strbuf_addstr(sb, "\xef\xbf\xbd"); /* U+FFFD */
+			i++;
+		}
+	}
 }

@@ -36,9 +36,16 @@ const char *strbuf_str(const struct strbuf *sb);
 
 /*
  * Appends s (n bytes) for display: control bytes and invalid UTF-8 as \xNN,
- * a trailing space or tab made visible, at most max bytes of input; says
+ * a trailing space or tab made visible, the second '#' of "##" as \x23 (no
+ * CI log command can come out), at most max bytes of input; says
  * "... (N more bytes)" when cut.
  */
 void strbuf_add_visible(struct strbuf *sb, const char *s, size_t n, size_t max);
+
+/*
+ * Appends s (n bytes) as valid UTF-8: every byte that does not belong to a
+ * valid sequence becomes U+FFFD. For formats that must be UTF-8 (json, xml).
+ */
+void strbuf_add_utf8(struct strbuf *sb, const char *s, size_t n);
 
 #endif /* GRADER_STRBUF_H */

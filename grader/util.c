@@ -100,13 +100,16 @@ out_close:
 	return ret;
 }
 
-int write_file_atomic(const char *path, const void *data, size_t len, int mode)
+static int write_file_renaming(const char *path, const void *data, size_t len, int mode,
+			       bool noreplace)
 {
 	struct strbuf tmp = STRBUF_INIT;
 	const char *p = data;
 	int fd, ret = 0;
 
-	strbuf_addf(&tmp, "%s.tmp.%ld", path, (long)getpid());
+	/* Unique per writer: threads of one process may write the same path. */
+	strbuf_addf(&tmp, "%s.tmp.%ld.%llx", path, (long)getpid(),
+		    (unsigned long long)random_u64());
 	fd = open(tmp.buf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
 	if (fd < 0) {
 		ret = -errno;
@@ -128,13 +131,28 @@ int write_file_atomic(const char *path, const void *data, size_t len, int mode)
 		ret = -errno;
 	if (close(fd) < 0 && !ret)
 		ret = -errno;
-	if (!ret && rename(tmp.buf, path) < 0)
+	if (!ret && noreplace &&
+	    renameat2(AT_FDCWD, tmp.buf, AT_FDCWD, path, RENAME_NOREPLACE) < 0)
+		ret = errno == EEXIST ? 1 : -errno; /* 1: another writer was first */
+	else if (!ret && !noreplace && rename(tmp.buf, path) < 0)
 		ret = -errno;
 	if (ret)
 		unlink(tmp.buf);
+	if (ret > 0)
+		ret = 0;
 out:
 	strbuf_release(&tmp);
 	return ret;
+}
+
+int write_file_atomic(const char *path, const void *data, size_t len, int mode)
+{
+	return write_file_renaming(path, data, len, mode, false);
+}
+
+int write_file_once(const char *path, const void *data, size_t len, int mode)
+{
+	return write_file_renaming(path, data, len, mode, true);
 }
 
 char *path_join(const char *dir, const char *name)

@@ -28,6 +28,11 @@ int read_file(const char *path, size_t cap, bool nofollow, struct strbuf *out);
 
 /* Writes data to path through a temporary file and rename(2). */
 int write_file_atomic(const char *path, const void *data, size_t len, int mode);
+/*
+ * As write_file_atomic, but a file already at path stays: for caches whose
+ * entries, once in place, are never replaced (a sandbox rule names the inode).
+ */
+int write_file_once(const char *path, const void *data, size_t len, int mode);
 
 /* "dir/name", allocated. */
 char *path_join(const char *dir, const char *name);

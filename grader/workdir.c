@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,8 +13,6 @@
 
 #include "util.h"
 #include "workdir.h"
-
-#define MAX_DEPTH 64
 
 int workdir_create(struct workdir *w)
 {
@@ -45,45 +44,95 @@ char *workdir_subdir(struct workdir *w, const char *prefix)
 	return strbuf_detach(&sb);
 }
 
-/* Empties the directory open on dfd; depth bounds a hostile nesting. */
-static int empty_dir(int dfd, int depth)
+/*
+ * One pass over the directory open on dfd: removes its files and its empty
+ * subdirectories. Returns 0 when it is empty, 1 with *child set to the
+ * name of a subdirectory that is not (the caller descends into it), or a
+ * negative errno. A subdirectory is made searchable and readable first: a
+ * program may have created it with mode 0300.
+ */
+static int empty_pass(int dfd, char *child, size_t len)
 {
-	DIR *d;
+	int dup_fd = fcntl(dfd, F_DUPFD_CLOEXEC, 0), ret = 0;
 	struct dirent *e;
-	int ret = 0;
+	DIR *d;
 
-	if (depth > MAX_DEPTH) {
-		close(dfd);
-		return -ELOOP;
-	}
-	d = fdopendir(dfd);
+	if (dup_fd < 0)
+		return -errno;
+	d = fdopendir(dup_fd);
 	if (!d) {
 		ret = -errno;
-		close(dfd);
+		close(dup_fd);
 		return ret;
 	}
-	while ((e = readdir(d))) {
+	while (!ret && (e = readdir(d))) {
 		struct stat st;
 
 		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
 			continue;
-		if (fstatat(dirfd(d), e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		if (fstatat(dfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0)
 			continue;
-		if (S_ISDIR(st.st_mode)) {
-			int sub = openat(dirfd(d), e->d_name,
-					 O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-			if (sub >= 0) {
-				int r = empty_dir(sub, depth + 1);
-				if (r && !ret)
-					ret = r;
-			}
-			if (unlinkat(dirfd(d), e->d_name, AT_REMOVEDIR) < 0 && !ret)
+		if (!S_ISDIR(st.st_mode)) {
+			if (unlinkat(dfd, e->d_name, 0) < 0 && errno != ENOENT)
 				ret = -errno;
-		} else if (unlinkat(dirfd(d), e->d_name, 0) < 0 && !ret) {
+			continue;
+		}
+		if (unlinkat(dfd, e->d_name, AT_REMOVEDIR) == 0 || errno == ENOENT)
+			continue;
+		if (errno != ENOTEMPTY && errno != EEXIST) {
 			ret = -errno;
+		} else if (strlen(e->d_name) < len) {
+			fchmodat(dfd, e->d_name, 0700, 0);
+			memcpy(child, e->d_name, strlen(e->d_name) + 1);
+			ret = 1;
+		} else {
+			ret = -ENAMETOOLONG;
 		}
 	}
 	closedir(d);
+	return ret;
+}
+
+/*
+ * Empties the directory open on dfd, whatever its depth, with two
+ * descriptors at most: a sandboxed program can nest directories far
+ * deeper than a recursion (or a descriptor per level) could follow. It
+ * walks down into the first non-empty subdirectory and back up through
+ * "..", which is safe because every program that could change the tree
+ * is gone by now, and symbolic links are never followed.
+ */
+static int empty_dir(int dfd)
+{
+	char child[NAME_MAX + 1];
+	unsigned long depth = 0;
+	int cur = dfd, ret;
+
+	for (;;) {
+		int next;
+
+		ret = empty_pass(cur, child, sizeof(child));
+		if (ret < 0)
+			break;
+		if (ret == 1) {
+			next = openat(cur, child, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+			depth++;
+		} else if (depth == 0) {
+			break; /* dfd itself is empty */
+		} else {
+			/* Back up; the next pass removes the directory just emptied. */
+			next = openat(cur, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+			depth--;
+		}
+		if (next < 0) {
+			ret = -errno;
+			break;
+		}
+		if (cur != dfd)
+			close(cur);
+		cur = next;
+	}
+	if (cur != dfd)
+		close(cur);
 	return ret;
 }
 
@@ -94,7 +143,8 @@ int remove_tree(const char *path)
 
 	if (dfd < 0)
 		return errno == ENOENT ? 0 : -errno;
-	ret = empty_dir(dfd, 0);
+	ret = empty_dir(dfd);
+	close(dfd);
 	if (rmdir(path) < 0 && !ret)
 		ret = -errno;
 	return ret;

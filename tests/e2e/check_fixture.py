@@ -8,11 +8,29 @@ expect.json keys: compile ("ok"/"error"), full_score (bool), tests
 messages ({name: substring}), absent_paths (files that must not exist
 after grading), compile_output_lacks (substrings that must not appear
 anywhere in the report).
+
+Hostile fixtures (fixtures/hostile/) may also use: outputs ({name:
+substring} of what the program printed, e.g. the error an attack got);
+env ({NAME: value} added to the grader's own environment, e.g. a canary
+secret); report_lacks (substrings that must appear neither in the report
+nor on the grader's stderr); tcp_listener (true: a listener on
+127.0.0.1:47011, the port the submission knows, must receive no
+connection); needs_layers (isolation layers, as the report's receipt
+names them, without which the expectations do not hold: the test is
+skipped, exit 77, on a kernel that lacks one).
 """
 import json
 import os
+import socket
 import subprocess
 import sys
+import time
+
+import jsonschema
+
+TCP_PORT = 47011
+SCHEMA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "docs",
+                      "report.schema.json")
 
 
 def fail(msg):
@@ -30,10 +48,26 @@ def main():
     for p in expect.get("absent_paths", []):
         if os.path.lexists(p):
             os.unlink(p)
+    listener = None
+    if expect.get("tcp_listener"):
+        listener = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        for attempt in range(600):  # another run of this fixture may hold the port
+            try:
+                listener.bind(("127.0.0.1", TCP_PORT))
+                break
+            except OSError:
+                if attempt == 599:
+                    raise
+                time.sleep(0.1)
+        listener.listen(16)
+        listener.setblocking(False)
+    env = dict(os.environ)
+    env.update(expect.get("env", {}))
     sub = os.path.join(fixture, "submission.c")
     proc = subprocess.run([grader, "check", exercise, sub, "--format", "json",
                            "--seed", seed], capture_output=True, text=True,
-                          timeout=170)
+                          timeout=170, env=env)
     if proc.returncode not in (0, 1):
         fail("grader exited %d: %s" % (proc.returncode, proc.stderr))
     try:
@@ -41,6 +75,25 @@ def main():
     except ValueError as e:
         fail("report is not JSON (%s): %r" % (e, proc.stdout[:500]))
     errors = []
+    # Every json report the tests see matches the published schema.
+    with open(SCHEMA) as f:
+        for e in jsonschema.Draft7Validator(json.load(f)).iter_errors(rep):
+            errors.append("report does not match docs/report.schema.json: %s at %s" % (
+                e.message, list(e.absolute_path)))
+    have_layers = set(rep.get("receipt", {}).get("isolation", []))
+    missing = [l for l in expect.get("needs_layers", []) if l not in have_layers]
+    if missing:
+        print("skip: %s needs isolation layers %s" % (fixture, missing))
+        sys.exit(77)
+    if listener is not None:
+        try:
+            conn, peer = listener.accept()
+            errors.append("the listener on port %d got a connection from %s" %
+                          (TCP_PORT, peer))
+            conn.close()
+        except BlockingIOError:
+            pass
+        listener.close()
     want_compile = expect.get("compile", "ok")
     if rep["compile"]["status"] != want_compile:
         errors.append("compile: expected %s, got %s (%s)" % (
@@ -76,6 +129,13 @@ def main():
     for s in expect.get("compile_output_lacks", []):
         if s in proc.stdout:
             errors.append("the report contains %r" % s)
+    for s in expect.get("report_lacks", []):
+        if s in proc.stdout or s in proc.stderr:
+            errors.append("the report or the grader's stderr contains %r" % s)
+    for name, sub_s in expect.get("outputs", {}).items():
+        t = got.get(name)
+        if t and sub_s not in t["output"]:
+            errors.append("%s: output lacks %r: %r" % (name, sub_s, t["output"][:400]))
     if errors:
         fail("%s:\n  " % fixture + "\n  ".join(errors))
     print("ok: %s %d/%d" % (fixture, rep["score"], rep["max_score"]))

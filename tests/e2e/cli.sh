@@ -24,7 +24,7 @@ expect_in() { # expect_in HAYSTACK NEEDLE WHAT
 
 expect_status 0 "$grader" --help
 expect_in "$out" "check" "grader --help"
-for c in list show init check; do
+for c in list show init check deliver; do
 	expect_status 0 "$grader" "$c" --help
 	expect_in "$out" "usage: grader $c" "grader $c --help"
 done
@@ -92,6 +92,13 @@ assert strip(a) == strip(b), "same seed, different results"
 assert a["receipt"]["delivery_id"] != b["receipt"]["delivery_id"]
 assert "seccomp" in a["receipt"]["isolation"]
 PY
+python3 - "$src/docs/report.schema.json" "$tmp/a.json" "$tmp/b.json" <<'PY' ||
+import json, sys, jsonschema
+schema = json.load(open(sys.argv[1]))
+for p in sys.argv[2:]:
+    jsonschema.Draft7Validator(schema).validate(json.load(open(p)))
+PY
+	fail "json report does not match docs/report.schema.json"
 
 # Human output: no colour when not a terminal; a summary line.
 expect_status 0 "$grader" check sort-users "$ref"

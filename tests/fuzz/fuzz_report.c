@@ -1,15 +1,18 @@
 /*
- * fuzz_report.c: the report writers fed hostile strings. The input fills a
+ * fuzz_report.c: every report writer fed hostile strings. The input fills a
  * struct report: fields split on NUL bytes, a few bytes for statuses and
  * numbers. What a learner controls (compile output, messages, program
  * output, the submission's name in a batch) gets the raw bytes; what an
- * instructor writes (test names, hints, titles) gets them too, made
- * printable.
+ * instructor writes (test names, hints, titles) gets them made printable.
  *
- * Properties: no writer crashes; the json report is valid UTF-8, parses,
- * and carries each learner string (made valid UTF-8) intact; the human
- * report without colour holds no control byte but '\n' (no escape
- * sequence, no carriage return to overwrite a line) and is valid UTF-8.
+ * Properties, for every format in the report_format table: no writer
+ * crashes or fails; the output is valid UTF-8 with no control byte but
+ * '\n' and '\t' (no escape sequence, no carriage return to overwrite a
+ * line; the human format with colour excepted; DEL allowed in json) and
+ * no CI log command ("##[", "##vso[", or a "::" line that is not one of
+ * the workflow commands the writers emit); json and gradescope parse, and
+ * the json report carries each learner string intact when it is plain
+ * text, as valid UTF-8 otherwise.
  */
 #include <cjson/cJSON.h>
 #include <string.h>
@@ -19,14 +22,15 @@
 
 #define MAX_TESTS 8
 
-/* Instructor text: printable ASCII and valid UTF-8 only. */
+/* Instructor text: printable ASCII, and none of the markers checked below. */
 static char *trusted(struct fuzz_reader *r)
 {
 	char *s = fuzz_take_string(r);
 	size_t i;
 
 	for (i = 0; s[i]; i++)
-		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] >= 0x7f)
+		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] >= 0x7f ||
+		    s[i] == '#' || s[i] == ':')
 			s[i] = '?';
 	return s;
 }
@@ -75,12 +79,19 @@ static void fill(struct report *r, const uint8_t *data, size_t size)
 	r->layers[1] = trusted(&rd);
 }
 
-/* The string a report must carry for s: s, with invalid UTF-8 replaced. */
+/*
+ * Whether a report carries s as got: exactly, when s is plain text (valid
+ * UTF-8, no control byte but '\n' and '\t'); else as some valid UTF-8.
+ */
 static bool same_text(const char *got, const char *s)
 {
-	size_t n = strlen(s);
+	size_t n = strlen(s), i;
 
-	if (fuzz_utf8_valid((const unsigned char *)s, n))
+	for (i = 0; i < n; i++)
+		if (((unsigned char)s[i] < 0x20 && s[i] != '\n' && s[i] != '\t') ||
+		    s[i] == 0x7f)
+			break;
+	if (i == n && fuzz_utf8_valid((const unsigned char *)s, n))
 		return !strcmp(got, s);
 	return fuzz_utf8_valid((const unsigned char *)got, strlen(got));
 }
@@ -112,23 +123,87 @@ static void check_json(const struct report *r)
 	free(text);
 }
 
-static void check_human(const struct report *r, bool color)
+/*
+ * A line starting with "::" is a GitHub workflow command. The writers emit
+ * only these; any other (::set-output, ::add-mask, ::stop-commands) could
+ * only come from learner text that started a line.
+ */
+static void check_command(const char *name, const char *cmd, size_t len)
 {
-	char *text = NULL;
-	size_t len = 0, i;
-	FILE *f = open_memstream(&text, &len);
+	static const char *const known[] = { "error", "warning", "notice", "group",
+					      "endgroup", "debug" };
+	size_t n = strcspn(cmd, " :\n"), k;
 
-	FUZZ_ASSERT(f != NULL);
-	FUZZ_ASSERT(report_write_human(r, f, color) == 0);
-	fclose(f);
-	if (!color) {
-		const unsigned char *u = (const unsigned char *)text;
+	if (n > len)
+		n = len;
+	for (k = 0; k < sizeof(known) / sizeof(known[0]); k++)
+		if (n == strlen(known[k]) && !memcmp(cmd, known[k], n))
+			return;
+	fprintf(stderr, "format %s: a workflow command the writer never emits: ::%.*s\n",
+		name, (int)n, cmd);
+	FUZZ_ASSERT(!"a workflow command from learner text");
+}
 
-		FUZZ_ASSERT(fuzz_utf8_valid(u, len));
-		for (i = 0; i < len; i++)
-			FUZZ_ASSERT(u[i] == '\n' || (u[i] >= 0x20 && u[i] != 0x7f));
+static void check_text(const char *name, const char *text, size_t len, bool color)
+{
+	const unsigned char *u = (const unsigned char *)text;
+	bool data = !strcmp(name, "json") || !strcmp(name, "gradescope");
+	size_t i;
+
+	FUZZ_ASSERT(fuzz_utf8_valid(u, len));
+	if (strstr(text, "##[") || strstr(text, "##vso[")) {
+		const char *at = strstr(text, "##[") ? strstr(text, "##[") : strstr(text, "##vso[");
+		const char *from = at - text > 60 ? at - 60 : text;
+
+		fprintf(stderr, "format %s: a CI log command in: %.80s\n", name, from);
+		FUZZ_ASSERT(!"\"##[\" in a report");
 	}
-	free(text);
+	for (i = 0; i < len; i++) {
+		if (color && u[i] == 0x1b && !strcmp(name, "human"))
+			continue;
+		/* JSON escapes C0 controls and may carry DEL as it is (RFC 8259). */
+		if ((u[i] < 0x20 && u[i] != '\n' && u[i] != '\t') || (u[i] == 0x7f && !data)) {
+			fprintf(stderr, "format %s: byte 0x%02x at %zu\n", name, u[i], i);
+			FUZZ_ASSERT(!"a control byte in a report");
+		}
+		if ((i == 0 || u[i - 1] == '\n') && u[i] == ':' && i + 1 < len && u[i + 1] == ':')
+			check_command(name, text + i + 2, len - i - 2);
+	}
+}
+
+static void check_formats(const struct report *r, bool color)
+{
+	const char *p = report_format_names;
+
+	while (*p) {
+		char name[32];
+		size_t n = strcspn(p, ", ");
+		const struct report_format *fmt;
+		struct report_opts o = { .color = color };
+		char *text = NULL;
+		size_t len = 0;
+		FILE *f;
+
+		FUZZ_ASSERT(n < sizeof(name));
+		memcpy(name, p, n);
+		name[n] = '\0';
+		p += n;
+		p += strspn(p, ", ");
+		fmt = report_format_find(name);
+		FUZZ_ASSERT(fmt != NULL);
+		f = open_memstream(&text, &len);
+		FUZZ_ASSERT(f != NULL);
+		FUZZ_ASSERT(fmt->write(r, f, &o) == 0);
+		fclose(f);
+		check_text(name, text, len, color);
+		if (!strcmp(name, "json") || !strcmp(name, "gradescope")) {
+			cJSON *root = cJSON_Parse(text);
+
+			FUZZ_ASSERT(root != NULL);
+			cJSON_Delete(root);
+		}
+		free(text);
+	}
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -137,8 +212,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	fill(&r, data, size);
 	check_json(&r);
-	check_human(&r, false);
-	check_human(&r, true);
+	check_formats(&r, false);
+	check_formats(&r, true);
 	report_release(&r);
 	return 0;
 }

@@ -1,0 +1,714 @@
+/*
+ * cmd-ci.c: grader ci: grades what a repository's grader.json names and
+ * writes what the CI system shows (GitHub Actions, GitLab CI, or none).
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ci.h"
+#include "cmd.h"
+#include "grade.h"
+#include "report-text.h"
+#include "report.h"
+#include "spec.h"
+#include "spool.h"
+#include "webhook.h"
+#include "util.h"
+
+static const char usage[] =
+	"usage: grader ci [options]\n\n"
+	"Grades a repository: every exercise its grader.json names, from the file\n"
+	"grader.json gives, with the exercises and tests of this grader. Detects\n"
+	"GitHub Actions (GITHUB_ACTIONS=true) and GitLab CI (GITLAB_CI=true) and\n"
+	"writes what each shows; see README.md, \"CI\".\n\n"
+	"  --repo DIR        the repository (default: $GITHUB_WORKSPACE in GitHub\n"
+	"                    Actions, $CI_PROJECT_DIR in GitLab CI, else .)\n"
+	"  --config FILE     the assignment file (default: grader.json in the repository)\n"
+	"  --out DIR         report files: junit-<exercise>.xml, summary.md, summary.json\n"
+	"                    (default: $RUNNER_TEMP/grader-reports in GitHub Actions,\n"
+	"                    else grader-reports in the repository)\n"
+	"  --min-score N     pass when the weighted total reaches N points, or N% of\n"
+	"                    the maximum with a '%' (default: every test must pass)\n"
+	"  --seed N          seed of the randomized tests (default: grader.json's, else\n"
+	"                    random)\n"
+	"  --exercises DIR   exercises directory (default: $GRADER_EXERCISES)\n"
+	"  -j N              tests run at once (default: one per core)\n\n"
+	"Webhook (each exercise's json report, POSTed and signed, its submission\n"
+	"named <repository>@<commit>:<file> in CI):\n"
+	"  --webhook URL     deliver to URL (spooled first: 'grader deliver' re-sends)\n"
+	"  --webhook-secret-file FILE\n"
+	"                    the signing secret (default: $GRADER_WEBHOOK_SECRET)\n"
+	"  --webhook-ca FILE CA certificates for a private CA\n"
+	"  --webhook-deadline SECONDS\n"
+	"                    give up retrying after this long (default 30)\n"
+	"  --webhook-strict  exit 4 when a report was not delivered\n\n"
+	"exit status: 0 passed, 1 graded and failed (below --min-score, or a test\n"
+	"failed when there is none), 2 bad usage or input (no grader.json, an\n"
+	"unknown exercise), 3 the grader failed, 4 (only with --webhook-strict)\n"
+	"a report was not delivered\n";
+
+struct ci_opts {
+	const char *repo;
+	const char *config;
+	const char *out;
+	const char *exercises;
+	struct grade_opts go;
+	bool have_seed;
+	bool has_min;
+	bool min_percent;
+	double min_score;
+	const char *webhook;
+	const char *secret_file;
+	const char *ca_file;
+	long deadline_ms;
+	bool strict;
+};
+
+/* An http or https URL without blanks or control characters. */
+static bool valid_url(const char *url)
+{
+	const char *p;
+
+	if (strncmp(url, "http://", 7) && strncmp(url, "https://", 8))
+		return false;
+	for (p = url; *p; p++)
+		if ((unsigned char)*p <= ' ' || *p == 0x7f)
+			return false;
+	return true;
+}
+
+static int parse_args(int argc, char **argv, struct ci_opts *o)
+{
+	static const struct option opts[] = {
+		{ "repo", required_argument, NULL, 'r' },
+		{ "config", required_argument, NULL, 'c' },
+		{ "out", required_argument, NULL, 'o' },
+		{ "min-score", required_argument, NULL, 'm' },
+		{ "seed", required_argument, NULL, 's' },
+		{ "exercises", required_argument, NULL, 'e' },
+		{ "jobs", required_argument, NULL, 'j' },
+		{ "webhook", required_argument, NULL, 'W' },
+		{ "webhook-secret-file", required_argument, NULL, 'S' },
+		{ "webhook-ca", required_argument, NULL, 'C' },
+		{ "webhook-deadline", required_argument, NULL, 'D' },
+		{ "webhook-strict", no_argument, NULL, 'X' },
+		{ NULL, 0, NULL, 0 },
+	};
+	uint64_t jobs;
+	int c;
+
+	while ((c = getopt_long(argc, argv, "j:", opts, NULL)) != -1) {
+		switch (c) {
+		case 'r':
+			o->repo = optarg;
+			break;
+		case 'c':
+			o->config = optarg;
+			break;
+		case 'o':
+			o->out = optarg;
+			break;
+		case 'm':
+			if (!ci_min_score_parse(optarg, &o->min_score, &o->min_percent)) {
+				error("--min-score: expected points (12, 12.5) or a percentage "
+				      "(80%%), not '%s'", optarg);
+				return -1;
+			}
+			o->has_min = true;
+			break;
+		case 's':
+			if (!parse_u64(optarg, &o->go.seed)) {
+				error("--seed: expected a non-negative integer, not '%s'", optarg);
+				return -1;
+			}
+			o->have_seed = true;
+			break;
+		case 'e':
+			o->exercises = optarg;
+			break;
+		case 'j':
+			if (!parse_u64(optarg, &jobs) || jobs < 1 || jobs > 64) {
+				error("-j: expected a number from 1 to 64, not '%s'", optarg);
+				return -1;
+			}
+			o->go.jobs = (int)jobs;
+			break;
+		case 'W':
+			if (!valid_url(optarg)) {
+				error("--webhook: expected an http:// or https:// URL, not '%s'",
+				      optarg);
+				return -1;
+			}
+			o->webhook = optarg;
+			break;
+		case 'S':
+			o->secret_file = optarg;
+			break;
+		case 'C':
+			o->ca_file = optarg;
+			break;
+		case 'D':
+			if (!webhook_parse_seconds(optarg, &o->deadline_ms)) {
+				error("--webhook-deadline: expected seconds (at most 3600), "
+				      "not '%s'", optarg);
+				return -1;
+			}
+			break;
+		case 'X':
+			o->strict = true;
+			break;
+		default:
+			fputs(usage, stderr);
+			return -1;
+		}
+	}
+	if (optind != argc) {
+		fputs(usage, stderr);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * What reports call the repository's files: paths relative to the CI
+ * workspace (GitHub resolves an annotation's file= there), else as given.
+ */
+static char *display_prefix(const char *repo, const struct ci_env *env)
+{
+	char *real_repo = realpath(repo, NULL);
+	char *real_ws = env->workspace ? realpath(env->workspace, NULL) : NULL;
+	struct strbuf sb = STRBUF_INIT;
+
+	if (real_repo && real_ws) {
+		size_t n = strlen(real_ws);
+
+		if (!strcmp(real_repo, real_ws))
+			goto out;
+		if (!strncmp(real_repo, real_ws, n) && real_repo[n] == '/') {
+			strbuf_addf(&sb, "%s/", real_repo + n + 1);
+			goto out;
+		}
+	}
+	if (strcmp(repo, ".") && strcmp(repo, "./"))
+		strbuf_addf(&sb, "%s%s", repo, repo[strlen(repo) - 1] == '/' ? "" : "/");
+out:
+	free(real_repo);
+	free(real_ws);
+	return strbuf_detach(&sb);
+}
+
+/*
+ * Removes the report files of an earlier run, or files a learner committed
+ * under those names: a CI system collects junit-*.xml by a glob, and only
+ * this run's results may be in it.
+ */
+static int remove_stale(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	int ret = 0;
+
+	if (!d) {
+		error("cannot open '%s': %s", dir, strerror(errno));
+		return EXIT_GRADER;
+	}
+	while ((de = readdir(d))) {
+		const char *n = de->d_name;
+		size_t len = strlen(n);
+		bool junit = !strncmp(n, "junit-", 6) && len > 10 && !strcmp(n + len - 4, ".xml");
+
+		if (!junit && strcmp(n, "summary.md") && strcmp(n, "summary.json"))
+			continue;
+		/* unlinkat() removes a symbolic link itself, never what it points at. */
+		if (unlinkat(dirfd(d), n, 0) < 0) {
+			error("cannot remove '%s/%s': %s", dir, n, strerror(errno));
+			ret = errno == EISDIR ? EXIT_USAGE : EXIT_GRADER;
+			break;
+		}
+	}
+	closedir(d);
+	return ret;
+}
+
+/*
+ * The reports directory: created if needed, and never reached through a
+ * symbolic link (the repository is the learner's, and so is what it holds).
+ */
+static int prepare_out(const char *dir)
+{
+	struct stat st;
+
+	if (mkdir(dir, 0755) < 0 && errno != EEXIST) {
+		error("cannot create '%s': %s", dir, strerror(errno));
+		return EXIT_GRADER;
+	}
+	if (lstat(dir, &st) < 0) {
+		error("cannot open '%s': %s", dir, strerror(errno));
+		return EXIT_GRADER;
+	}
+	if (S_ISLNK(st.st_mode)) {
+		error("'%s' is a symbolic link: refusing to write reports through it", dir);
+		return EXIT_USAGE;
+	}
+	if (!S_ISDIR(st.st_mode)) {
+		error("'%s' is not a directory", dir);
+		return EXIT_USAGE;
+	}
+	return remove_stale(dir);
+}
+
+static int load_exercises(const struct assignment *a, const char *dir, struct exercise ***out)
+{
+	struct exercise **ex = xcalloc(a->nexercises + 1, sizeof(*ex));
+	struct strbuf err = STRBUF_INIT;
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; i < a->nexercises; i++) {
+		ret = exercise_load(dir, a->exercises[i].id, &ex[i], &err);
+		if (ret) {
+			error("%s", err.buf);
+			ret = ret == -ENOENT || ret == -EINVAL ? EXIT_USAGE : EXIT_GRADER;
+			break;
+		}
+	}
+	strbuf_release(&err);
+	*out = ex;
+	return ret;
+}
+
+static void free_exercises(struct exercise **ex, size_t n)
+{
+	size_t i;
+
+	if (!ex)
+		return;
+	for (i = 0; i < n; i++)
+		exercise_free(ex[i]);
+	free(ex);
+}
+
+/* Grades every exercise into run. 0, or an exit status when the grader failed. */
+static int grade_all(struct ci_run *run, struct exercise **ex, const char *repo,
+		     const char *prefix, const struct grade_opts *go)
+{
+	struct strbuf err = STRBUF_INIT, note = STRBUF_INIT;
+	struct grader g;
+	size_t i;
+	int ret;
+
+	ret = grader_open(&g, &err);
+	if (ret) {
+		error("%s", err.buf);
+		strbuf_release(&err);
+		return EXIT_GRADER;
+	}
+	for (i = 0; i < run->n; i++) {
+		struct ci_result *res = &run->results[i];
+		char *path = path_join(repo, res->ax->file);
+		struct report r;
+
+		res->path = path_join(prefix, res->ax->file);
+		strbuf_reset(&note);
+		strbuf_reset(&err);
+		ret = ci_locate(repo, res->ax->file, &note);
+		if (ret == -ENOENT || ret == -EINVAL) {
+			ci_result_set_ungraded(res, ret == -ENOENT ? CELL_MISSING : CELL_INVALID,
+					       note.buf, ex[i]);
+			ret = 0;
+		} else if (ret) {
+			error("%s", note.buf);
+		} else {
+			ret = grade(&g, ex[i], path, go, &r, &err);
+			if (ret == -EINVAL) {
+				/* Unusable input (binary, too large): the learner's, not ours. */
+				ci_result_set_ungraded(res, CELL_INVALID, err.buf, ex[i]);
+				ret = 0;
+			} else if (ret) {
+				error("%s", err.buf);
+			} else {
+				/* Reports and annotations name it as the repository does. */
+				free(r.submission);
+				r.submission = xstrdup(res->path);
+				ci_result_set_graded(res, &r);
+			}
+		}
+		free(path);
+		if (ret)
+			break;
+	}
+	grader_close(&g);
+	strbuf_release(&err);
+	strbuf_release(&note);
+	return ret ? EXIT_GRADER : 0;
+}
+
+static void put_total(struct strbuf *sb, const struct ci_run *run)
+{
+	char a[64], b[64];
+	double score, max;
+
+	ci_run_total(run, &score, &max);
+	gradebook_format_score(score, a, sizeof(a));
+	gradebook_format_score(max, b, sizeof(b));
+	strbuf_addf(sb, "total %s/%s points", a, b);
+	if (run->has_min) {
+		gradebook_format_score(ci_run_threshold(run), a, sizeof(a));
+		strbuf_addf(sb, " (pass mark %s)", a);
+	}
+	strbuf_addf(sb, ": %s", ci_run_passed(run) ? "passed" : "failed");
+}
+
+/* The log: one human report per exercise, and the total. */
+static void print_log(const struct ci_run *run, FILE *f)
+{
+	struct strbuf sb = STRBUF_INIT;
+	size_t i;
+
+	for (i = 0; i < run->n; i++) {
+		const struct ci_result *res = &run->results[i];
+
+		if (res->graded) {
+			report_write_human(&res->report, f, false);
+		} else {
+			strbuf_reset(&sb);
+			strbuf_add_visible(&sb, res->note, strlen(res->note), 400);
+			fprintf(f, "%s: %s: %s\n", res->ax->id, cell_status_name(res->status),
+				sb.buf);
+		}
+		fputc('\n', f);
+	}
+	strbuf_reset(&sb);
+	put_total(&sb, run);
+	fprintf(f, "%s\n", sb.buf);
+	strbuf_release(&sb);
+}
+
+/*
+ * GitHub Actions: the log between ::stop-commands:: and its token, so that
+ * nothing in it is taken as a workflow command (the runner trims a line
+ * before it looks for "::"); then the annotations, each a command the
+ * grader chose.
+ */
+static void print_github(const struct ci_run *run, FILE *f)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char token[40];
+	size_t i;
+
+	/* Drawn after grading: nothing the submission printed can know it. */
+	snprintf(token, sizeof(token), "grader-%016llx%016llx", (unsigned long long)random_u64(),
+		 (unsigned long long)random_u64());
+	fprintf(f, "::stop-commands::%s\n", token);
+	print_log(run, f);
+	fprintf(f, "::%s::\n", token);
+	for (i = 0; i < run->n; i++) {
+		const struct ci_result *res = &run->results[i];
+
+		if (res->graded) {
+			report_write_github(&res->report, f, NULL);
+			continue;
+		}
+		strbuf_reset(&sb);
+		strbuf_addstr(&sb, "::error file=");
+		text_gh_property(&sb, res->path, 0);
+		strbuf_addstr(&sb, ",title=");
+		text_gh_property(&sb, res->ax->id, 200);
+		strbuf_addf(&sb, ": %s::", cell_status_name(res->status));
+		text_gh_data(&sb, res->note, 2000);
+		fprintf(f, "%s\n", sb.buf);
+	}
+	fputs(ci_run_passed(run) ? "::notice title=" : "::error title=", f);
+	strbuf_reset(&sb);
+	text_gh_property(&sb, *run->a->name ? run->a->name : "grader", 200);
+	fprintf(f, "%s::", sb.buf);
+	strbuf_reset(&sb);
+	put_total(&sb, run);
+	fprintf(f, "%s\n", sb.buf);
+	strbuf_release(&sb);
+}
+
+static int write_out(const char *dir, const char *name, const char *data, size_t len)
+{
+	char *path = path_join(dir, name);
+	int ret = write_file_atomic(path, data, len, 0644);
+
+	if (ret)
+		error("cannot write '%s': %s", path, strerror(-ret));
+	free(path);
+	return ret;
+}
+
+static int write_junit(const char *dir, const struct ci_result *res)
+{
+	struct strbuf name = STRBUF_INIT;
+	char *doc = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&doc, &len);
+	int ret;
+
+	if (!f) {
+		error("out of memory");
+		return -ENOMEM;
+	}
+	ret = report_write_junit(&res->report, f, NULL);
+	if (fclose(f) != 0 && !ret)
+		ret = -errno;
+	/* Exercise ids are [a-z0-9_-] (assignment.c): safe in a file name. */
+	strbuf_addf(&name, "junit-%s.xml", res->ax->id);
+	if (ret)
+		error("cannot write the junit report: %s", strerror(-ret));
+	else
+		ret = write_out(dir, name.buf, doc, len);
+	free(doc);
+	strbuf_release(&name);
+	return ret;
+}
+
+static int append_file(const char *path, const char *data, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0644);
+	int ret = 0;
+
+	if (fd < 0) {
+		error("cannot append to '%s': %s", path, strerror(errno));
+		return -errno;
+	}
+	while (len > 0) {
+		ssize_t n = write(fd, data, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			ret = -errno;
+			error("cannot append to '%s': %s", path, strerror(errno));
+			break;
+		}
+		data += n;
+		len -= (size_t)n;
+	}
+	close(fd);
+	return ret;
+}
+
+/* $GITHUB_OUTPUT: the step's outputs, one name=value a line. */
+static int write_github_outputs(const struct ci_run *run, const char *path, const char *out)
+{
+	struct strbuf sb = STRBUF_INIT;
+	char a[64], b[64];
+	double score, max;
+	int ret;
+
+	ci_run_total(run, &score, &max);
+	gradebook_format_score(score, a, sizeof(a));
+	gradebook_format_score(max, b, sizeof(b));
+	strbuf_addf(&sb, "score=%s\nmax_score=%s\npassed=%s\n", a, b,
+		    ci_run_passed(run) ? "true" : "false");
+	/* A directory name with a newline would add an output of its own. */
+	if (!strchr(out, '\n') && !strchr(out, '\r'))
+		strbuf_addf(&sb, "reports=%s\n", out);
+	ret = append_file(path, sb.buf, sb.len);
+	strbuf_release(&sb);
+	return ret;
+}
+
+static int write_reports(const struct ci_run *run, const char *out)
+{
+	struct strbuf md = STRBUF_INIT;
+	char *json;
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; i < run->n && !ret; i++)
+		ret = write_junit(out, &run->results[i]);
+	if (!ret) {
+		ret = ci_run_markdown(run, &md);
+		if (ret)
+			error("cannot write the markdown report: %s", strerror(-ret));
+	}
+	if (!ret)
+		ret = write_out(out, "summary.md", md.buf, md.len);
+	if (!ret) {
+		json = ci_run_json(run);
+		if (!json) {
+			error("out of memory");
+			ret = -ENOMEM;
+		} else {
+			ret = write_out(out, "summary.json", json, strlen(json));
+			free(json);
+		}
+	}
+	if (!ret && run->env->system == CI_GITHUB && run->env->step_summary)
+		ret = append_file(run->env->step_summary, md.buf, md.len);
+	if (!ret && run->env->system == CI_GITHUB && run->env->output)
+		ret = write_github_outputs(run, run->env->output, out);
+	strbuf_release(&md);
+	return ret;
+}
+
+/*
+ * Spools, then delivers, the json report of every graded exercise. Returns
+ * the number not delivered; every problem is told on stderr, and none
+ * changes a grade.
+ */
+static size_t deliver_all(const struct ci_run *run, const struct ci_opts *o,
+			  const struct strbuf *secret, const char *dir)
+{
+	char *url = webhook_redacted_url(o->webhook);
+	struct strbuf err = STRBUF_INIT, name = STRBUF_INIT;
+	size_t i, failed = 0;
+
+	for (i = 0; i < run->n; i++) {
+		const struct ci_result *res = &run->results[i];
+		struct report r = res->report;
+		struct spool_entry e = SPOOL_ENTRY_INIT;
+		struct webhook_result wr;
+		bool spooled;
+		int ret;
+
+		if (!res->graded)
+			continue;
+		/* The receiver learns whose work it is from the CI system, not the learner. */
+		strbuf_reset(&name);
+		if (run->env->repository && run->env->commit)
+			strbuf_addf(&name, "%s@%s:", run->env->repository, run->env->commit);
+		strbuf_addstr(&name, res->path);
+		r.submission = name.buf;
+		e.id = xstrdup(r.delivery_id);
+		e.url = xstrdup(o->webhook);
+		e.ca_file = o->ca_file ? xstrdup(o->ca_file) : NULL;
+		e.created = xstrdup(r.timestamp);
+		e.body = report_json(&r);
+		e.body_len = strlen(e.body);
+		strbuf_reset(&err);
+		/* Spooled before the first attempt: a kill from here on loses nothing. */
+		spooled = spool_put(dir, &e, &err) == 0;
+		if (!spooled)
+			error("webhook: %s; delivering without a spooled copy", err.buf);
+		ret = webhook_deliver_entry(&e, secret->buf, secret->len, o->deadline_ms, &wr);
+		if (ret) {
+			error("webhook: cannot set up libcurl: %s", strerror(-ret));
+			failed++;
+		} else if (wr.outcome != WEBHOOK_DELIVERED) {
+			error("webhook: %s delivery %s (%s) to %s: %s",
+			      wr.outcome == WEBHOOK_REJECTED ? "the receiver rejected" :
+							       "could not make",
+			      e.id, res->ax->id, url, wr.reason);
+			if (spooled)
+				error("webhook: kept in '%s'; 'grader deliver' sends it again",
+				      e.path);
+			failed++;
+		}
+		spool_entry_release(&e);
+	}
+	strbuf_release(&err);
+	strbuf_release(&name);
+	free(url);
+	return failed;
+}
+
+int cmd_ci(int argc, char **argv)
+{
+	struct ci_opts o = { .deadline_ms = WEBHOOK_DEADLINE_MS };
+	struct ci_env env;
+	struct ci_run run = { 0 };
+	struct assignment a = ASSIGNMENT_INIT;
+	struct strbuf err = STRBUF_INIT;
+	struct exercise **ex = NULL;
+	struct strbuf secret = STRBUF_INIT;
+	char *config = NULL, *out = NULL, *prefix = NULL, *spool = NULL;
+	const char *repo;
+	int ret, status;
+
+	if (wants_help(argc, argv, usage))
+		return 0;
+	if (parse_args(argc, argv, &o))
+		return EXIT_USAGE;
+	ci_env_detect(&env);
+	/* Read now, and removed from the environment before anything runs. */
+	ret = webhook_secret(o.secret_file, &secret, &err);
+	if (o.webhook && ret) {
+		if (ret == -ENOENT)
+			error("--webhook needs a signing secret: set GRADER_WEBHOOK_SECRET or "
+			      "use --webhook-secret-file FILE");
+		else
+			error("%s", err.buf);
+		status = EXIT_USAGE;
+		goto out;
+	}
+	strbuf_reset(&err);
+	if (o.webhook && !(spool = spool_dir())) {
+		error("--webhook needs a spool directory: set GRADER_SPOOL_DIR or HOME");
+		status = EXIT_USAGE;
+		goto out;
+	}
+	repo = o.repo ? o.repo : env.workspace ? env.workspace : ".";
+	config = o.config ? xstrdup(o.config) : path_join(repo, ASSIGNMENT_FILE);
+	if (o.out)
+		out = xstrdup(o.out);
+	else if (env.system == CI_GITHUB && env.runner_temp)
+		out = path_join(env.runner_temp, "grader-reports");
+	else
+		out = path_join(repo, "grader-reports");
+
+	ret = assignment_load(config, &a, &err);
+	if (ret) {
+		error("%s", err.buf);
+		status = ret == -ENOMEM ? EXIT_GRADER : EXIT_USAGE;
+		goto out;
+	}
+	status = load_exercises(&a, exercises_dir(o.exercises), &ex);
+	if (status)
+		goto out;
+	status = prepare_out(out);
+	if (status)
+		goto out;
+	if (!o.have_seed)
+		o.go.seed = a.has_seed ? a.seed : random_u64() % 1000000000ULL;
+	o.go.nofollow = true;
+
+	ci_run_init(&run, &a, &env);
+	run.has_min = o.has_min;
+	run.min_percent = o.min_percent;
+	run.min_score = o.min_score;
+	prefix = display_prefix(repo, &env);
+	status = grade_all(&run, ex, repo, prefix, &o.go);
+	if (status)
+		goto out;
+
+	if (env.system == CI_GITHUB)
+		print_github(&run, stdout);
+	else
+		print_log(&run, stdout);
+	if (fflush(stdout) != 0) {
+		error("cannot write the report: %s", strerror(errno));
+		status = EXIT_GRADER;
+		goto out;
+	}
+	if (write_reports(&run, out)) {
+		status = EXIT_GRADER;
+		goto out;
+	}
+	status = ci_run_passed(&run) ? EXIT_PASSED : EXIT_FAILED;
+	/* Delivery never changes the grade; only --webhook-strict makes it count. */
+	if (o.webhook && deliver_all(&run, &o, &secret, spool) && o.strict)
+		status = EXIT_UNDELIVERED;
+out:
+	ci_run_release(&run);
+	free_exercises(ex, a.nexercises);
+	assignment_release(&a);
+	strbuf_release(&err);
+	strbuf_release(&secret);
+	free(spool);
+	free(config);
+	free(out);
+	free(prefix);
+	return status;
+}

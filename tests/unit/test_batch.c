@@ -1,0 +1,312 @@
+/*
+ * test_batch.c: the modules behind grader batch and merge, without grading:
+ * grader.json, the class scan, shards, the CSV files and the manifest.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "assignment.h"
+#include "check.h"
+#include "gradebook.h"
+#include "roster.h"
+#include "workdir.h"
+#include "util.h"
+
+static char *tmpdir;
+
+static void put(const char *rel, const char *text)
+{
+	char *p = path_join(tmpdir, rel);
+
+	CHECK_EQ(write_file_atomic(p, text, strlen(text), 0644), 0);
+	free(p);
+}
+
+static int load(const char *text, struct assignment *a, struct strbuf *err)
+{
+	char *p = path_join(tmpdir, "a.json");
+	int ret;
+
+	strbuf_reset(err);
+	CHECK_EQ(write_file_atomic(p, text, strlen(text), 0644), 0);
+	ret = assignment_load(p, a, err);
+	free(p);
+	return ret;
+}
+
+static void test_assignment(void)
+{
+	struct assignment a = ASSIGNMENT_INIT;
+	struct strbuf err = STRBUF_INIT;
+	char *p;
+
+	CHECK_EQ(load("{\"name\":\"W3\",\"seed\":77,\"exercises\":[{\"id\":\"sort-users\"},"
+		      "{\"id\":\"lru-cache\",\"file\":\"src/lru.c\",\"weight\":2.5}],"
+		      "\"ci\":{\"min_score\":3}}", &a, &err), 0);
+	CHECK_STR(a.name, "W3");
+	CHECK(a.has_seed && a.seed == 77);
+	CHECK_EQ(a.nexercises, 2);
+	CHECK_STR(a.exercises[0].file, "sort_users.c");
+	CHECK_STR(a.exercises[1].file, "src/lru.c");
+	CHECK(a.exercises[1].weight == 2.5 && a.exercises[0].weight == 1.0);
+	CHECK(assignment_find(&a, "lru-cache") == &a.exercises[1]);
+	CHECK(assignment_find(&a, "nope") == NULL);
+	assignment_release(&a);
+
+	CHECK_EQ(load("{\"exercises\":[{\"id\":\"x\",\"wieght\":1}]}", &a, &err), -EINVAL);
+	CHECK_CONTAINS(err.buf, "exercises[0]: unknown key 'wieght'");
+	CHECK_EQ(load("{\"exercises\":[{\"id\":\"x\",\"file\":\"../y.c\"}]}", &a, &err), -EINVAL);
+	CHECK_CONTAINS(err.buf, "exercises[0].file");
+	CHECK_EQ(load("{\"exercises\":[{\"id\":\"x\",\"file\":\"/etc/y.c\"}]}", &a, &err), -EINVAL);
+	CHECK_EQ(load("{\"exercises\":[{\"id\":\"x\",\"file\":\"a//y.c\"}]}", &a, &err), -EINVAL);
+	CHECK_EQ(load("{\"exercises\":[{\"id\":\"x\",\"weight\":-1}]}", &a, &err), -EINVAL);
+	CHECK_CONTAINS(err.buf, "exercises[0].weight");
+	CHECK_EQ(load("{\"exercises\":[{\"id\":\"Bad Id\"}]}", &a, &err), -EINVAL);
+	CHECK_EQ(load("{\"exercises\":[{\"id\":\"x\"},{\"id\":\"x\"}]}", &a, &err), -EINVAL);
+	CHECK_CONTAINS(err.buf, "listed twice");
+	CHECK_EQ(load("{\"exercises\":[]}", &a, &err), -EINVAL);
+	CHECK_EQ(load("{\"seed\":1.5,\"exercises\":[{\"id\":\"x\"}]}", &a, &err), -EINVAL);
+	CHECK_CONTAINS(err.buf, "seed");
+	CHECK_EQ(load("{\"exercises\":", &a, &err), -EINVAL);
+	CHECK_CONTAINS(err.buf, "not valid JSON");
+	p = path_join(tmpdir, "missing.json");
+	strbuf_reset(&err);
+	CHECK_EQ(assignment_load(p, &a, &err), -ENOENT);
+	free(p);
+	p = assignment_default_file("fib-generator");
+	CHECK_STR(p, "fib_generator.c");
+	free(p);
+	strbuf_release(&err);
+}
+
+static void add_exercise(struct gradebook *gb, const char *id, const char *file, double w)
+{
+	struct gradebook_exercise *e;
+
+	gb->exercises = xrealloc(gb->exercises, (gb->nexercises + 1) * sizeof(*gb->exercises));
+	e = &gb->exercises[gb->nexercises++];
+	memset(e, 0, sizeof(*e));
+	e->id = xstrdup(id);
+	e->title = xstrdup(id);
+	e->file = file ? xstrdup(file) : NULL;
+	e->weight = w;
+	e->max_score = 4;
+	memset(e->spec_hash, 'a', 64);
+	e->ntests = 2;
+	e->tests = xcalloc(2, sizeof(*e->tests));
+	e->tests[0].name = xstrdup("one");
+	e->tests[0].max_score = 1;
+	e->tests[1].name = xstrdup("two");
+	e->tests[1].max_score = 3;
+}
+
+static const struct gradebook_student *student(const struct gradebook *gb, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < gb->nstudents; i++)
+		if (!strcmp(gb->students[i].name, name))
+			return &gb->students[i];
+	return NULL;
+}
+
+static void test_roster(void)
+{
+	static const char *const dirs[] = { "class", "class/ann", "class/bo", "class/cy",
+					    "class/cy/src", "class/dee", "class/.git",
+					    "class/old-out" };
+	struct gradebook gb;
+	struct strbuf err = STRBUF_INIT;
+	const struct gradebook_student *s;
+	char *cls = path_join(tmpdir, "class"), *p;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(dirs); i++) {
+		p = path_join(tmpdir, dirs[i]);
+		CHECK_EQ(mkdir(p, 0755), 0);
+		free(p);
+	}
+	put("class/ann/a.c", "int a;\n");
+	put("class/ann/b.c", "int b;\n");
+	put("class/bo/a.c", "int a;\n");
+	put("class/cy/src/a.c", "int a;\n");
+	p = path_join(tmpdir, "class/dee/a.c");
+	CHECK_EQ(write_file_atomic(p, "int x;\0y", 8, 0644), 0); /* binary */
+	free(p);
+	put("class/old-out/" GRADEBOOK_MANIFEST, "{}");
+	p = path_join(tmpdir, "class/eve");
+	CHECK_EQ(symlink("ann", p), 0);
+	free(p);
+
+	gradebook_init(&gb, "t", 1, "cc");
+	add_exercise(&gb, "ex-a", "a.c", 1);
+	add_exercise(&gb, "ex-b", "src/a.c", 2);
+	CHECK_EQ(roster_scan(cls, &gb, NULL, 0, &err), 0);
+	CHECK_EQ(gb.nstudents, 5); /* ann bo cy dee eve: not .git, not old-out */
+	CHECK_STR(gb.students[0].name, "ann");
+	s = student(&gb, "ann");
+	CHECK(s && s->cells[0].status == CELL_PENDING && s->cells[1].status == CELL_MISSING);
+	CHECK_STR(s->cells[0].file, "ann/a.c");
+	CHECK_EQ(strlen(s->cells[0].sha256), 64);
+	s = student(&gb, "cy");
+	CHECK(s && s->cells[0].status == CELL_MISSING && s->cells[1].status == CELL_PENDING);
+	CHECK_STR(s->cells[1].file, "cy/src/a.c");
+	s = student(&gb, "dee");
+	CHECK(s && s->cells[0].status == CELL_INVALID);
+	CHECK_CONTAINS(s->cells[0].note, "binary data");
+	s = student(&gb, "eve");
+	CHECK(s && s->cells[0].status == CELL_INVALID);
+	CHECK_CONTAINS(s->cells[0].note, "symbolic link");
+	gradebook_release(&gb);
+
+	/* One exercise, any .c: two candidates are ambiguous; flat files are students. */
+	put("class/fay.c", "int f;\n");
+	put("class/bo.c", "int b;\n");
+	gradebook_init(&gb, "t", 1, "cc");
+	add_exercise(&gb, "ex-a", NULL, 1);
+	strbuf_reset(&err);
+	CHECK_EQ(roster_scan(cls, &gb, NULL, 0, &err), 0);
+	s = student(&gb, "ann");
+	CHECK(s && s->cells[0].status == CELL_AMBIGUOUS);
+	CHECK_CONTAINS(s->cells[0].note, "a.c, b.c");
+	s = student(&gb, "bo");
+	CHECK(s && s->cells[0].status == CELL_AMBIGUOUS); /* bo/ and bo.c */
+	s = student(&gb, "fay");
+	CHECK(s && s->cells[0].status == CELL_PENDING);
+	CHECK_STR(s->cells[0].file, "fay.c");
+	s = student(&gb, "cy");
+	CHECK(s && s->cells[0].status == CELL_MISSING);
+	gradebook_release(&gb);
+	strbuf_release(&err);
+	free(cls);
+}
+
+static void test_shards(void)
+{
+	unsigned count[7] = { 0 }, k;
+	char name[32];
+	int i;
+
+	for (i = 0; i < 700; i++) {
+		snprintf(name, sizeof(name), "student%d", i);
+		k = roster_shard_of(name, 7);
+		CHECK(k < 7);
+		count[k]++;
+		CHECK_EQ(roster_shard_of(name, 7), k);
+		CHECK_EQ(roster_shard_of(name, 1), 0);
+	}
+	for (k = 0; k < 7; k++)
+		CHECK(count[k] > 50 && count[k] < 150);
+}
+
+static char *report_text(const char *exercise, int s1, int s2, const char *hint)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	strbuf_addf(&sb, "{\"exercise\":\"%s\",\"submission\":\"x.c\",\"sha256\":\"%064d\","
+		    "\"score\":%d,\"max_score\":4,\"compile\":{\"status\":\"ok\",\"output\":\"\"},"
+		    "\"tests\":[{\"name\":\"one\",\"status\":\"%s\",\"score\":%d,\"max_score\":1,"
+		    "\"hint\":\"%s\"},{\"name\":\"two\",\"status\":\"%s\",\"score\":%d,"
+		    "\"max_score\":3,\"hint\":\"\"}],\"seed\":1}", exercise, 0, s1 + s2,
+		    s1 ? "passed" : "failed", s1, s1 ? "" : hint, s2 ? "passed" : "timeout", s2);
+	return strbuf_detach(&sb);
+}
+
+static void test_gradebook(void)
+{
+	struct gradebook gb, back;
+	struct gradebook_stats st;
+	struct strbuf err = STRBUF_INIT;
+	char *csv, *tests, *manifest, buf[32];
+	size_t i;
+
+	gradebook_init(&gb, "t", 9, "cc 1");
+	add_exercise(&gb, "ex", NULL, 0.5);
+	gb.nstudents = 3;
+	gb.students = xcalloc(3, sizeof(*gb.students));
+	gb.students[0].name = xstrdup("zed");
+	gb.students[1].name = xstrdup("=cmd,\"x\"");
+	gb.students[2].name = xstrdup("amy");
+	for (i = 0; i < 3; i++) {
+		gb.students[i].cells = xcalloc(1, sizeof(struct gradebook_cell));
+		gb.students[i].cells[0].note = xstrdup("");
+	}
+	CHECK_EQ(gradebook_cell_set_report(&gb.students[0].cells[0], &gb.exercises[0],
+					   report_text("ex", 1, 3, ""), &err), 0);
+	CHECK_EQ(gb.students[0].cells[0].status, CELL_PASSED);
+	CHECK_EQ(gradebook_cell_set_report(&gb.students[1].cells[0], &gb.exercises[0],
+					   report_text("ex", 0, 3, "think"), &err), 0);
+	CHECK_EQ(gb.students[1].cells[0].status, CELL_FAILED);
+	CHECK_EQ(gradebook_cell_set_report(&gb.students[2].cells[0], &gb.exercises[0],
+					   report_text("other", 0, 3, ""), &err), -EINVAL);
+	gb.students[2].cells[0].status = CELL_ERROR;
+	free(gb.students[2].cells[0].note);
+	gb.students[2].cells[0].note = xstrdup("the sandbox failed");
+	gradebook_sort(&gb);
+	CHECK_STR(gb.students[0].name, "=cmd,\"x\"");
+
+	csv = gradebook_grades_csv(&gb);
+	CHECK_STR(csv, "student,score,max_score,status,ex,ex_status,note\n"
+		       "\"'=cmd,\"\"x\"\"\",1.5,2,failed,3,failed,\n"
+		       "amy,,2,error,,error,the sandbox failed\n"
+		       "zed,2,2,passed,4,passed,\n");
+	tests = gradebook_tests_csv(&gb);
+	CHECK_STR(tests, "student,status,ex/one,ex/two\n"
+			 "\"'=cmd,\"\"x\"\"\",failed,failed,passed\n"
+			 "amy,error,,\nzed,passed,passed,passed\n");
+	CHECK_EQ(gradebook_exit_code(&gb), 3);
+	gradebook_stats_compute(&gb, &st);
+	CHECK_EQ(st.scored, 2);
+	CHECK_EQ(st.histogram[7], 1); /* 1.5 of 2 */
+	CHECK_EQ(st.histogram[9], 1);
+	CHECK_EQ(st.ex[0].graded, 2);
+	CHECK_EQ(st.ex[0].passed[0], 1);
+	CHECK_EQ(st.nhints, 1);
+	CHECK_STR(st.hints[0].text, "think");
+	CHECK_STR(st.hints[0].tests, "one");
+	CHECK_EQ(st.hints[0].count, 1);
+	gradebook_stats_release(&st, &gb);
+
+	/* The manifest reads back to the same gradebook. */
+	manifest = gradebook_manifest_json(&gb);
+	CHECK_EQ(gradebook_manifest_read(manifest, "m.json", &back, &err), 0);
+	CHECK_EQ(back.nstudents, 3);
+	CHECK_EQ(back.students[2].cells[0].status, CELL_PASSED);
+	CHECK_EQ(back.students[1].cells[0].status, CELL_ERROR);
+	CHECK_STR(back.students[1].cells[0].note, "the sandbox failed");
+	CHECK(back.exercises[0].weight == 0.5 && back.exercises[0].file == NULL);
+	CHECK(back.seed == 9);
+	gradebook_release(&back);
+	CHECK_EQ(gradebook_manifest_read("{\"kind\":\"x\"}", "m.json", &back, &err), -EINVAL);
+	free(manifest);
+
+	gradebook_format_score(2.0, buf, sizeof(buf));
+	CHECK_STR(buf, "2");
+	gradebook_format_score(1.0 / 3.0, buf, sizeof(buf));
+	CHECK_STR(buf, "0.33");
+	gradebook_format_score(2.5, buf, sizeof(buf));
+	CHECK_STR(buf, "2.5");
+	free(csv);
+	free(tests);
+	gradebook_release(&gb);
+	strbuf_release(&err);
+}
+
+int main(void)
+{
+	struct workdir wd;
+
+	CHECK_EQ(workdir_create(&wd), 0);
+	tmpdir = wd.path;
+	test_assignment();
+	test_roster();
+	test_shards();
+	test_gradebook();
+	workdir_remove(&wd);
+	CHECK_DONE();
+}
