@@ -24,7 +24,7 @@
 #define OUTPUT_SHOWN 2048
 #define MAX_INJECTIONS 200
 #define MEMORY_SUSPECT_PERCENT 80
-#define IDLE_MS 1000 /* a test program has nothing to wait for */
+#define IDLE_MS 2000 /* a test program has nothing to wait for */
 #define FILE_CAP (32 << 20) /* bytes of a judged file */
 
 int grader_open(struct grader *g, struct strbuf *err)

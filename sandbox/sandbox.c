@@ -168,6 +168,29 @@ static double proc_cpu_ms(pid_t pid)
 	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
+/*
+ * Whether the process is in an uninterruptible wait (state D): writing to a
+ * busy disk, fsync. That is work in progress, not idleness.
+ */
+static bool in_disk_wait(pid_t pid)
+{
+	char path[64], buf[256], *p;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof(path), "/proc/%d/stat", (int)pid);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	n = read(fd, buf, sizeof(buf) - 1);
+	close(fd);
+	if (n <= 0)
+		return false;
+	buf[n] = '\0';
+	p = strrchr(buf, ')'); /* the command name may hold anything */
+	return p && p[1] == ' ' && p[2] == 'D';
+}
+
 /* A capture buffer: keeps at most cap bytes; says whether more came. */
 struct capture {
 	int fd;
@@ -291,6 +314,9 @@ static void supervise(struct run_state *st, double start)
 		/* Idle: a program that stopped computing is sleeping or blocked. */
 		if (cpu - last_cpu >= 1.0) {
 			last_cpu = cpu;
+			last_busy = now;
+		} else if (l->idle_ms && now - last_busy >= (double)l->idle_ms / 2 &&
+			   in_disk_wait(st->pid)) {
 			last_busy = now;
 		}
 		if (!st->stopped && l->wall_ms && now - start >= (double)l->wall_ms)

@@ -34,6 +34,9 @@
  *   ga_report_leaks()     Observation "leaked 0 blocks (0 bytes)", or
  *                         "leaked 2 blocks (48 bytes), first from op 3 put(5, 1)"
  *                         naming the op of the earliest block still live.
+ *                         Only tests whose args hold the flag --leaks judge
+ *                         leaks; elsewhere the line is metadata ("!leaked"),
+ *                         so that one leak fails the leak test, not all.
  *   ga_report_bad_frees() Observation "bad frees: 0", or "bad frees: 1, first
  *                         in op 7 remove(3) (double free or pointer not from
  *                         malloc)".
@@ -420,6 +423,7 @@ char *__wrap_strndup(const char *s, size_t n)
 
 static GD_UNUSED void ga_report_leaks(void)
 {
+	const char *prefix = gd_flag("leaks") ? "" : "!";
 	const struct ga_block *first = NULL;
 	size_t i;
 
@@ -427,11 +431,12 @@ static GD_UNUSED void ga_report_leaks(void)
 		if (ga_tab[i].ptr && (!first || ga_tab[i].seq < first->seq))
 			first = &ga_tab[i];
 	}
+
 	if (!first) {
-		gd_obs("leaked 0 blocks (0 bytes)");
+		gd_obs("%sleaked 0 blocks (0 bytes)", prefix);
 		return;
 	}
-	gd_obs("leaked %zu block%s (%zu byte%s), first from %s", ga_used,
+	gd_obs("%sleaked %zu block%s (%zu byte%s), first from %s", prefix, ga_used,
 	       ga_used == 1 ? "" : "s", ga_bytes, ga_bytes == 1 ? "" : "s",
 	       first->label[0] ? first->label : "before the first op label");
 }

@@ -103,10 +103,32 @@ static GD_UNUSED uint64_t gd_rand_below(uint64_t n)
 	return gd_rand() % n;
 }
 
-/* Test argument i (0 is the first of the spec's "args"), or "" if absent. */
+/*
+ * Test argument i (0 is the first of the spec's "args" that is not a flag),
+ * or "" if absent. Arguments starting with "--" are flags: see gd_flag().
+ */
 static GD_UNUSED const char *gd_arg(int i)
 {
-	return i >= 0 && i + 3 < gd_argc ? gd_argv[i + 3] : "";
+	int k;
+
+	for (k = 3; k < gd_argc; k++) {
+		if (strncmp(gd_argv[k], "--", 2) == 0)
+			continue;
+		if (i-- == 0)
+			return gd_argv[k];
+	}
+	return "";
+}
+
+/* Whether the test's args hold the flag "--name". */
+static GD_UNUSED int gd_flag(const char *name)
+{
+	int k;
+
+	for (k = 3; k < gd_argc; k++)
+		if (strncmp(gd_argv[k], "--", 2) == 0 && strcmp(gd_argv[k] + 2, name) == 0)
+			return 1;
+	return 0;
 }
 
 /* Integer argument i, or dflt if absent or not a number. */
