@@ -82,6 +82,12 @@ int report_write_human(const struct report *r, FILE *f, bool color)
 	for (i = 0; i < r->ntests; i++)
 		if (strlen(r->tests[i].name) > width)
 			width = strlen(r->tests[i].name);
+	for (i = 0; r->compiled && i < r->ntests; i++)
+		if (r->tests[i].accounting) {
+			fprintf(f, "%severy allocation is accounted: leaks, double frees and "
+				"unchecked malloc results fail tests%s\n", st->dim, st->off);
+			break;
+		}
 	for (i = 0; r->compiled && i < r->ntests; i++) {
 		const struct test_report *t = &r->tests[i];
 		const char *c = t->status == ST_PASSED ? st->ok :

@@ -94,7 +94,9 @@ struct sandbox_result {
 	char syscall_name[40];
 	double cpu_ms;         /* user + system, measured by the kernel (wait4) */
 	double wall_ms;
-	long peak_kb;          /* peak resident memory (ru_maxrss) */
+	long peak_kb;          /* peak resident memory: ru_maxrss where it is the
+				  program's own, else polled every 10 ms (a lower
+				  bound for a program that ends sooner) */
 	struct sandbox_buf out;
 	struct sandbox_buf err;
 	struct sandbox_buf channel;
@@ -118,7 +120,7 @@ struct sandbox;
 /*
  * Probes the kernel and builds the filters. Returns 0 and sets *out, or a
  * negative errno with a reason in err (the caller's buffer).
- * Fails if seccomp is unavailable: grading without it is not safe.
+ * Fails with -ENOSYS if seccomp is unavailable: grading without it is not safe.
  */
 int sandbox_new(struct sandbox **out, char *err, size_t errlen);
 void sandbox_free(struct sandbox *sb);
@@ -133,8 +135,9 @@ int sandbox_landlock_abi(const struct sandbox *sb);
 /*
  * Runs spec and fills res (which the caller releases). Returns 0 when the
  * program ran, whatever its outcome; a negative errno when the sandbox could
- * not be set up, with a reason in err. The program's whole process tree is
- * gone when this returns.
+ * not be set up, with a reason in err, and never -EINVAL (callers keep it for
+ * bad input; a setup step the kernel refused with EINVAL is -ENOTSUP). The
+ * program's whole process tree is gone when this returns.
  */
 int sandbox_run(struct sandbox *sb, const struct sandbox_spec *spec,
 		struct sandbox_result *res, char *err, size_t errlen);

@@ -4,12 +4,14 @@
 usage: check_fixture.py GRADER EXERCISE FIXTURE_DIR [--seed N]
 
 expect.json keys: compile ("ok"/"error"), full_score (bool), tests
-({name: status}, every test of the exercise), hints ({name: substring}),
+({name: status, or a list of statuses when two limits race}, every test
+of the exercise), hints ({name: substring}),
 messages ({name: substring}), absent_paths (files that must not exist
 after grading), compile_output_lacks (substrings that must not appear
 anywhere in the report).
 
-Hostile fixtures (fixtures/hostile/) may also use: outputs ({name:
+Hostile fixtures (fixtures/hostile/) may also use: compile_output_has
+(substrings the compiler's output must hold: why it failed); outputs ({name:
 substring} of what the program printed, e.g. the error an attack got);
 env ({NAME: value} added to the grader's own environment, e.g. a canary
 secret); report_lacks (substrings that must appear neither in the report
@@ -105,7 +107,9 @@ def main():
             sorted(set(want) ^ set(got)), sorted(got)))
     for name, status in want.items():
         t = got.get(name)
-        if t and t["status"] != status:
+        # A list: any of these statuses (a verdict two limits race for).
+        allowed = status if isinstance(status, list) else [status]
+        if t and t["status"] not in allowed:
             errors.append("%s: expected %s, got %s: %s" % (
                 name, status, t["status"], t["message"][:400]))
     for name, sub_s in expect.get("hints", {}).items():
@@ -129,6 +133,9 @@ def main():
     for s in expect.get("compile_output_lacks", []):
         if s in proc.stdout:
             errors.append("the report contains %r" % s)
+    for s in expect.get("compile_output_has", []):
+        if s not in rep["compile"]["output"]:
+            errors.append("compile output lacks %r: %r" % (s, rep["compile"]["output"][:400]))
     for s in expect.get("report_lacks", []):
         if s in proc.stdout or s in proc.stderr:
             errors.append("the report or the grader's stderr contains %r" % s)

@@ -29,15 +29,15 @@ static char *trusted(struct fuzz_reader *r)
 	size_t i;
 
 	for (i = 0; s[i]; i++)
-		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] >= 0x7f ||
-		    s[i] == '#' || s[i] == ':')
+		if ((unsigned char)s[i] < 0x20 || (unsigned char)s[i] >= 0x7f || s[i] == '#' ||
+		    s[i] == ':')
 			s[i] = '?';
 	return s;
 }
 
 static void fill(struct report *r, const uint8_t *data, size_t size)
 {
-	struct fuzz_reader rd = { data, size };
+	struct fuzz_reader rd = {data, size};
 	size_t i;
 
 	memset(r, 0, sizeof(*r));
@@ -88,8 +88,7 @@ static bool same_text(const char *got, const char *s)
 	size_t n = strlen(s), i;
 
 	for (i = 0; i < n; i++)
-		if (((unsigned char)s[i] < 0x20 && s[i] != '\n' && s[i] != '\t') ||
-		    s[i] == 0x7f)
+		if (((unsigned char)s[i] < 0x20 && s[i] != '\n' && s[i] != '\t') || s[i] == 0x7f)
 			break;
 	if (i == n && fuzz_utf8_valid((const unsigned char *)s, n))
 		return !strcmp(got, s);
@@ -105,18 +104,18 @@ static void check_json(const struct report *r)
 	FUZZ_ASSERT(fuzz_utf8_valid((const unsigned char *)text, strlen(text)));
 	root = cJSON_Parse(text);
 	FUZZ_ASSERT(root != NULL);
-	FUZZ_ASSERT(same_text(cJSON_GetObjectItem(root, "submission")->valuestring,
-			      r->submission));
-	FUZZ_ASSERT(same_text(cJSON_GetObjectItem(cJSON_GetObjectItem(root, "compile"),
-						  "output")->valuestring,
-			      r->compile_output));
+	FUZZ_ASSERT(same_text(cJSON_GetObjectItem(root, "submission")->valuestring, r->submission));
+	FUZZ_ASSERT(same_text(
+	    cJSON_GetObjectItem(cJSON_GetObjectItem(root, "compile"), "output")->valuestring,
+	    r->compile_output));
 	tests = cJSON_GetObjectItem(root, "tests");
 	FUZZ_ASSERT(cJSON_GetArraySize(tests) == (int)r->ntests);
-	cJSON_ArrayForEach(t, tests) {
-		FUZZ_ASSERT(same_text(cJSON_GetObjectItem(t, "message")->valuestring,
-				      r->tests[i].message));
-		FUZZ_ASSERT(same_text(cJSON_GetObjectItem(t, "output")->valuestring,
-				      r->tests[i].output));
+	cJSON_ArrayForEach(t, tests)
+	{
+		FUZZ_ASSERT(
+		    same_text(cJSON_GetObjectItem(t, "message")->valuestring, r->tests[i].message));
+		FUZZ_ASSERT(
+		    same_text(cJSON_GetObjectItem(t, "output")->valuestring, r->tests[i].output));
 		i++;
 	}
 	cJSON_Delete(root);
@@ -130,8 +129,8 @@ static void check_json(const struct report *r)
  */
 static void check_command(const char *name, const char *cmd, size_t len)
 {
-	static const char *const known[] = { "error", "warning", "notice", "group",
-					      "endgroup", "debug" };
+	static const char *const known[] = {"error", "warning",	 "notice",
+					    "group", "endgroup", "debug"};
 	size_t n = strcspn(cmd, " :\n"), k;
 
 	if (n > len)
@@ -139,8 +138,8 @@ static void check_command(const char *name, const char *cmd, size_t len)
 	for (k = 0; k < sizeof(known) / sizeof(known[0]); k++)
 		if (n == strlen(known[k]) && !memcmp(cmd, known[k], n))
 			return;
-	fprintf(stderr, "format %s: a workflow command the writer never emits: ::%.*s\n",
-		name, (int)n, cmd);
+	fprintf(stderr, "format %s: a workflow command the writer never emits: ::%.*s\n", name,
+		(int)n, cmd);
 	FUZZ_ASSERT(!"a workflow command from learner text");
 }
 
@@ -179,7 +178,7 @@ static void check_formats(const struct report *r, bool color)
 		char name[32];
 		size_t n = strcspn(p, ", ");
 		const struct report_format *fmt;
-		struct report_opts o = { .color = color };
+		struct report_opts o = {.color = color};
 		char *text = NULL;
 		size_t len = 0;
 		FILE *f;

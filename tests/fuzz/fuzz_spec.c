@@ -35,8 +35,8 @@ static void put(const char *name, const char *text)
 
 static void cleanup(void)
 {
-	static const char *const names[] = { "spec.json", "ex.h", "statement.md",
-					     "input.txt", "driver.c", "reference.c" };
+	static const char *const names[] = {"spec.json", "ex.h",     "statement.md",
+					    "input.txt", "driver.c", "reference.c"};
 	char p[PATH_MAX];
 	size_t i;
 

@@ -1,0 +1,82 @@
+#!/usr/bin/env python3
+"""A sandbox that cannot be set up is the grader's failure, never a zero.
+
+usage: sandbox_failure.py GRADER WITHOUT REPO
+
+WITHOUT (tests/unit/without.c) runs the grader on a "kernel" that lacks a
+layer. Asserts:
+  - no seccomp at all: `grader check` exits 3 with no report on stdout, and
+    `grader batch` exits 3 with the student's row marked "error", not a
+    score or "invalid";
+  - a kernel that refuses to load the filter: `grader check` exits 3 (not
+    2, which would blame the input);
+  - no Landlock, or no namespaces: the grader still grades (exit 0 for the
+    reference solution), and the report's receipt lists the layers that
+    were really in force.
+"""
+import csv
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+
+
+def main():
+    grader, without, repo = sys.argv[1:4]
+    sub = os.path.join(repo, "fixtures", "sort-users", "passes-reference", "submission.c")
+    errors = []
+
+    def run(layer, *args):
+        return subprocess.run([without, layer, grader] + list(args), capture_output=True,
+                              text=True, timeout=300)
+
+    for layer in ("seccomp", "seccomp-load"):
+        p = run(layer, "check", "sort-users", sub, "--format", "json")
+        if p.returncode != 3:
+            errors.append("without %s: check exited %d, not 3: %s" % (layer, p.returncode,
+                                                                     p.stderr[:300]))
+        if p.stdout.strip():
+            errors.append("without %s: check printed a report: %r" % (layer, p.stdout[:200]))
+        if "sandbox" not in p.stderr:
+            errors.append("without %s: the message does not say the sandbox failed: %r" %
+                          (layer, p.stderr[:300]))
+
+    tmp = tempfile.mkdtemp(prefix="grader-nosandbox-")
+    try:
+        shutil.copy(sub, os.path.join(tmp, "alice.c"))
+        p = run("seccomp", "batch", tmp, "--exercise", "sort-users", "-q")
+        if p.returncode != 3:
+            errors.append("without seccomp: batch exited %d, not 3: %s" % (p.returncode,
+                                                                          p.stderr[:300]))
+        try:
+            with open(os.path.join(tmp, "grades", "grades.csv")) as f:
+                rows = list(csv.DictReader(f))
+            if [r["status"] for r in rows] != ["error"]:
+                errors.append("without seccomp: batch rows %s, expected one 'error'" % rows)
+        except OSError as e:
+            errors.append("without seccomp: batch wrote no grades.csv (%s)" % e)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+
+    for layer, absent in (("landlock", "landlock-fs"), ("userns", None)):
+        p = run(layer, "check", "sort-users", sub, "--format", "json")
+        if p.returncode != 0:
+            errors.append("without %s: check exited %d: %s" % (layer, p.returncode,
+                                                              p.stderr[:300]))
+            continue
+        iso = json.loads(p.stdout)["receipt"]["isolation"]
+        if "seccomp" not in iso:
+            errors.append("without %s: the receipt lacks seccomp: %s" % (layer, iso))
+        if absent and absent in iso:
+            errors.append("without %s: the receipt still claims %s: %s" % (layer, absent, iso))
+
+    if errors:
+        print("FAIL:\n  " + "\n  ".join(errors))
+        sys.exit(1)
+    print("ok: no seccomp is exit 3 (check and batch); no Landlock or namespaces still grades")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,177 @@
+#!/usr/bin/env python3
+"""Hostile submissions under load: one grader process, many at once.
+
+usage: load.py GRADER FIXTURES_DIR [COUNT [JOBS]]
+
+Makes a class of COUNT students (default 50), each handing in one of the
+hostile fixtures (cycling through them), and grades it with
+`grader batch --exercise sort-users -j JOBS` (default 4) under a private
+TMPDIR, with a listener on the port the TCP fixture knows. It samples the
+grader's open descriptors and resident memory (/proc/PID) while it runs,
+then asserts:
+  - every student's verdicts are those of the fixture's expect.json, and
+    no output file holds a string a fixture's report_lacks lists (the
+    canary secret put in the grader's environment, /etc/passwd lines);
+  - the listener received no connection;
+  - the grader's descriptors and memory stay flat: what it holds in the
+    second half of the run is no more than in the first half, plus a
+    small slack (a leak per submission would grow with the class);
+  - no process and no temporary file is left behind.
+Prints the figures it measured.
+"""
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+
+TCP_PORT = 47011
+SEED = "4242"
+FD_SLACK = 8
+RSS_SLACK_KB = 32 * 1024
+
+
+def proc_sample(pid):
+    try:
+        fds = len(os.listdir("/proc/%d/fd" % pid))
+        with open("/proc/%d/status" % pid) as f:
+            st = dict(line.split(":", 1) for line in f if ":" in line)
+        return fds, int(st["VmRSS"].split()[0]), int(st["VmHWM"].split()[0])
+    except (OSError, KeyError, ValueError):
+        return None
+
+
+def listen():
+    s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    for attempt in range(600):  # a fixture test may hold the port a moment
+        try:
+            s.bind(("127.0.0.1", TCP_PORT))
+            break
+        except OSError:
+            if attempt == 599:
+                raise
+            time.sleep(0.1)
+    s.listen(16)
+    s.setblocking(False)
+    return s
+
+
+def leftovers(root):
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        for link in ("cwd", "exe"):
+            try:
+                target = os.readlink("/proc/%s/%s" % (entry, link))
+            except OSError:
+                continue
+            if target.startswith(root + "/"):
+                found.append("%s (%s -> %s)" % (entry, link, target))
+    return found
+
+
+def main():
+    grader, fixtures = sys.argv[1:3]
+    count = int(sys.argv[3]) if len(sys.argv) > 3 else 50
+    jobs = sys.argv[4] if len(sys.argv) > 4 else "4"
+    names = sorted(os.listdir(fixtures))
+    root = tempfile.mkdtemp(prefix="grader-load-")
+    tmpdir = os.path.join(root, "tmp")
+    cls = os.path.join(root, "class")
+    os.mkdir(tmpdir)
+    os.mkdir(cls)
+    expected = {}
+    secrets = set()
+    env = dict(os.environ, TMPDIR=tmpdir, GRADER_CACHE_DIR=os.path.join(root, "cache"))
+    for i in range(count):
+        name = names[i % len(names)]
+        student = "s%03d-%s" % (i, name)
+        shutil.copy(os.path.join(fixtures, name, "submission.c"),
+                    os.path.join(cls, student + ".c"))
+        with open(os.path.join(fixtures, name, "expect.json")) as f:
+            expect = json.load(f)
+        expected[student] = expect["tests"]
+        env.update(expect.get("env", {}))
+        secrets.update(expect.get("report_lacks", []))
+    errors = []
+    listener = listen()
+    samples = []
+    start = time.monotonic()
+    try:
+        proc = subprocess.Popen(
+            [grader, "batch", cls, "--exercise", "sort-users", "-j", jobs,
+             "--no-cache", "--seed", SEED, "-q"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+        while proc.poll() is None:
+            s = proc_sample(proc.pid)
+            if s:
+                samples.append(s)
+            time.sleep(0.05)
+        out, err = proc.communicate()
+        wall = time.monotonic() - start
+        if proc.returncode not in (0, 1):
+            errors.append("grader batch exited %d: %s" % (proc.returncode, err.decode()[:500]))
+        try:
+            conn, peer = listener.accept()
+            errors.append("the listener got a connection from %s" % (peer,))
+            conn.close()
+        except BlockingIOError:
+            pass
+        for student, want in sorted(expected.items()):
+            path = os.path.join(cls, "grades", "reports", student, "sort-users.json")
+            try:
+                with open(path) as f:
+                    rep = json.load(f)
+            except (OSError, ValueError) as e:
+                errors.append("%s: no report (%s)" % (student, e))
+                continue
+            got = {t["name"]: t["status"] for t in rep["tests"]}
+            if got != want:
+                diff = {k: (v, got.get(k)) for k, v in want.items() if got.get(k) != v}
+                errors.append("%s: verdicts differ (expected, got): %s" % (student, diff))
+        for dirpath, _, files in os.walk(os.path.join(cls, "grades")):
+            for fn in files:
+                with open(os.path.join(dirpath, fn), "rb") as f:
+                    data = f.read()
+                for secret in secrets:
+                    if secret.encode() in data:
+                        errors.append("%s holds %r" % (fn, secret))
+        if len(samples) >= 8:
+            half = len(samples) // 2
+            fd1 = max(s[0] for s in samples[:half])
+            fd2 = max(s[0] for s in samples[half:])
+            rss1 = max(s[1] for s in samples[:half])
+            rss2 = max(s[1] for s in samples[half:])
+            hwm = samples[-1][2]
+            print("descriptors: at most %d in the first half, %d in the second" % (fd1, fd2))
+            print("resident memory: at most %d KiB in the first half, %d KiB in the second;"
+                  " peak %d KiB" % (rss1, rss2, hwm))
+            if fd2 > fd1 + FD_SLACK:
+                errors.append("descriptors grow: %d then %d" % (fd1, fd2))
+            if rss2 > rss1 + RSS_SLACK_KB:
+                errors.append("memory grows: %d KiB then %d KiB" % (rss1, rss2))
+        else:
+            errors.append("too few samples of the grader (%d)" % len(samples))
+        time.sleep(0.1)
+        left = leftovers(root)
+        if left:
+            errors.append("processes left behind: %s" % left)
+        if os.listdir(tmpdir):
+            errors.append("left in TMPDIR: %s" % os.listdir(tmpdir))
+        print("graded %d hostile submissions with -j %s in %.1f s" % (count, jobs, wall))
+    finally:
+        listener.close()
+        shutil.rmtree(root, ignore_errors=True)
+    if errors:
+        print("FAIL:\n  " + "\n  ".join(errors))
+        sys.exit(1)
+    print("ok: every verdict as expected, nothing left behind")
+
+
+if __name__ == "__main__":
+    main()
