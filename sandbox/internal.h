@@ -25,7 +25,7 @@ struct sandbox {
 	bool pidns;                  /* PID namespaces work for the compile profile */
 	bool userns;                 /* ... and need a user namespace (not root) */
 	struct sock_fprog run_prog;  /* allowlist, denied calls notify the parent */
-	struct sock_fprog compile_prog; /* denylist, denied calls kill */
+	struct sock_fprog compile_prog; /* allowlist for compilers, denied calls kill */
 };
 
 /* policy.c: the only file that uses libseccomp. */

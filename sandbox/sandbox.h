@@ -12,7 +12,8 @@
  *    lists and the working directory. Spawned with a vfork-style clone.
  *  - SANDBOX_COMPILE: a process tree (a compiler driver and its passes) in its
  *    own PID namespace where the kernel allows one, so that killing the first
- *    process kills all; a seccomp denylist; the same Landlock rules.
+ *    process kills all; a seccomp allowlist for compilers; the same Landlock
+ *    rules.
  *
  * Functions return 0 or a negative errno; they never print.
  */
