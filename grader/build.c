@@ -82,7 +82,7 @@ static char *find_in_path(const char *name)
 static int run_trusted(char *const argv[], struct strbuf *out)
 {
 	posix_spawn_file_actions_t fa;
-	int p[2], status, ret = 0;
+	int p[2], status = 0, ret = 0;
 	pid_t pid;
 
 	if (pipe2(p, O_CLOEXEC) < 0)
@@ -109,9 +109,9 @@ static int run_trusted(char *const argv[], struct strbuf *out)
 			strbuf_add(out, buf, (size_t)n);
 	}
 	close(p[0]);
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+	while ((ret = waitpid(pid, &status, 0)) < 0 && errno == EINTR)
 		;
-	if (!WIFEXITED(status) || WEXITSTATUS(status))
+	if (ret < 0 || !WIFEXITED(status) || WEXITSTATUS(status))
 		return -ECHILD;
 	while (out->len && (out->buf[out->len - 1] == '\n' || out->buf[out->len - 1] == ' '))
 		out->buf[--out->len] = '\0';
@@ -477,7 +477,7 @@ static int build_driver_object(struct builder *b, const struct exercise *ex,
 	if (ret)
 		goto out;
 	if (!ok) {
-		ret = -EINVAL;
+		ret = -EPROTO; /* a broken exercise is the grader's failure, not bad input */
 		strbuf_addf(err, "%s: the driver does not compile:\n%s", src, out.buf ? out.buf : "");
 		goto out;
 	}
@@ -548,7 +548,7 @@ static int build_solution(struct builder *b, const struct exercise *ex, const ch
 	if (ret)
 		goto out;
 	if (!bd->ok) {
-		ret = -EINVAL;
+		ret = -EPROTO; /* a broken exercise is the grader's failure, not bad input */
 		strbuf_addf(err, "%s: the %s does not compile:\n%s", src, kind, strbuf_str(&out));
 		goto out;
 	}

@@ -596,9 +596,14 @@ static int build_mistakes(struct job_ctx *jc, struct strbuf *err)
 
 	pthread_mutex_lock(&jc->mistakes_lock);
 	if (!jc->mistakes_built) {
-		jc->mistakes = xcalloc(jc->ex->nmistakes + 1, sizeof(struct build));
-		for (i = 0; !ret && i < jc->ex->nmistakes; i++)
+		if (!jc->mistakes)
+			jc->mistakes = xcalloc(jc->ex->nmistakes + 1, sizeof(struct build));
+		for (i = 0; !ret && i < jc->ex->nmistakes; i++) {
+			if (jc->mistakes[i].exe)
+				continue; /* built before another one failed */
+			build_release(&jc->mistakes[i]);
 			ret = build_mistake(&jc->g->builder, jc->ex, i, &jc->mistakes[i], err);
+		}
 		jc->mistakes_built = !ret;
 	}
 	pthread_mutex_unlock(&jc->mistakes_lock);

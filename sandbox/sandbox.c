@@ -641,13 +641,14 @@ int sandbox_run(struct sandbox *sb, const struct sandbox_spec *spec,
 	if (ruleset < 0)
 		res->layers &= ~(SANDBOX_LAYER_LANDLOCK_FS | SANDBOX_LAYER_LANDLOCK_NET |
 				 SANDBOX_LAYER_LANDLOCK_SCOPE);
+	/* Empty captures are "" rather than NULL, for callers' convenience. */
+	ret = 0;
 	for (i = 0; i < 3; i++)
 		if (!st.cap[i].buf->data) {
 			st.cap[i].buf->data = calloc(1, 1);
 			if (!st.cap[i].buf->data)
 				ret = -ENOMEM;
 		}
-	ret = 0;
 
 out_close:
 	for (i = 0; i < 3; i++)
