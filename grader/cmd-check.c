@@ -306,23 +306,9 @@ int cmd_check(int argc, char **argv)
 	if (!have_seed)
 		o.seed = random_u64() % 1000000000ULL;
 	/* Read now, and removed from the environment before anything runs. */
-	ret = wo.url ? webhook_secret(wo.secret_file, &secret, &err) :
-		       unsetenv("GRADER_WEBHOOK_SECRET");
-	if (wo.url && ret) {
-		if (ret == -ENOENT && !wo.secret_file)
-			error("--webhook needs a signing secret: set GRADER_WEBHOOK_SECRET or "
-			      "use --webhook-secret-file FILE");
-		else
-			error("%s", err.buf);
-		status = EXIT_USAGE;
+	status = webhook_setup(wo.url, wo.secret_file, &secret, &spool);
+	if (status)
 		goto out;
-	}
-	strbuf_reset(&err);
-	if (wo.url && !(spool = spool_dir())) {
-		error("--webhook needs a spool directory: set GRADER_SPOOL_DIR or HOME");
-		status = EXIT_USAGE;
-		goto out;
-	}
 
 	ret = exercise_load(exercises_dir(dir_opt), argv[optind], &ex, &err);
 	if (ret) {

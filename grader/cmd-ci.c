@@ -475,25 +475,16 @@ static int write_junit(const char *dir, const struct ci_result *res)
 static int append_file(const char *path, const char *data, size_t len)
 {
 	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0644);
-	int ret = 0;
+	int ret;
 
 	if (fd < 0) {
-		error("cannot append to '%s': %s", path, strerror(errno));
-		return -errno;
+		ret = -errno;
+		error("cannot append to '%s': %s", path, strerror(-ret));
+		return ret;
 	}
-	while (len > 0) {
-		ssize_t n = write(fd, data, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			ret = -errno;
-			error("cannot append to '%s': %s", path, strerror(errno));
-			break;
-		}
-		data += n;
-		len -= (size_t)n;
-	}
+	ret = write_all(fd, data, len);
+	if (ret)
+		error("cannot append to '%s': %s", path, strerror(-ret));
 	close(fd);
 	return ret;
 }
@@ -633,22 +624,9 @@ int cmd_ci(int argc, char **argv)
 		return EXIT_USAGE;
 	ci_env_detect(&env);
 	/* Read now, and removed from the environment before anything runs. */
-	ret = webhook_secret(o.secret_file, &secret, &err);
-	if (o.webhook && ret) {
-		if (ret == -ENOENT)
-			error("--webhook needs a signing secret: set GRADER_WEBHOOK_SECRET or "
-			      "use --webhook-secret-file FILE");
-		else
-			error("%s", err.buf);
-		status = EXIT_USAGE;
+	status = webhook_setup(o.webhook, o.secret_file, &secret, &spool);
+	if (status)
 		goto out;
-	}
-	strbuf_reset(&err);
-	if (o.webhook && !(spool = spool_dir())) {
-		error("--webhook needs a spool directory: set GRADER_SPOOL_DIR or HOME");
-		status = EXIT_USAGE;
-		goto out;
-	}
 	repo = o.repo ? o.repo : env.workspace ? env.workspace : ".";
 	config = o.config ? xstrdup(o.config) : path_join(repo, ASSIGNMENT_FILE);
 	if (o.out)

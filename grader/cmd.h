@@ -14,6 +14,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "strbuf.h"
+
 /* Exit statuses, as in the contract. */
 #define EXIT_PASSED 0
 #define EXIT_FAILED 1   /* graded, something failed (a compile error included) */
@@ -34,6 +36,14 @@ int cmd_ci(int argc, char **argv);
 void error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Whether to colour output on f: a terminal, and NO_COLOR unset. */
 bool use_color(FILE *f);
+/*
+ * The webhook's signing secret and spool, for commands that take --webhook
+ * (url NULL: none asked). Always removes $GRADER_WEBHOOK_SECRET from the
+ * environment, so that nothing the grader runs inherits it. Returns 0 with
+ * secret and *spool (the caller frees) set, or EXIT_USAGE after saying why.
+ */
+int webhook_setup(const char *url, const char *secret_file, struct strbuf *secret,
+		  char **spool);
 /* Prints usage to stdout and returns 0 when argv asks for --help or -h. */
 bool wants_help(int argc, char **argv, const char *usage);
 

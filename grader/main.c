@@ -1,6 +1,7 @@
 /*
  * main.c: the command table, and what every command shares.
  */
+#include <errno.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -10,7 +11,9 @@
 
 #include "cmd.h"
 #include "sandbox.h"
+#include "spool.h"
 #include "util.h"
+#include "webhook.h"
 
 #ifndef GRADER_VERSION
 #define GRADER_VERSION "0.0.0"
@@ -52,6 +55,28 @@ bool use_color(FILE *f)
 	if (term && !strcmp(term, "dumb"))
 		return false;
 	return isatty(fileno(f));
+}
+
+int webhook_setup(const char *url, const char *secret_file, struct strbuf *secret,
+		  char **spool)
+{
+	struct strbuf err = STRBUF_INIT;
+	int ret = webhook_secret(secret_file, secret, &err);
+
+	*spool = NULL;
+	if (!url) {
+		strbuf_release(&err);
+		return 0;
+	}
+	if (ret == -ENOENT && !secret_file)
+		error("--webhook needs a signing secret: set GRADER_WEBHOOK_SECRET or "
+		      "use --webhook-secret-file FILE");
+	else if (ret)
+		error("%s", err.buf);
+	else if (!(*spool = spool_dir()))
+		error("--webhook needs a spool directory: set GRADER_SPOOL_DIR or HOME");
+	strbuf_release(&err);
+	return ret || !*spool ? EXIT_USAGE : 0;
 }
 
 bool wants_help(int argc, char **argv, const char *usage)

@@ -3,7 +3,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -20,8 +19,6 @@
 
 /* Bumped when what an entry holds changes meaning. */
 #define RESULT_CACHE_FORMAT "grader-result 1"
-
-static atomic_uint tmp_counter;
 
 void result_cache_key(const struct result_key_parts *p, char out[65])
 {
@@ -64,42 +61,9 @@ int result_cache_get(const char *dir, const char *key, char **json)
 
 int result_cache_put(const char *dir, const char *key, const char *json)
 {
-	struct strbuf tmp = STRBUF_INIT;
 	char *path = entry_path(dir, key, true);
-	size_t len = strlen(json);
-	const char *p = json;
-	int fd, ret = 0;
+	int ret = write_file_atomic(path, json, strlen(json), 0644);
 
-	/* Unique per process and thread: two workers may store the same key at once. */
-	strbuf_addf(&tmp, "%s.tmp.%ld.%u", path, (long)getpid(),
-		    atomic_fetch_add(&tmp_counter, 1));
-	fd = open(tmp.buf, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0644);
-	if (fd < 0) {
-		ret = -errno;
-		goto out;
-	}
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			ret = -errno;
-			break;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
-	if (!ret && fsync(fd) < 0)
-		ret = -errno;
-	if (close(fd) < 0 && !ret)
-		ret = -errno;
-	if (!ret && rename(tmp.buf, path) < 0)
-		ret = -errno;
-	if (ret)
-		unlink(tmp.buf);
-out:
-	strbuf_release(&tmp);
 	free(path);
 	return ret;
 }

@@ -100,24 +100,8 @@ static void read_submission(int fd, const char *shown, const char *file,
 	struct strbuf src = STRBUF_INIT, note = STRBUF_INIT;
 	int err = 0;
 
-	for (;;) {
-		ssize_t n;
-
-		strbuf_grow(&src, 65536);
-		n = read(fd, src.buf + src.len, 65536);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			err = errno;
-			break;
-		}
-		if (n == 0)
-			break;
-		src.len += (size_t)n;
-		src.buf[src.len] = '\0';
-		if (src.len > ROSTER_SOURCE_MAX)
-			break;
-	}
+	err = read_fd(fd, ROSTER_SOURCE_MAX, &src);
+	err = err == -EFBIG ? 0 : -err; /* too large: said below */
 	if (err) {
 		strbuf_addf(&note, "cannot read '%s': %s", shown, strerror(err));
 		set_cell(c, CELL_INVALID, file, &note);

@@ -85,21 +85,6 @@ static int make_dirs(const char *dir, mode_t mode)
 	return ret;
 }
 
-static int write_all(int fd, const char *p, size_t len)
-{
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 static char *entry_path(const char *dir, const char *id)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -211,27 +196,6 @@ int spool_list(const char *dir, char ***ids, size_t *n)
 	if (*n)
 		qsort(*ids, *n, sizeof(**ids), compare_str);
 	return 0;
-}
-
-/* Reads what remains of fd, at most cap bytes; -EFBIG beyond. */
-static int read_fd(int fd, size_t cap, struct strbuf *out)
-{
-	for (;;) {
-		ssize_t n;
-
-		strbuf_grow(out, 65536);
-		n = read(fd, out->buf + out->len, 65536);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		if (n == 0)
-			return 0;
-		out->len += (size_t)n;
-		out->buf[out->len] = '\0';
-		if (out->len > cap)
-			return -EFBIG;
-	}
 }
 
 /* Where the value of header key (klen bytes) goes; NULL for "length" or unknown keys. */

@@ -55,6 +55,43 @@ char *xstrdup(const char *s)
 	return d;
 }
 
+int read_fd(int fd, size_t cap, struct strbuf *out)
+{
+	for (;;) {
+		ssize_t n;
+
+		strbuf_grow(out, 65536);
+		n = read(fd, out->buf + out->len, 65536);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		if (n == 0)
+			return 0;
+		out->len += (size_t)n;
+		out->buf[out->len] = '\0';
+		if (out->len > cap)
+			return -EFBIG;
+	}
+}
+
+int write_all(int fd, const void *data, size_t len)
+{
+	const char *p = data;
+
+	while (len > 0) {
+		ssize_t n = write(fd, p, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
 int read_file(const char *path, size_t cap, bool nofollow, struct strbuf *out)
 {
 	int fd, ret = 0;
@@ -75,26 +112,7 @@ int read_file(const char *path, size_t cap, bool nofollow, struct strbuf *out)
 		ret = -EINVAL; /* a device or fifo could block or never end */
 		goto out_close;
 	}
-	for (;;) {
-		ssize_t n;
-
-		strbuf_grow(out, 65536);
-		n = read(fd, out->buf + out->len, 65536);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			ret = -errno;
-			break;
-		}
-		if (n == 0)
-			break;
-		out->len += (size_t)n;
-		out->buf[out->len] = '\0';
-		if (out->len > cap) {
-			ret = -EFBIG;
-			break;
-		}
-	}
+	ret = read_fd(fd, cap, out);
 out_close:
 	close(fd);
 	return ret;
@@ -104,29 +122,17 @@ static int write_file_renaming(const char *path, const void *data, size_t len, i
 			       bool noreplace)
 {
 	struct strbuf tmp = STRBUF_INIT;
-	const char *p = data;
 	int fd, ret = 0;
 
 	/* Unique per writer: threads of one process may write the same path. */
 	strbuf_addf(&tmp, "%s.tmp.%ld.%llx", path, (long)getpid(),
 		    (unsigned long long)random_u64());
-	fd = open(tmp.buf, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, mode);
+	fd = open(tmp.buf, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
 	if (fd < 0) {
 		ret = -errno;
 		goto out;
 	}
-	while (len > 0) {
-		ssize_t n = write(fd, p, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			ret = -errno;
-			break;
-		}
-		p += n;
-		len -= (size_t)n;
-	}
+	ret = write_all(fd, data, len);
 	if (!ret && fsync(fd) < 0)
 		ret = -errno;
 	if (close(fd) < 0 && !ret)

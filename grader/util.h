@@ -26,6 +26,11 @@ char *xstrdup(const char *s);
  */
 int read_file(const char *path, size_t cap, bool nofollow, struct strbuf *out);
 
+/* Reads what remains of fd, at most cap bytes: 0, -EFBIG beyond cap, or -errno. */
+int read_fd(int fd, size_t cap, struct strbuf *out);
+/* Writes all of data to fd, retrying short writes. 0 or -errno. */
+int write_all(int fd, const void *data, size_t len);
+
 /* Writes data to path through a temporary file and rename(2). */
 int write_file_atomic(const char *path, const void *data, size_t len, int mode);
 /*
