@@ -375,6 +375,10 @@ static int compile(struct builder *b, const char *dir, struct argv_builder *args
 	case SANDBOX_FORBIDDEN:
 		strbuf_addstr(output, "\n[the compiler made a forbidden system call]\n");
 		break;
+	case SANDBOX_EXEC_FAILED:
+		strbuf_addf(output, "\n[the compiler could not start: %s]\n",
+			    strerror(res.exec_errno));
+		break;
 	}
 	sandbox_result_release(&res);
 out:

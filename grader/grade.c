@@ -13,6 +13,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "elfcheck.h"
 #include "grade.h"
 #include "jsondiff.h"
 #include "observe.h"
@@ -90,16 +91,14 @@ static void run_release(struct run *r)
  * just left, through the directory's descriptor and never following a
  * link: the program planted whatever is there.
  */
-static void collect_files(const struct test *t, const char *scratch, struct run *out)
+static void collect_files(const struct test *t, int dfd, struct run *out)
 {
-	int dfd;
 	size_t i;
 
 	if (!t->nfiles)
 		return;
 	out->files = xcalloc(t->nfiles + 1, sizeof(struct strbuf));
 	out->present = xcalloc(t->nfiles, sizeof(bool));
-	dfd = open(scratch, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (dfd < 0)
 		return;
 	for (i = 0; i < t->nfiles; i++) {
@@ -127,7 +126,6 @@ static void collect_files(const struct test *t, const char *scratch, struct run 
 		}
 		close(fd);
 	}
-	close(dfd);
 }
 
 /* The files of sub against the reference's; false with msg set if they differ. */
@@ -189,16 +187,15 @@ struct job_ctx {
 	pthread_mutex_t mistakes_lock;
 	struct build *mistakes;
 	bool mistakes_built;
+	/* What a run may see of the host: the loader and libraries, or nothing. */
+	struct sandbox_path *paths;
+	size_t npaths;
 };
 
 static int run_program(struct job_ctx *jc, const struct test *t, const char *exe,
 		       const char *control, double cpu_limit,
 		       const atomic_uint_least64_t *cap, struct run *out, struct strbuf *err)
 {
-	static const struct sandbox_path shared_libs[] = {
-		{ "/usr/lib", SANDBOX_READ }, { "/lib", SANDBOX_READ },
-		{ "/lib64", SANDBOX_READ },   { "/etc/ld.so.cache", SANDBOX_READ },
-	};
 	const struct exercise *ex = jc->ex;
 	struct sandbox_spec spec = { 0 };
 	char seed[24], reason[256];
@@ -236,10 +233,9 @@ static int run_program(struct job_ctx *jc, const struct test *t, const char *exe
 	spec.argv = argv;
 	spec.envp = NULL;
 	spec.workdir = scratch;
-	if (!ex->static_link) {
-		spec.paths = shared_libs;
-		spec.npaths = ARRAY_SIZE(shared_libs);
-	}
+	/* A dynamic program's loader and libraries, as the reference needs them. */
+	spec.paths = jc->paths;
+	spec.npaths = jc->npaths;
 	spec.stdin_fd = in_fd;
 	spec.channel = true;
 	spec.limits.cpu_ms = (uint64_t)(cpu_limit + 0.5);
@@ -253,6 +249,8 @@ static int run_program(struct job_ctx *jc, const struct test *t, const char *exe
 	spec.limits.idle_ms = IDLE_MS;
 	spec.limits.memory_kb = t->limits.memory_kb;
 	spec.limits.file_kb = t->limits.file_kb;
+	spec.limits.scratch_kb = t->limits.scratch_kb;
+	spec.limits.scratch_inodes = t->limits.scratch_inodes;
 	spec.limits.stack_kb = 8192;
 	spec.limits.open_files = 32;
 	spec.limits.output_cap = t->limits.output_kb * 1024;
@@ -266,7 +264,7 @@ static int run_program(struct job_ctx *jc, const struct test *t, const char *exe
 		out->have = true;
 		out->cpu_limit = cpu_limit;
 		obs_parse(out->res.channel.data, out->res.channel.len, &out->obs);
-		collect_files(t, scratch, out);
+		collect_files(t, out->res.workdir_fd, out);
 	}
 	remove_tree(scratch);
 	free(scratch);
@@ -329,6 +327,12 @@ static void judge(const struct test *t, const struct run *ref, const struct run 
 	const char *hint = t->hint;
 
 	switch (res->outcome) {
+	case SANDBOX_EXEC_FAILED:
+		tr->status = ST_CRASHED;
+		strbuf_addf(&msg, "the program could not start (%s): it asks for a loader or "
+			    "a library that tests do not provide", strerror(res->exec_errno));
+		hint = "";
+		break;
 	case SANDBOX_FORBIDDEN:
 		tr->status = ST_FORBIDDEN;
 		strbuf_addf(&msg, "the program called %s, which the sandbox denies: %s",
@@ -839,6 +843,56 @@ static void fill_receipt(struct grader *g, const struct exercise *ex, struct rep
 			r->layers[r->nlayers++] = xstrdup(sandbox_layer_name(1u << bit));
 }
 
+/*
+ * What a run of this exercise may see of the host: for a dynamic exercise,
+ * the loader and the libraries of the reference program, which the grader
+ * built; for a static one, nothing. The strings stay owned by needs.
+ */
+static int program_view(const struct exercise *ex, const char *ref_exe,
+			struct elf_needs *needs, struct sandbox_path **paths, size_t *n,
+			struct strbuf *err)
+{
+	size_t i;
+	int ret;
+
+	*paths = NULL;
+	*n = 0;
+	ret = elf_needs_of(ref_exe, needs, err);
+	if (ret)
+		return ret;
+	if (ex->static_link != !needs->interp) {
+		strbuf_addf(err, "the reference program of '%s' is %s, but the exercise says "
+			    "it links %s", ex->id, needs->interp ? "dynamic" : "static",
+			    ex->static_link ? "statically" : "dynamically");
+		return -EPROTO;
+	}
+	if (!needs->interp)
+		return 0;
+	*paths = xcalloc(needs->nlibs + 1, sizeof(**paths));
+	(*paths)[(*n)++] = (struct sandbox_path){ needs->interp, SANDBOX_READ | SANDBOX_EXEC };
+	for (i = 0; i < needs->nlibs; i++)
+		(*paths)[(*n)++] = (struct sandbox_path){ needs->libs[i], SANDBOX_READ };
+	return 0;
+}
+
+/* A program the build produced that the grader will not run: a compile error. */
+static void refuse_program(struct report *r, const struct strbuf *why)
+{
+	struct strbuf out = STRBUF_INIT;
+	size_t i;
+
+	strbuf_addf(&out, "%s%sgrader: %s\n", r->compile_output,
+		    *r->compile_output ? "\n" : "", why->buf);
+	free(r->compile_output);
+	r->compile_output = strbuf_detach(&out);
+	r->compiled = false;
+	for (i = 0; i < r->ntests; i++) {
+		free(r->tests[i].message);
+		r->tests[i].message = xstrdup("not run: the program the build produced is "
+					      "not allowed (see the compiler's output)");
+	}
+}
+
 static int read_submission(const char *path, bool nofollow, struct strbuf *src,
 			   struct strbuf *err)
 {
@@ -872,6 +926,10 @@ int grade(struct grader *g, const struct exercise *ex, const char *path,
 {
 	struct strbuf src = STRBUF_INIT;
 	struct build sub = { 0 }, ref = { 0 };
+	struct elf_needs needs = { 0 };
+	struct sandbox_path *paths = NULL;
+	struct strbuf why = STRBUF_INIT;
+	size_t npaths = 0;
 	struct job_ctx jc;
 	char hex[65], *name = NULL;
 	struct timespec t0, t1;
@@ -912,6 +970,13 @@ int grade(struct grader *g, const struct exercise *ex, const char *path,
 	ret = build_reference(&g->builder, ex, &ref, err);
 	if (ret)
 		goto out;
+	ret = program_view(ex, ref.exe, &needs, &paths, &npaths, err);
+	if (ret)
+		goto out;
+	if (!elf_program_allowed(sub.exe, needs.interp, &why)) {
+		refuse_program(r, &why);
+		goto done;
+	}
 
 	memset(&jc, 0, sizeof(jc));
 	jc.g = g;
@@ -920,6 +985,8 @@ int grade(struct grader *g, const struct exercise *ex, const char *path,
 	jc.sub_exe = sub.exe;
 	jc.ref_exe = ref.exe;
 	jc.r = r;
+	jc.paths = paths;
+	jc.npaths = npaths;
 	ret = run_tests(&jc, o->jobs, err);
 	strbuf_release(&jc.error_msg);
 	if (ret)
@@ -941,6 +1008,9 @@ done:
 out:
 	build_release(&sub);
 	build_release(&ref);
+	elf_needs_release(&needs);
+	free(paths);
+	strbuf_release(&why);
 	strbuf_release(&src);
 	free(name);
 	if (ret)

@@ -230,6 +230,8 @@ static void load_limits(struct loader *ld, const cJSON *obj, const char *field,
 	LIMIT("memory_mb", memory_kb, 8, 4096, 1024);
 	LIMIT("file_kb", file_kb, 0, 1 << 20, 1);
 	LIMIT("output_kb", output_kb, 1, 16384, 1);
+	LIMIT("scratch_kb", scratch_kb, 0, 1 << 20, 1);
+	LIMIT("scratch_inodes", scratch_inodes, 0, 1 << 20, 1);
 #undef LIMIT
 }
 

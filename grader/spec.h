@@ -26,6 +26,8 @@ struct limits {
 	uint64_t memory_kb;
 	uint64_t file_kb;
 	uint64_t output_kb;
+	uint64_t scratch_kb;     /* the scratch tmpfs; 0: 4x file_kb, at least 1 MiB */
+	uint64_t scratch_inodes; /* files and directories in it; 0: 4096 */
 };
 
 struct scaling {

@@ -55,6 +55,16 @@ char *xstrdup(const char *s)
 	return d;
 }
 
+char *xstrndup(const char *s, size_t max)
+{
+	size_t n = strnlen(s, max);
+	char *d = xmalloc(n + 1);
+
+	memcpy(d, s, n);
+	d[n] = '\0';
+	return d;
+}
+
 int read_fd(int fd, size_t cap, struct strbuf *out)
 {
 	for (;;) {

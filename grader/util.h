@@ -18,6 +18,8 @@ void *xmalloc(size_t n);
 void *xcalloc(size_t n, size_t size);
 void *xrealloc(void *p, size_t n);
 char *xstrdup(const char *s);
+/* The first max bytes of s at most, up to its NUL, as a new string. */
+char *xstrndup(const char *s, size_t max);
 
 /*
  * Reads a whole file of at most cap bytes into *out (NUL-terminated, the

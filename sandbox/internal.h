@@ -5,6 +5,7 @@
 #define SANDBOX_INTERNAL_H
 
 #include <linux/filter.h>
+#include <sys/types.h>
 
 #include "sandbox.h"
 
@@ -24,6 +25,11 @@ struct sandbox {
 	int landlock_abi;
 	bool pidns;                  /* PID namespaces work for the compile profile */
 	bool userns;                 /* ... and need a user namespace (not root) */
+	bool mountns;                /* the run profile gets a minimal view */
+	bool mountns_userns;         /* ... through a user namespace (not root) */
+	bool root;                   /* the caller is root: runs switch to nobody */
+	uid_t uid;                   /* the caller's ids, for user namespace maps */
+	gid_t gid;
 	struct sock_fprog run_prog;  /* allowlist, denied calls notify the parent */
 	struct sock_fprog compile_prog; /* allowlist for compilers, denied calls kill */
 };
@@ -40,6 +46,53 @@ int sandbox__landlock_abi(void);
 int sandbox__landlock_ruleset(int abi, const struct sandbox_spec *spec);
 unsigned sandbox__landlock_layers(int abi);
 SANDBOX__CHILD int sandbox__landlock_restrict(int ruleset_fd);
+/* Rights for a directory the program reads and writes, on this ABI. */
+uint64_t sandbox__landlock_rw_rights(int abi);
+/* In the child: lets the ruleset grant rights beneath the directory dir_fd. */
+SANDBOX__CHILD int sandbox__landlock_allow_dir(int ruleset_fd, int dir_fd, uint64_t rights);
+
+/* The unprivileged user a run switches to when the grader is root. */
+#define SANDBOX__NOBODY 65534
+
+/*
+ * view.c: the minimal file system of a run, planned in the parent (which
+ * may allocate) and built in the child (which only makes system calls).
+ */
+struct sandbox__bind {
+	const char *src;          /* a host path (resolved by the host's view) */
+	char *dst;                /* root + path */
+	bool dir;
+	bool writable;
+	unsigned long keep_flags; /* the source mount's flags a user namespace must keep */
+};
+
+struct sandbox__view {
+	const char *root;         /* the mount point of the new root */
+	char **dirs;              /* directories to create under root, parents first */
+	size_t ndirs;
+	struct sandbox__bind *binds;
+	size_t nbinds;
+	char *scratch;            /* root + SANDBOX_SCRATCH */
+	char scratch_opts[128];
+	char root_opts[64];
+	uid_t uid;                /* nobody when root; else unchanged */
+	gid_t gid;
+};
+
+int sandbox__view_plan(const struct sandbox *sb, const struct sandbox_spec *spec,
+		       struct sandbox__view *v);
+void sandbox__view_release(struct sandbox__view *v);
+/* In the child: builds the view and enters it; sets *scratch_fd. 0 or -errno. */
+SANDBOX__CHILD int sandbox__view_enter(const struct sandbox__view *v, int *scratch_fd,
+				       const char **step);
+/* Whether this kernel lets a run have its view; sets the sandbox's flags. */
+void sandbox__view_probe(struct sandbox *sb);
+/*
+ * In the child: empties the bounding set (when privileged: root, or a user
+ * namespace's owner) and the capability sets, and switches to nobody when
+ * switch_user. 0 or -errno.
+ */
+SANDBOX__CHILD int sandbox__drop_privileges(bool privileged, bool switch_user);
 
 /* spawn.c: starts the child; returns its pid or a negative errno. */
 struct sandbox__child {
@@ -47,6 +100,9 @@ struct sandbox__child {
 	const struct sandbox_spec *spec;
 	int stdin_fd, out_fd, err_fd, chan_fd, exec_fd, notify_fd, ruleset_fd;
 	int status_fd;      /* compile profile: close-on-exec pipe for -errno */
+	const struct sandbox__view *view; /* run profile with a mount namespace */
+	uint64_t scratch_rights;  /* Landlock rights on the view's scratch */
+	volatile bool exec_failed; /* run profile: every step worked but the exec */
 	volatile int error; /* run profile: -errno of a failed step (shared memory) */
 	const char *step;   /* the step that failed */
 };

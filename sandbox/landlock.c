@@ -8,7 +8,6 @@
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
 #endif
-#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
@@ -137,41 +136,6 @@ out_close:
 	return ret;
 }
 
-/*
- * The ELF interpreter (PT_INTERP) of a dynamically linked program, which
- * the kernel executes along with it. 0 with path set, or -1 for a static
- * program or anything that is not a 64-bit ELF file.
- */
-static int elf_interp(const char *exe, char *path, size_t len)
-{
-	Elf64_Ehdr eh;
-	Elf64_Phdr ph;
-	int fd = open(exe, O_RDONLY | O_CLOEXEC), ret = -1, i;
-
-	if (fd < 0)
-		return -1;
-	if (pread(fd, &eh, sizeof(eh), 0) != sizeof(eh) || memcmp(eh.e_ident, ELFMAG, SELFMAG) ||
-	    eh.e_ident[EI_CLASS] != ELFCLASS64 || eh.e_phentsize != sizeof(ph))
-		goto out;
-	for (i = 0; i < eh.e_phnum && i < 64; i++) {
-		off_t at = (off_t)(eh.e_phoff + (Elf64_Off)i * sizeof(ph));
-
-		if (pread(fd, &ph, sizeof(ph), at) != sizeof(ph))
-			break;
-		if (ph.p_type != PT_INTERP)
-			continue;
-		if (ph.p_filesz < 2 || ph.p_filesz > len ||
-		    pread(fd, path, ph.p_filesz, (off_t)ph.p_offset) != (ssize_t)ph.p_filesz)
-			break;
-		path[ph.p_filesz - 1] = '\0';
-		ret = 0;
-		break;
-	}
-out:
-	close(fd);
-	return ret;
-}
-
 int sandbox__landlock_ruleset(int abi, const struct sandbox_spec *spec)
 {
 	struct ll_ruleset_attr attr = { 0 };
@@ -196,15 +160,13 @@ int sandbox__landlock_ruleset(int abi, const struct sandbox_spec *spec)
 	if (ruleset < 0)
 		return -errno;
 
+	/*
+	 * The program, and never what its ELF header names: a dynamic program's
+	 * loader is one of the caller's paths, chosen by the caller from a
+	 * program it trusts.
+	 */
 	ret = add_path(ruleset, spec->exe,
 		       rights(SANDBOX_EXEC | SANDBOX_READ, abi));
-	if (!ret) {
-		char interp[256];
-
-		/* A dynamic program: its loader is executed with it, and only it. */
-		if (elf_interp(spec->exe, interp, sizeof(interp)) == 0)
-			ret = add_path(ruleset, interp, rights(SANDBOX_EXEC | SANDBOX_READ, abi));
-	}
 	if (!ret && spec->workdir)
 		ret = add_path(ruleset, spec->workdir,
 			       rights(SANDBOX_READ | SANDBOX_WRITE, abi));
@@ -221,4 +183,18 @@ int sandbox__landlock_ruleset(int abi, const struct sandbox_spec *spec)
 SANDBOX__CHILD int sandbox__landlock_restrict(int ruleset_fd)
 {
 	return syscall(SYS_landlock_restrict_self, ruleset_fd, 0) < 0 ? -errno : 0;
+}
+
+uint64_t sandbox__landlock_rw_rights(int abi)
+{
+	return rights(SANDBOX_READ | SANDBOX_WRITE, abi);
+}
+
+SANDBOX__CHILD int sandbox__landlock_allow_dir(int ruleset_fd, int dir_fd, uint64_t allowed)
+{
+	struct ll_path_beneath pb = { .allowed_access = allowed, .parent_fd = dir_fd };
+
+	return syscall(SYS_landlock_add_rule, ruleset_fd, LANDLOCK_RULE_PATH_BENEATH, &pb, 0) < 0
+		       ? -errno
+		       : 0;
 }

@@ -22,6 +22,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <stdint.h>
+#include <linux/fs.h>
 #include <seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -62,7 +64,6 @@ static const struct rule run_allow[] = {
 	{ "munmap", "free" },
 	{ "mremap", "realloc" },
 	{ "mprotect", "the loader, guard pages" },
-	{ "madvise", "malloc trimming" },
 	{ "exit", "end of the program" },
 	{ "exit_group", "end of the program" },
 	{ "rt_sigaction", "signal handlers of its own" },
@@ -103,14 +104,12 @@ static const struct rule run_allow[] = {
 	{ "unlinkat", "files in scratch" },
 	{ "rename", "atomic save in scratch (same directory: no REFER right)" },
 	{ "renameat", "as rename" },
-	{ "renameat2", "as rename" },
 	{ "mkdir", "directories in scratch" },
 	{ "mkdirat", "directories in scratch" },
 	{ "rmdir", "directories in scratch" },
 	{ "fsync", "durable save" },
 	{ "fdatasync", "durable save" },
 	{ "ftruncate", "files in scratch" },
-	{ "fcntl", "descriptor flags" },
 	{ "dup", "descriptor juggling" },
 	{ "dup2", "descriptor juggling" },
 	{ "dup3", "descriptor juggling" },
@@ -223,6 +222,44 @@ static const struct rule compile_allow[] = {
 	{ NULL, NULL },
 };
 
+/*
+ * Multiplexed calls, allowed only with the arguments a test program needs:
+ * fcntl for descriptor flags and duplicates (never leases, notifications,
+ * owners or signals: a lease on a shared file stalls every program that
+ * opens it), madvise for the allocator's hints, renameat2 without whiteouts
+ * (a device node in scratch).
+ */
+static const int run_fcntl_cmds[] = {
+	F_GETFD, F_SETFD, F_GETFL, F_DUPFD, F_DUPFD_CLOEXEC,
+};
+
+static const int run_madvise_advice[] = {
+	MADV_NORMAL, MADV_RANDOM, MADV_SEQUENTIAL, MADV_WILLNEED, MADV_DONTNEED,
+	MADV_FREE, MADV_HUGEPAGE, MADV_NOHUGEPAGE, MADV_DONTDUMP, MADV_DODUMP,
+};
+
+static int build_run_args(scmp_filter_ctx ctx)
+{
+	size_t i;
+	int ret = 0;
+
+	for (i = 0; !ret && i < sizeof(run_fcntl_cmds) / sizeof(*run_fcntl_cmds); i++)
+		ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(fcntl), 1,
+				       SCMP_A1(SCMP_CMP_EQ, (scmp_datum_t)run_fcntl_cmds[i]));
+	/* F_SETFL, but O_ASYNC would send SIGIO to an owner of its choosing. */
+	if (!ret)
+		ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(fcntl), 2,
+				       SCMP_A1(SCMP_CMP_EQ, F_SETFL),
+				       SCMP_A2(SCMP_CMP_MASKED_EQ, O_ASYNC, 0));
+	for (i = 0; !ret && i < sizeof(run_madvise_advice) / sizeof(*run_madvise_advice); i++)
+		ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(madvise), 1,
+				       SCMP_A2(SCMP_CMP_EQ, (scmp_datum_t)run_madvise_advice[i]));
+	if (!ret)
+		ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(renameat2), 1,
+				       SCMP_A4(SCMP_CMP_MASKED_EQ, RENAME_WHITEOUT, 0));
+	return ret;
+}
+
 static int add_named(scmp_filter_ctx ctx, uint32_t action, const char *name,
 		     unsigned argc, const struct scmp_arg_cmp *args)
 {
@@ -240,6 +277,8 @@ static int build_run(scmp_filter_ctx ctx, int landlock_abi)
 
 	for (r = run_allow; !ret && r->name; r++)
 		ret = add_named(ctx, SCMP_ACT_ALLOW, r->name, 0, NULL);
+	if (!ret)
+		ret = build_run_args(ctx);
 	if (landlock_abi >= 6)
 		for (r = run_allow_scoped_signals; !ret && r->name; r++)
 			ret = add_named(ctx, SCMP_ACT_ALLOW, r->name, 0, NULL);
@@ -400,6 +439,44 @@ int sandbox_policy_export(enum sandbox_profile profile, int fd)
 	return ret;
 }
 
+static const char *fcntl_name(__u64 cmd)
+{
+	switch (cmd) {
+	case F_SETLEASE: return "F_SETLEASE";
+	case F_GETLEASE: return "F_GETLEASE";
+	case F_NOTIFY: return "F_NOTIFY";
+	case F_SETOWN: return "F_SETOWN";
+	case F_GETOWN: return "F_GETOWN";
+	case F_SETOWN_EX: return "F_SETOWN_EX";
+	case F_GETOWN_EX: return "F_GETOWN_EX";
+	case F_SETSIG: return "F_SETSIG";
+	case F_GETSIG: return "F_GETSIG";
+	case F_SETFL: return "F_SETFL with O_ASYNC";
+	case F_SETLK: return "F_SETLK";
+	case F_SETLKW: return "F_SETLKW";
+	case F_GETLK: return "F_GETLK";
+	case F_SETPIPE_SZ: return "F_SETPIPE_SZ";
+	case F_ADD_SEALS: return "F_ADD_SEALS";
+	default: return "an unusual command";
+	}
+}
+
+/* What made a multiplexed call denied, for the message; NULL for the others. */
+static const char *multiplexed_arg(const char *name, const __u64 *args)
+{
+	if (!strcmp(name, "fcntl"))
+		return fcntl_name(args[1]);
+	if (!strcmp(name, "renameat2") && (args[4] & RENAME_WHITEOUT))
+		return "RENAME_WHITEOUT";
+	if (!strcmp(name, "madvise"))
+		return "an advice tests do not need";
+	if (!strcmp(name, "ioctl"))
+		return args[1] == TIOCSTI ? "TIOCSTI" : "a request other than TCGETS";
+	if (!strcmp(name, "prctl"))
+		return "any option";
+	return NULL;
+}
+
 int sandbox__notify_name(int listener, char *name, size_t len)
 {
 	struct seccomp_notif *req = NULL;
@@ -415,12 +492,12 @@ int sandbox__notify_name(int listener, char *name, size_t len)
 		goto out_free;
 	resolved = seccomp_syscall_resolve_num_arch(req->data.arch, req->data.nr);
 	if (resolved) {
-		size_t n = strlen(resolved);
+		const char *arg = multiplexed_arg(resolved, req->data.args);
 
-		if (n >= len)
-			n = len - 1;
-		memcpy(name, resolved, n);
-		name[n] = '\0';
+		if (arg)
+			snprintf(name, len, "%s(%s)", resolved, arg);
+		else
+			snprintf(name, len, "%s", resolved);
 		free(resolved);
 	} else {
 		snprintf(name, len, "system call %d", req->data.nr);

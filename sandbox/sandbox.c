@@ -67,6 +67,7 @@ void sandbox_kill_all(void)
 static const char *const layer_names[SANDBOX_LAYER_COUNT] = {
 	"rlimits", "no-new-privs", "seccomp", "landlock-fs", "landlock-net",
 	"landlock-scope", "pid-namespace", "new-session", "clean-env",
+	"mount-namespace", "no-capabilities",
 };
 
 const char *sandbox_layer_name(unsigned bit)
@@ -83,11 +84,13 @@ unsigned sandbox_layers(const struct sandbox *sb, enum sandbox_profile profile)
 {
 	unsigned layers = SANDBOX_LAYER_RLIMITS | SANDBOX_LAYER_NO_NEW_PRIVS |
 			  SANDBOX_LAYER_SECCOMP | SANDBOX_LAYER_NEW_SESSION |
-			  SANDBOX_LAYER_CLEAN_ENV |
+			  SANDBOX_LAYER_CLEAN_ENV | SANDBOX_LAYER_NO_CAPABILITIES |
 			  sandbox__landlock_layers(sb->landlock_abi);
 
 	if (profile == SANDBOX_COMPILE && sb->pidns)
 		layers |= SANDBOX_LAYER_PID_NAMESPACE;
+	if (profile == SANDBOX_RUN && sb->mountns)
+		layers |= SANDBOX_LAYER_MOUNT_NAMESPACE;
 	return layers;
 }
 
@@ -138,7 +141,11 @@ int sandbox_new(struct sandbox **out, char *err, size_t errlen)
 		sandbox_free(sb);
 		return -ENOSYS;
 	}
+	sb->root = geteuid() == 0;
+	sb->uid = getuid();
+	sb->gid = getgid();
 	probe_pidns(sb);
+	sandbox__view_probe(sb);
 	*out = sb;
 	return 0;
 }
@@ -266,26 +273,35 @@ static int capture_read(struct capture *c)
 	return 0;
 }
 
-static int recv_fd(int sock)
+/* The child's descriptors: the seccomp listener, and the scratch directory. */
+static int recv_fds(int sock, int *listener, int *scratch)
 {
 	char data;
 	struct iovec iov = { .iov_base = &data, .iov_len = 1 };
 	union {
 		struct cmsghdr h;
-		char buf[CMSG_SPACE(sizeof(int))];
+		char buf[CMSG_SPACE(2 * sizeof(int))];
 	} u;
 	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
 			      .msg_control = u.buf, .msg_controllen = sizeof(u.buf) };
 	struct cmsghdr *cm;
-	int fd;
+	int fds[2] = { -1, -1 };
+	size_t n;
 
+	*listener = *scratch = -1;
 	if (recvmsg(sock, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC) <= 0)
 		return -1;
 	cm = CMSG_FIRSTHDR(&msg);
-	if (!cm || cm->cmsg_type != SCM_RIGHTS)
+	if (!cm || cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS ||
+	    cm->cmsg_len < CMSG_LEN(sizeof(int)))
 		return -1;
-	memcpy(&fd, CMSG_DATA(cm), sizeof(int));
-	return fd;
+	n = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+	if (n > 2)
+		n = 2;
+	memcpy(fds, CMSG_DATA(cm), n * sizeof(int));
+	*listener = fds[0];
+	*scratch = fds[1];
+	return 0;
 }
 
 static void kill_tree(pid_t pid)
@@ -302,7 +318,7 @@ struct run_state {
 	struct capture cap[3]; /* stdout, stderr, channel */
 	bool stopped;          /* we killed it, for the reason in outcome */
 	enum sandbox_outcome outcome;
-	char syscall_name[40];
+	char syscall_name[64];
 	long spawner_kb;       /* our own peak memory once the program had started */
 	long seen_kb;          /* the program's peak memory, as last polled */
 	double seen_at;
@@ -402,7 +418,7 @@ static void supervise(struct run_state *st, double start)
 					stop(st, SANDBOX_OUTPUT_LIMIT);
 				}
 			} else if (idx[i] == 3) {
-				char name[40];
+				char name[64];
 
 				/* POLLHUP alone: the program is gone, the listener with it. */
 				if ((pfd[i].revents & POLLIN) &&
@@ -495,7 +511,9 @@ int sandbox_run(struct sandbox *sb, const struct sandbox_spec *spec,
 {
 	int outp[2] = { -1, -1 }, errp[2] = { -1, -1 }, chanp[2] = { -1, -1 };
 	int statusp[2] = { -1, -1 }, sock[2] = { -1, -1 };
-	int null_fd = -1, exec_fd = -1, ruleset = -1, ret, status = 0, i;
+	int null_fd = -1, exec_fd = -1, ruleset = -1, scratch_fd = -1, ret, status = 0, i;
+	struct sandbox__view view;
+	bool have_view = false;
 	struct sandbox__child c;
 	struct run_state st;
 	struct rusage ru;
@@ -503,6 +521,7 @@ int sandbox_run(struct sandbox *sb, const struct sandbox_spec *spec,
 	pid_t pid;
 
 	memset(res, 0, sizeof(*res));
+	res->workdir_fd = -1;
 	memset(&st, 0, sizeof(st));
 	memset(&c, 0, sizeof(c));
 	st.spec = spec;
@@ -549,6 +568,17 @@ int sandbox_run(struct sandbox *sb, const struct sandbox_spec *spec,
 		}
 	}
 
+	if (spec->profile == SANDBOX_RUN && sb->mountns) {
+		ret = sandbox__view_plan(sb, spec, &view);
+		if (ret) {
+			snprintf(err, errlen, "cannot plan the program's view: %s", strerror(-ret));
+			goto out_close;
+		}
+		have_view = true;
+		c.view = &view;
+		c.scratch_rights = sandbox__landlock_rw_rights(sb->landlock_abi);
+	}
+
 	c.sb = sb;
 	c.spec = spec;
 	c.stdin_fd = spec->stdin_fd >= 0 ? spec->stdin_fd : null_fd;
@@ -589,6 +619,25 @@ int sandbox_run(struct sandbox *sb, const struct sandbox_spec *spec,
 		if (read(statusp[0], &child_err, sizeof(child_err)) == sizeof(child_err))
 			c.error = child_err;
 	}
+	if (c.error && c.exec_failed) {
+		/* The program could not start: its verdict, not the sandbox's failure. */
+		while (wait4(pid, &status, 0, &ru) < 0 && errno == EINTR)
+			;
+		live_remove(pid);
+		res->outcome = SANDBOX_EXEC_FAILED;
+		res->exec_errno = -c.error;
+		res->wall_ms = now_ms() - start;
+		res->layers = sandbox_layers(sb, spec->profile);
+		ret = 0;
+		for (i = 0; i < 3; i++) {
+			struct sandbox_buf *b = i == 0 ? &res->out : i == 1 ? &res->err : &res->channel;
+
+			b->data = calloc(1, 1);
+			if (!b->data)
+				ret = -ENOMEM;
+		}
+		goto out_close;
+	}
 	if (c.error) {
 		ret = c.error;
 		snprintf(err, errlen, "cannot set up the sandbox (%s): %s",
@@ -600,7 +649,9 @@ int sandbox_run(struct sandbox *sb, const struct sandbox_spec *spec,
 	}
 	if (sock[0] >= 0) {
 		/* Without the listener, a denied call would return ENOSYS and go on. */
-		st.listener = recv_fd(sock[0]);
+		if (recv_fds(sock[0], &st.listener, &scratch_fd) < 0 ||
+		    (have_view && scratch_fd < 0))
+			st.listener = -1;
 		if (st.listener < 0) {
 			ret = -EPROTO;
 			snprintf(err, errlen, "cannot set up the sandbox: no seccomp listener");
@@ -638,6 +689,13 @@ int sandbox_run(struct sandbox *sb, const struct sandbox_spec *spec,
 	res->wall_ms = now_ms() - start;
 	classify(&st, status, &ru, res);
 	res->layers = sandbox_layers(sb, spec->profile);
+	if (have_view) {
+		res->workdir_fd = scratch_fd; /* the tmpfs lives on while it is open */
+		scratch_fd = -1;
+	} else if (spec->workdir) {
+		res->workdir_fd = open(spec->workdir,
+				       O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	}
 	if (ruleset < 0)
 		res->layers &= ~(SANDBOX_LAYER_LANDLOCK_FS | SANDBOX_LAYER_LANDLOCK_NET |
 				 SANDBOX_LAYER_LANDLOCK_SCOPE);
@@ -676,6 +734,10 @@ out_close:
 		close(exec_fd);
 	if (ruleset >= 0)
 		close(ruleset);
+	if (scratch_fd >= 0)
+		close(scratch_fd);
+	if (have_view)
+		sandbox__view_release(&view);
 	if (ret)
 		sandbox_result_release(res);
 	/* A step the kernel refused is the host's failure, not bad input. */
@@ -688,4 +750,7 @@ void sandbox_result_release(struct sandbox_result *res)
 	free(res->err.data);
 	free(res->channel.data);
 	res->out.data = res->err.data = res->channel.data = NULL;
+	if (res->workdir_fd >= 0)
+		close(res->workdir_fd);
+	res->workdir_fd = -1;
 }

@@ -7,9 +7,13 @@
  * several threads at once on the same struct sandbox.
  *
  * Two profiles:
- *  - SANDBOX_RUN: one process, no fork, exec or threads; a seccomp allowlist;
- *    Landlock limits the file system to the program, the paths the caller
- *    lists and the working directory. Spawned with a vfork-style clone.
+ *  - SANDBOX_RUN: one process, no fork, exec or threads; a seccomp allowlist
+ *    that also filters the arguments of multiplexed calls; no capabilities.
+ *    Where the kernel allows a mount namespace (through a user namespace when
+ *    not root), the program sees a minimal file system: a read-only root
+ *    holding only the paths the caller lists and /dev/null, and its working
+ *    directory, /scratch, a fresh tmpfs bounded in bytes and inodes. Landlock
+ *    limits it further to the same paths. Spawned with a vfork-style clone.
  *  - SANDBOX_COMPILE: a process tree (a compiler driver and its passes) in its
  *    own PID namespace where the kernel allows one, so that killing the first
  *    process kills all; a seccomp allowlist for compilers; the same Landlock
@@ -41,6 +45,12 @@ struct sandbox_path {
 };
 
 struct sandbox_limits {
+	/*
+	 * The working directory's tmpfs under a mount namespace (0: 4x file_kb,
+	 * at least 1 MiB; 0 inodes: 4096). Without one, only file_kb bounds.
+	 */
+	uint64_t scratch_kb;
+	uint64_t scratch_inodes;
 	uint64_t cpu_ms;         /* CPU time of the whole tree; 0: none */
 	uint64_t wall_ms;        /* wall clock; 0: none */
 	uint64_t idle_ms;        /* stopped after this long without using CPU; 0: never */
@@ -57,8 +67,18 @@ struct sandbox_spec {
 	const char *exe;             /* absolute path of the program */
 	char *const *argv;           /* argv[0] included; NULL-terminated */
 	char *const *envp;           /* NULL: an empty environment */
-	const char *workdir;         /* working directory, read-write */
-	const struct sandbox_path *paths; /* more paths the program may use */
+	/*
+	 * Working directory, read-write. Under a mount namespace (run profile)
+	 * it is only the mount point of the program's new root, left empty: the
+	 * program works in a tmpfs of its own, which the result hands back.
+	 */
+	const char *workdir;
+	/*
+	 * More paths the program may use. Under a mount namespace they are the
+	 * only host paths it sees, at the same place, read-only unless
+	 * SANDBOX_WRITE; symbolic links are resolved by the caller's view.
+	 */
+	const struct sandbox_path *paths;
 	size_t npaths;
 	int stdin_fd;                /* -1: an empty stdin; not closed */
 	bool channel;                /* give the program a write end on fd 3 */
@@ -67,7 +87,8 @@ struct sandbox_spec {
 	/*
 	 * Optional: a CPU limit in ms the caller may set while the program
 	 * runs (0: none yet), for a limit known only when another run ends.
-	 * The lower of it and limits.cpu_ms applies.
+	 * The lower of it and limits.cpu_ms applies: limits.cpu_ms is the
+	 * backstop, and must be at least as large as any cap the caller sets.
 	 */
 	const atomic_uint_least64_t *cpu_cap_ms;
 };
@@ -86,13 +107,16 @@ enum sandbox_outcome {
 	SANDBOX_IDLE_LIMIT,   /* no CPU used for idle_ms: sleeping or blocked */
 	SANDBOX_OUTPUT_LIMIT, /* stdout, stderr or the channel went past its cap */
 	SANDBOX_FORBIDDEN,    /* a denied system call; syscall_name says which */
+	SANDBOX_EXEC_FAILED,  /* the program could not start: exec_errno says why
+				 (a loader or library it asks for is not there) */
 };
 
 struct sandbox_result {
 	enum sandbox_outcome outcome;
 	int exit_code;
 	int term_signal;
-	char syscall_name[40];
+	int exec_errno;
+	char syscall_name[64];
 	double cpu_ms;         /* user + system, measured by the kernel (wait4) */
 	double wall_ms;
 	long peak_kb;          /* peak resident memory: ru_maxrss where it is the
@@ -102,6 +126,12 @@ struct sandbox_result {
 	struct sandbox_buf err;
 	struct sandbox_buf channel;
 	unsigned layers;       /* SANDBOX_LAYER_* that were in force */
+	/*
+	 * The working directory as the program left it, open for reading
+	 * (its tmpfs under a mount namespace, else workdir); -1 if it could not
+	 * be opened. Closed by sandbox_result_release().
+	 */
+	int workdir_fd;
 };
 
 /* Isolation layers, as reported to users. */
@@ -114,7 +144,10 @@ struct sandbox_result {
 #define SANDBOX_LAYER_PID_NAMESPACE (1u << 6)
 #define SANDBOX_LAYER_NEW_SESSION (1u << 7)
 #define SANDBOX_LAYER_CLEAN_ENV (1u << 8)
-#define SANDBOX_LAYER_COUNT 9
+#define SANDBOX_LAYER_MOUNT_NAMESPACE (1u << 9) /* the minimal view, bounded scratch */
+#define SANDBOX_LAYER_NO_CAPABILITIES (1u << 10) /* bounding set emptied, and uid
+						    nobody when the caller is root */
+#define SANDBOX_LAYER_COUNT 11
 
 struct sandbox;
 
@@ -143,6 +176,9 @@ int sandbox_landlock_abi(const struct sandbox *sb);
 int sandbox_run(struct sandbox *sb, const struct sandbox_spec *spec,
 		struct sandbox_result *res, char *err, size_t errlen);
 void sandbox_result_release(struct sandbox_result *res);
+
+/* The mount point of the working directory inside a minimal view. */
+#define SANDBOX_SCRATCH "/scratch"
 
 /* Writes a profile's seccomp policy as readable text (libseccomp's PFC). */
 int sandbox_policy_export(enum sandbox_profile profile, int fd);

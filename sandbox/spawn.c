@@ -108,32 +108,33 @@ SANDBOX__CHILD static int place_fds(struct sandbox__child *c)
 	return 0;
 }
 
-SANDBOX__CHILD static int send_fd(int sock, int fd)
+/* Sends the seccomp listener and, with a view, the scratch directory. */
+SANDBOX__CHILD static int send_fds(int sock, int listener, int scratch)
 {
 	char data = 'L';
+	int fds[2] = { listener, scratch };
+	size_t n = scratch >= 0 ? 2 : 1;
 	struct iovec iov = { .iov_base = &data, .iov_len = 1 };
 	union {
 		struct cmsghdr h;
-		char buf[CMSG_SPACE(sizeof(int))];
+		char buf[CMSG_SPACE(2 * sizeof(int))];
 	} u;
 	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
-			      .msg_control = u.buf, .msg_controllen = sizeof(u.buf) };
+			      .msg_control = u.buf, .msg_controllen = CMSG_SPACE(n * sizeof(int)) };
 	struct cmsghdr *cm = CMSG_FIRSTHDR(&msg);
 
 	memset(&u, 0, sizeof(u));
 	cm->cmsg_level = SOL_SOCKET;
 	cm->cmsg_type = SCM_RIGHTS;
-	cm->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(cm), &fd, sizeof(int));
+	cm->cmsg_len = CMSG_LEN(n * sizeof(int));
+	memcpy(CMSG_DATA(cm), fds, n * sizeof(int));
 	return sendmsg(sock, &msg, 0) < 0 ? -errno : 0;
 }
 
-SANDBOX__CHILD static int map_ids(void)
+SANDBOX__CHILD static int map_ids(uid_t uid, gid_t gid)
 {
 	char line[64];
 	int fd, n;
-	uid_t uid = getuid();
-	gid_t gid = getgid();
 
 	fd = open("/proc/self/setgroups", O_WRONLY | O_CLOEXEC);
 	if (fd >= 0) {
@@ -168,13 +169,18 @@ fail:
  *  2. parent-death signal: if the grader dies, so does the program;
  *  3. descriptors: only stdin, stdout, stderr, the channel (and, until
  *     exec, the program and the parent's socket); the rest closed;
- *  4. the working directory;
+ *  4. the run profile's view (view.c), while the child may still mount,
+ *     or else the working directory;
  *  5. rlimits, while the child may still set them;
- *  6. no_new_privs, which Landlock and an unprivileged seccomp require;
- *  7. Landlock, which needs no system call the filter denies;
- *  8. seccomp last, since it forbids the calls the steps above make;
- *  9. exec of the program through its descriptor: the filter is in force
- *     before the program's first instruction, constructors included.
+ *  6. capabilities: none left, not even in the bounding set, and nobody's
+ *     uid for a run when the grader is root;
+ *  7. no_new_privs, which Landlock and an unprivileged seccomp require;
+ *  8. Landlock, which needs no system call the filter denies;
+ *  9. seccomp last, since it forbids the calls the steps above make;
+ * 10. exec of the program through its descriptor: the filter is in force
+ *     before the program's first instruction, constructors included. An
+ *     exec that fails (a loader or library the program asks for is not in
+ *     its view) is the program's failure, not the sandbox's.
  */
 SANDBOX__CHILD static int sys_result(long r)
 {
@@ -189,12 +195,15 @@ SANDBOX__CHILD static int contain(struct sandbox__child *c)
 						: &c->sb->compile_prog;
 	static char *const empty_env[] = { NULL };
 	char *const *envp = s->envp ? s->envp : empty_env;
+	bool userns = (s->profile == SANDBOX_COMPILE && c->sb->pidns && c->sb->userns) ||
+		      (c->view && c->sb->mountns_userns);
 	long listener = -1;
+	int scratch_fd = -1;
 	int ret = 0;
 
-	if (s->profile == SANDBOX_COMPILE && c->sb->pidns && c->sb->userns) {
+	if (userns) {
 		c->step = "user namespace";
-		ret = map_ids();
+		ret = map_ids(c->sb->uid, c->sb->gid);
 	}
 	if (!ret) {
 		c->step = "setsid";
@@ -208,7 +217,9 @@ SANDBOX__CHILD static int contain(struct sandbox__child *c)
 		c->step = "descriptors";
 		ret = place_fds(c);
 	}
-	if (!ret && s->workdir) {
+	if (!ret && c->view) {
+		ret = sandbox__view_enter(c->view, &scratch_fd, &c->step);
+	} else if (!ret && s->workdir) {
 		c->step = "working directory";
 		ret = sys_result(chdir(s->workdir));
 	}
@@ -217,12 +228,20 @@ SANDBOX__CHILD static int contain(struct sandbox__child *c)
 		ret = apply_limits(&s->limits);
 	}
 	if (!ret) {
+		c->step = "capabilities";
+		ret = sandbox__drop_privileges(c->sb->root || userns, c->view && c->sb->root);
+	}
+	if (!ret) {
 		c->step = "no_new_privs";
 		ret = sys_result(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0));
 	}
 	if (!ret && c->ruleset_fd >= 0) {
 		c->step = "landlock";
-		ret = sandbox__landlock_restrict(c->ruleset_fd);
+		if (scratch_fd >= 0)
+			ret = sandbox__landlock_allow_dir(c->ruleset_fd, scratch_fd,
+							  c->scratch_rights);
+		if (!ret)
+			ret = sandbox__landlock_restrict(c->ruleset_fd);
 		close(c->ruleset_fd);
 	}
 	if (!ret && s->profile == SANDBOX_RUN) {
@@ -232,7 +251,7 @@ SANDBOX__CHILD static int contain(struct sandbox__child *c)
 		ret = sys_result(listener);
 		if (!ret) {
 			c->step = "seccomp listener";
-			ret = send_fd(SANDBOX__NOTIFY_FD, (int)listener);
+			ret = send_fds(SANDBOX__NOTIFY_FD, (int)listener, scratch_fd);
 			close((int)listener);
 			close(SANDBOX__NOTIFY_FD);
 		}
@@ -244,6 +263,7 @@ SANDBOX__CHILD static int contain(struct sandbox__child *c)
 		return ret;
 	c->step = "exec";
 	syscall(SYS_execveat, SANDBOX__EXEC_FD, "", s->argv, envp, AT_EMPTY_PATH);
+	c->exec_failed = true;
 	return -errno;
 }
 
@@ -276,6 +296,8 @@ int sandbox__spawn(struct sandbox__child *c)
 
 	if (c->spec->profile == SANDBOX_RUN) {
 		flags |= CLONE_VM | CLONE_VFORK;
+		if (c->view)
+			flags |= CLONE_NEWNS | (c->sb->mountns_userns ? CLONE_NEWUSER : 0);
 	} else if (c->sb->pidns) {
 		flags |= CLONE_NEWPID;
 		if (c->sb->userns)

@@ -1,0 +1,238 @@
+/*
+ * elfcheck.c: the loader and libraries a program asks for, with libelf.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <libelf.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "elfcheck.h"
+#include "util.h"
+
+#if defined(__x86_64__)
+#define MULTIARCH "x86_64-linux-gnu"
+#elif defined(__aarch64__)
+#define MULTIARCH "aarch64-linux-gnu"
+#else
+#define MULTIARCH "unknown-linux-gnu"
+#endif
+
+/* Where the loader looks without /etc/ld.so.cache, which no run can see. */
+static const char *const lib_dirs[] = {
+	"/lib/" MULTIARCH, "/usr/lib/" MULTIARCH, "/lib64", "/usr/lib64", "/lib", "/usr/lib",
+};
+
+struct elf_file {
+	int fd;
+	Elf *e;
+};
+
+static int elf_file_open(const char *path, struct elf_file *f)
+{
+	f->e = NULL;
+	if (elf_version(EV_CURRENT) == EV_NONE)
+		return -ENOSYS;
+	f->fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (f->fd < 0)
+		return -errno;
+	f->e = elf_begin(f->fd, ELF_C_READ, NULL);
+	if (!f->e || elf_kind(f->e) != ELF_K_ELF) {
+		if (f->e)
+			elf_end(f->e);
+		close(f->fd);
+		f->e = NULL;
+		return -ENOEXEC;
+	}
+	return 0;
+}
+
+static void elf_file_close(struct elf_file *f)
+{
+	if (!f->e)
+		return;
+	elf_end(f->e);
+	close(f->fd);
+	f->e = NULL;
+}
+
+/*
+ * The PT_INTERP entries: how many, and the first one's string as the
+ * kernel reads it (up to its first NUL). -ENOEXEC if one is malformed.
+ */
+static int read_interp(Elf *e, int *count, char **interp)
+{
+	size_t n, i, size;
+	const char *raw = elf_rawfile(e, &size);
+
+	*count = 0;
+	*interp = NULL;
+	if (!raw || elf_getphdrnum(e, &n) != 0)
+		return -ENOEXEC;
+	for (i = 0; i < n; i++) {
+		GElf_Phdr ph;
+
+		if (!gelf_getphdr(e, (int)i, &ph))
+			return -ENOEXEC;
+		if (ph.p_type != PT_INTERP)
+			continue;
+		if (ph.p_filesz < 2 || ph.p_filesz > 4096 || ph.p_offset > size ||
+		    ph.p_filesz > size - ph.p_offset)
+			return -ENOEXEC;
+		if (++*count == 1)
+			*interp = xstrndup(raw + ph.p_offset, ph.p_filesz);
+	}
+	return 0;
+}
+
+/* Appends the DT_NEEDED names of e to names (owned strings). */
+static void read_needed(Elf *e, char **names, size_t *n, size_t max)
+{
+	Elf_Scn *scn = NULL;
+
+	while ((scn = elf_nextscn(e, scn))) {
+		GElf_Shdr sh;
+		Elf_Data *data;
+		size_t i;
+
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_DYNAMIC)
+			continue;
+		data = elf_getdata(scn, NULL);
+		for (i = 0; data && sh.sh_entsize && i < sh.sh_size / sh.sh_entsize; i++) {
+			GElf_Dyn dyn;
+			const char *name;
+
+			if (!gelf_getdyn(data, (int)i, &dyn))
+				break;
+			if (dyn.d_tag != DT_NEEDED)
+				continue;
+			name = elf_strptr(e, sh.sh_link, dyn.d_un.d_val);
+			if (name && *n < max && !strchr(name, '/'))
+				names[(*n)++] = xstrdup(name);
+		}
+	}
+}
+
+/* The first of lib_dirs holding name, as a new string; NULL if none. */
+static char *find_lib(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(lib_dirs); i++) {
+		struct strbuf p = STRBUF_INIT;
+		struct stat st;
+
+		strbuf_addf(&p, "%s/%s", lib_dirs[i], name);
+		if (stat(p.buf, &st) == 0 && S_ISREG(st.st_mode))
+			return strbuf_detach(&p);
+		strbuf_release(&p);
+	}
+	return NULL;
+}
+
+static bool have_lib(const struct elf_needs *needs, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < needs->nlibs; i++)
+		if (!strcmp(needs->libs[i], path))
+			return true;
+	return false;
+}
+
+int elf_needs_of(const char *path, struct elf_needs *needs, struct strbuf *err)
+{
+	char *names[ELF_MAX_LIBS];
+	size_t nnames = 0, done = 0, i;
+	struct elf_file f;
+	int count, ret;
+
+	memset(needs, 0, sizeof(*needs));
+	ret = elf_file_open(path, &f);
+	if (ret) {
+		strbuf_addf(err, "cannot read the program '%s': %s", path, strerror(-ret));
+		return ret;
+	}
+	ret = read_interp(f.e, &count, &needs->interp);
+	if (!ret)
+		read_needed(f.e, names, &nnames, ELF_MAX_LIBS);
+	elf_file_close(&f);
+	if (ret) {
+		strbuf_addf(err, "the program '%s' has a malformed ELF interpreter", path);
+		goto out;
+	}
+	/* Breadth first: each library's own needs, each library once. */
+	while (done < nnames) {
+		char *lib = find_lib(names[done]);
+
+		if (!lib) {
+			strbuf_addf(err, "the library '%s' that '%s' needs is in none of the "
+				    "loader's default directories", names[done], path);
+			ret = -ENOENT;
+			goto out;
+		}
+		if (have_lib(needs, lib) || needs->nlibs == ELF_MAX_LIBS) {
+			free(lib);
+		} else {
+			needs->libs[needs->nlibs++] = lib;
+			if (elf_file_open(lib, &f) == 0) {
+				read_needed(f.e, names, &nnames, ELF_MAX_LIBS);
+				elf_file_close(&f);
+			}
+		}
+		done++;
+	}
+out:
+	for (i = 0; i < nnames; i++)
+		free(names[i]);
+	if (ret)
+		elf_needs_release(needs);
+	return ret;
+}
+
+void elf_needs_release(struct elf_needs *needs)
+{
+	size_t i;
+
+	free(needs->interp);
+	for (i = 0; i < needs->nlibs; i++)
+		free(needs->libs[i]);
+	memset(needs, 0, sizeof(*needs));
+}
+
+bool elf_program_allowed(const char *path, const char *interp, struct strbuf *why)
+{
+	struct elf_file f;
+	char *got = NULL;
+	int count = 0, ret;
+	bool ok = false;
+
+	ret = elf_file_open(path, &f);
+	if (ret) {
+		strbuf_addf(why, "the program the build produced cannot be read as an "
+			    "ELF file (%s)", strerror(-ret));
+		return false;
+	}
+	ret = read_interp(f.e, &count, &got);
+	elf_file_close(&f);
+	if (ret)
+		strbuf_addstr(why, "the program carries a malformed ELF interpreter entry "
+			      "(PT_INTERP)");
+	else if (!interp && count)
+		strbuf_addstr(why, "the program carries an ELF interpreter (a .interp section) "
+			      "in an exercise that links statically: tests run no loader");
+	else if (interp && count != 1)
+		strbuf_addf(why, "the program must name exactly one ELF interpreter, the "
+			    "toolchain's loader '%s'", interp);
+	else if (interp && strcmp(got, interp))
+		strbuf_addf(why, "the program names a foreign ELF interpreter; tests run only "
+			    "with the toolchain's loader '%s' (do not define a .interp section)",
+			    interp);
+	else
+		ok = true;
+	free(got);
+	return ok;
+}
