@@ -19,7 +19,10 @@ nor on the grader's stderr); tcp_listener (true: a listener on
 127.0.0.1:47011, the port the submission knows, must receive no
 connection); needs_layers (isolation layers, as the report's receipt
 names them, without which the expectations do not hold: the test is
-skipped, exit 77, on a kernel that lacks one).
+skipped, exit 77, on a kernel that lacks one). An outputs value may be an
+object keyed by isolation layer, {"mount-namespace": "...", "otherwise":
+"..."}: the first layer the receipt names decides. The receipt's claim of a
+mount namespace is checked against this test's own probe of the kernel.
 """
 import json
 import os
@@ -38,6 +41,17 @@ SCHEMA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "d
 def fail(msg):
     print("FAIL: " + msg)
     sys.exit(1)
+
+
+def kernel_allows_mount_namespace():
+    """Whether a process of ours can have a mount namespace of its own, as
+    root or through a user namespace: util-linux's unshare, not the grader."""
+    cmd = ["unshare", "--mount", "true"] if os.geteuid() == 0 else \
+        ["unshare", "--user", "--map-root-user", "--mount", "true"]
+    try:
+        return subprocess.run(cmd, capture_output=True, timeout=10).returncode == 0
+    except OSError:
+        return False
 
 
 def main():
@@ -139,8 +153,15 @@ def main():
     for s in expect.get("report_lacks", []):
         if s in proc.stdout or s in proc.stderr:
             errors.append("the report or the grader's stderr contains %r" % s)
+    view_here = kernel_allows_mount_namespace()
+    if view_here != ("mount-namespace" in have_layers):
+        errors.append("this kernel %s mount namespaces, but the receipt says %s" % (
+            "allows" if view_here else "refuses", sorted(have_layers)))
     for name, sub_s in expect.get("outputs", {}).items():
         t = got.get(name)
+        if isinstance(sub_s, dict):
+            sub_s = next((v for k, v in sub_s.items() if k in have_layers),
+                         sub_s["otherwise"])
         if t and sub_s not in t["output"]:
             errors.append("%s: output lacks %r: %r" % (name, sub_s, t["output"][:400]))
     if errors:

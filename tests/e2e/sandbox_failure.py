@@ -60,7 +60,7 @@ def main():
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
-    for layer, absent in (("landlock", "landlock-fs"), ("userns", None)):
+    for layer, absent in (("landlock", "landlock-fs"), ("userns", "mount-namespace")):
         p = run(layer, "check", "sort-users", sub, "--format", "json")
         if p.returncode != 0:
             errors.append("without %s: check exited %d: %s" % (layer, p.returncode,
@@ -71,6 +71,8 @@ def main():
             errors.append("without %s: the receipt lacks seccomp: %s" % (layer, iso))
         if absent and absent in iso:
             errors.append("without %s: the receipt still claims %s: %s" % (layer, absent, iso))
+        if json.loads(p.stdout)["score"] != json.loads(p.stdout)["max_score"]:
+            errors.append("without %s: the reference did not get full marks" % layer)
 
     if errors:
         print("FAIL:\n  " + "\n  ".join(errors))

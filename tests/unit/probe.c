@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/resource.h>
+#include <sys/stat.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -116,6 +117,65 @@ int main(int argc, char **argv)
 		report("fds=%d\n", n);
 	} else if (!strcmp(mode, "ctor")) {
 		report("main reached\n");
+	} else if (!strcmp(mode, "stat")) {
+		struct stat st;
+		report("stat=%s\n", stat(argv[2], &st) == 0 ? "present" : strerror(errno));
+	} else if (!strcmp(mode, "lease")) {
+		int fd = open(argv[2], O_RDONLY);
+		if (fd < 0)
+			fd = open("lease-me", O_RDWR | O_CREAT, 0600);
+		report("lease=%d\n", fcntl(fd, F_SETLEASE, F_RDLCK));
+	} else if (!strcmp(mode, "fcntl-ok")) {
+		int fd = dup(1), fl = fcntl(fd, F_GETFL);
+		report("fcntl=%d %d %d\n", fl >= 0, fcntl(fd, F_SETFL, fl | O_NONBLOCK),
+		       fcntl(fd, F_SETFD, FD_CLOEXEC));
+	} else if (!strcmp(mode, "async")) {
+		report("async=%d\n", fcntl(1, F_SETFL, O_ASYNC));
+	} else if (!strcmp(mode, "whiteout")) {
+		int fd = open("a", O_WRONLY | O_CREAT, 0600);
+		close(fd);
+		report("whiteout=%ld\n", syscall(SYS_renameat2, AT_FDCWD, "a", AT_FDCWD, "b",
+						  4 /* RENAME_WHITEOUT */));
+	} else if (!strcmp(mode, "fill")) {
+		/* Files just under the size limit until the disk says no. */
+		static char buf[16 << 10];
+		unsigned long long total = 0;
+		int err = 0;
+		signal(SIGXFSZ, SIG_IGN);
+		for (int i = 0; !err && i < 100000; i++) {
+			char name[32];
+			snprintf(name, sizeof(name), "f%d", i);
+			int fd = open(name, O_WRONLY | O_CREAT | O_TRUNC, 0600);
+			if (fd < 0) {
+				err = errno;
+				break;
+			}
+			for (int k = 0; k < 3; k++) { /* 48 KiB: under a 64 KiB file cap */
+				ssize_t n = write(fd, buf, 16 << 10);
+				if (n <= 0) {
+					err = n < 0 ? errno : ENOSPC;
+					break;
+				}
+				total += (unsigned long long)n;
+			}
+			close(fd);
+		}
+		report("fill=%llu KiB %s\n", total >> 10, strerror(err));
+	} else if (!strcmp(mode, "inodes")) {
+		int n = 0;
+		char name[32];
+		for (;; n++) {
+			snprintf(name, sizeof(name), "d%d", n);
+			if (mkdir(name, 0700) < 0)
+				break;
+		}
+		report("inodes=%s after %d\n", strerror(errno), n);
+	} else if (!strcmp(mode, "privileges")) {
+		struct { unsigned version; int pid; } hdr = { 0x20080522, 0 };
+		unsigned data[6] = { 0 };
+		long r = syscall(SYS_capget, &hdr, data);
+		report("caps=%ld %x %x uid0=%d\n", r, data[0] | data[3], data[1] | data[4],
+		       getuid() == 0);
 	} else {
 		report("unknown mode\n");
 	}

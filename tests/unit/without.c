@@ -9,7 +9,8 @@
  *   seccomp-load  loading a filter fails with EINVAL (a kernel that rejects
  *              the filter), while the feature probes succeed
  *   landlock   the landlock_* calls fail with ENOSYS (Landlock absent)
- *   userns     unshare and clone with namespace flags fail with EPERM
+ *   userns     unshare and clone with PID, user or mount namespace flags
+ *              fail with EPERM
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -70,6 +71,10 @@ int main(int argc, char **argv)
 			ret = seccomp_rule_add(
 			    ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone), 1,
 			    SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_NEWUSER, CLONE_NEWUSER));
+		if (!ret)
+			ret = seccomp_rule_add(
+			    ctx, SCMP_ACT_ERRNO(EPERM), SCMP_SYS(clone), 1,
+			    SCMP_A0(SCMP_CMP_MASKED_EQ, CLONE_NEWNS, CLONE_NEWNS));
 	} else {
 		fprintf(stderr, "without: unknown layer '%s'\n", argv[1]);
 		return 2;
