@@ -61,9 +61,10 @@ static void elf_file_close(struct elf_file *f)
 
 /*
  * The PT_INTERP entries: how many, and the first one's string as the
- * kernel reads it (up to its first NUL). -ENOEXEC if one is malformed.
+ * kernel reads it (up to its first NUL); *exact: that string is the whole
+ * entry (nothing after its NUL). -ENOEXEC if one is malformed.
  */
-static int read_interp(Elf *e, int *count, char **interp)
+static int read_interp(Elf *e, int *count, char **interp, bool *exact)
 {
 	size_t n, i, size;
 	const char *raw = elf_rawfile(e, &size);
@@ -82,8 +83,10 @@ static int read_interp(Elf *e, int *count, char **interp)
 		if (ph.p_filesz < 2 || ph.p_filesz > 4096 || ph.p_offset > size ||
 		    ph.p_filesz > size - ph.p_offset)
 			return -ENOEXEC;
-		if (++*count == 1)
+		if (++*count == 1) {
 			*interp = xstrndup(raw + ph.p_offset, ph.p_filesz);
+			*exact = strlen(*interp) + 1 == ph.p_filesz;
+		}
 	}
 	return 0;
 }
@@ -148,6 +151,7 @@ int elf_needs_of(const char *path, struct elf_needs *needs, struct strbuf *err)
 	char *names[ELF_MAX_LIBS];
 	size_t nnames = 0, done = 0, i;
 	struct elf_file f;
+	bool exact;
 	int count, ret;
 
 	memset(needs, 0, sizeof(*needs));
@@ -156,7 +160,7 @@ int elf_needs_of(const char *path, struct elf_needs *needs, struct strbuf *err)
 		strbuf_addf(err, "cannot read the program '%s': %s", path, strerror(-ret));
 		return ret;
 	}
-	ret = read_interp(f.e, &count, &needs->interp);
+	ret = read_interp(f.e, &count, &needs->interp, &exact);
 	if (!ret)
 		read_needed(f.e, names, &nnames, ELF_MAX_LIBS);
 	elf_file_close(&f);
@@ -208,7 +212,7 @@ bool elf_program_allowed(const char *path, const char *interp, struct strbuf *wh
 	struct elf_file f;
 	char *got = NULL;
 	int count = 0, ret;
-	bool ok = false;
+	bool ok = false, exact = false;
 
 	ret = elf_file_open(path, &f);
 	if (ret) {
@@ -216,7 +220,7 @@ bool elf_program_allowed(const char *path, const char *interp, struct strbuf *wh
 			    "ELF file (%s)", strerror(-ret));
 		return false;
 	}
-	ret = read_interp(f.e, &count, &got);
+	ret = read_interp(f.e, &count, &got, &exact);
 	elf_file_close(&f);
 	if (ret)
 		strbuf_addstr(why, "the program carries a malformed ELF interpreter entry "
@@ -227,7 +231,7 @@ bool elf_program_allowed(const char *path, const char *interp, struct strbuf *wh
 	else if (interp && count != 1)
 		strbuf_addf(why, "the program must name exactly one ELF interpreter, the "
 			    "toolchain's loader '%s'", interp);
-	else if (interp && strcmp(got, interp))
+	else if (interp && (strcmp(got, interp) || !exact))
 		strbuf_addf(why, "the program names a foreign ELF interpreter; tests run only "
 			    "with the toolchain's loader '%s' (do not define a .interp section)",
 			    interp);

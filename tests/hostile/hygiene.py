@@ -63,7 +63,8 @@ def main():
             run_env = dict(env)
             run_env.update(expect.get("env", {}))
             proc = subprocess.Popen(
-                [grader, "check", "sort-users", os.path.join(fixture, "submission.c"),
+                [grader, "check", expect.get("exercise", "sort-users"),
+                 os.path.join(fixture, "submission.c"),
                  "--format", "json", "--seed", SEED, "-j", "2"],
                 stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=run_env)
             most = 0

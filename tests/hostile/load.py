@@ -16,7 +16,12 @@ then asserts:
   - the grader's descriptors and memory stay flat: what it holds in the
     second half of the run is no more than in the first half, plus a
     small slack (a leak per submission would grow with the class);
+  - disk: the bytes and inodes in use in each running test's scratch
+    directory (its tmpfs, read through /proc/PID/root), and the bytes under
+    the private TMPDIR, sampled during the run, stay within the scratch
+    limits (sort-users: 4 MiB, 4096 inodes) and SCRATCH_HOST_BOUND;
   - no process and no temporary file is left behind.
+Fixtures of another exercise (expect.json "exercise") are left out.
 Prints the figures it measured.
 """
 import json
@@ -32,6 +37,39 @@ TCP_PORT = 47011
 SEED = "4242"
 FD_SLACK = 8
 RSS_SLACK_KB = 32 * 1024
+SCRATCH_KB = 4096          # sort-users: 4x its 1 MiB file limit
+SCRATCH_INODES = 4096
+TMPDIR_BOUND_KB = 64 * 1024  # build directories; no test's files land here
+
+
+def scratch_sample(grader_pid):
+    """Peak use of the scratch tmpfs of each program the grader runs now."""
+    kb = inodes = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open("/proc/%s/stat" % entry) as f:
+                ppid = int(f.read().rsplit(")", 1)[1].split()[1])
+            if ppid != grader_pid:
+                continue
+            st = os.statvfs("/proc/%s/root/scratch" % entry)
+        except (OSError, ValueError, IndexError):
+            continue
+        kb = max(kb, (st.f_blocks - st.f_bfree) * st.f_frsize // 1024)
+        inodes = max(inodes, st.f_files - st.f_ffree)
+    return kb, inodes
+
+
+def tree_kb(root):
+    total = 0
+    for dirpath, dirs, files in os.walk(root):
+        for fn in files:
+            try:
+                total += os.lstat(os.path.join(dirpath, fn)).st_blocks * 512
+            except OSError:
+                pass
+    return total // 1024
 
 
 def proc_sample(pid):
@@ -79,7 +117,11 @@ def main():
     grader, fixtures = sys.argv[1:3]
     count = int(sys.argv[3]) if len(sys.argv) > 3 else 50
     jobs = sys.argv[4] if len(sys.argv) > 4 else "4"
-    names = sorted(os.listdir(fixtures))
+    names = []
+    for name in sorted(os.listdir(fixtures)):
+        with open(os.path.join(fixtures, name, "expect.json")) as f:
+            if json.load(f).get("exercise", "sort-users") == "sort-users":
+                names.append(name)
     root = tempfile.mkdtemp(prefix="grader-load-")
     tmpdir = os.path.join(root, "tmp")
     cls = os.path.join(root, "class")
@@ -101,6 +143,7 @@ def main():
     errors = []
     listener = listen()
     samples = []
+    disk = [0, 0, 0]  # scratch KiB, scratch inodes, TMPDIR KiB: peaks
     start = time.monotonic()
     try:
         proc = subprocess.Popen(
@@ -111,7 +154,10 @@ def main():
             s = proc_sample(proc.pid)
             if s:
                 samples.append(s)
-            time.sleep(0.05)
+            kb, inodes = scratch_sample(proc.pid)
+            disk = [max(disk[0], kb), max(disk[1], inodes),
+                    max(disk[2], tree_kb(tmpdir))]
+            time.sleep(0.02)
         out, err = proc.communicate()
         wall = time.monotonic() - start
         if proc.returncode not in (0, 1):
@@ -157,6 +203,12 @@ def main():
                 errors.append("memory grows: %d KiB then %d KiB" % (rss1, rss2))
         else:
             errors.append("too few samples of the grader (%d)" % len(samples))
+        print("disk: at most %d KiB and %d inodes in one test's scratch; %d KiB under TMPDIR"
+              % tuple(disk))
+        if disk[0] > SCRATCH_KB or disk[1] > SCRATCH_INODES:
+            errors.append("a test's scratch held %d KiB and %d inodes" % (disk[0], disk[1]))
+        if disk[2] > TMPDIR_BOUND_KB:
+            errors.append("TMPDIR held %d KiB" % disk[2])
         time.sleep(0.1)
         left = leftovers(root)
         if left:
