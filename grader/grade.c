@@ -536,6 +536,8 @@ static int inject(struct job_ctx *jc, const struct test *t, const struct run *pl
  * The reference is trusted: it never runs under a learner's limits, only
  * under a safety cap of its own, so that a slow machine shows up as too
  * little headroom (check_headroom) rather than as a broken reference.
+ * The file size limit is part of what some tests check (a save that must
+ * fail cleanly), so it stays the learner's.
  */
 static struct limits reference_limits(const struct test *t)
 {
@@ -544,7 +546,6 @@ static struct limits reference_limits(const struct test *t)
 	l.cpu_ms *= REF_CAP_FACTOR;
 	l.wall_ms *= REF_CAP_FACTOR;
 	l.memory_kb *= REF_CAP_FACTOR;
-	l.file_kb *= REF_CAP_FACTOR;
 	l.output_kb *= REF_CAP_FACTOR;
 	return l;
 }
