@@ -342,6 +342,9 @@ static void judge(const struct test *t, const struct run *ref, const struct run 
 		tr->status = ST_FORBIDDEN;
 		strbuf_addf(&msg, "the program called %s, which the sandbox denies: %s",
 			    res->syscall_name, syscall_advice(res->syscall_name));
+		if (res->layers & SANDBOX_LAYER_IA32_BLOCKED && strstr(res->syscall_name, "foreign"))
+			strbuf_addstr(&msg, " (a 32-bit call such as int 0x80: this kernel runs "
+				      "them, and the sandbox's seccomp architecture check blocks them)");
 		hint = "";
 		break;
 	case SANDBOX_CPU_LIMIT:
@@ -390,6 +393,10 @@ static void judge(const struct test *t, const struct run *ref, const struct run 
 			tr->status = ST_CRASHED;
 			strbuf_addf(&msg, "crashed with signal %d (%s)", res->term_signal,
 				    signal_meaning(res->term_signal));
+			if (res->term_signal == SIGSEGV && res->layers & SANDBOX_LAYER_IA32_ABSENT)
+				strbuf_addstr(&msg, "; a 32-bit system call (int 0x80) ends the "
+					      "same way here: this kernel has no IA32 emulation, so "
+					      "such calls are impossible");
 		}
 		break;
 	case SANDBOX_EXITED:

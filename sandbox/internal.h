@@ -24,6 +24,7 @@ struct sandbox {
 	int landlock_abi;
 	bool pidns;                  /* PID namespaces work for the compile profile */
 	bool userns;                 /* ... and need a user namespace (not root) */
+	bool ia32;                   /* the kernel has IA32 emulation (int 0x80 works) */
 	struct sock_fprog run_prog;  /* allowlist, denied calls notify the parent */
 	struct sock_fprog compile_prog; /* allowlist for compilers, denied calls kill */
 };
