@@ -950,6 +950,17 @@ static int run_test(struct job_ctx *jc, size_t idx, struct strbuf *err)
 	ret = run_pair(jc, t, &ref, &sub, &limit, err);
 	if (ret)
 		goto out;
+	if (ref.res.outcome == SANDBOX_CPU_LIMIT || ref.res.outcome == SANDBOX_WALL_LIMIT) {
+		strbuf_addf(err, "the reference solution of '%s' went past its own safety cap "
+			    "in test '%s' (%s, %dx the learner's limit of %llu ms CPU, %llu ms "
+			    "wall-clock), let alone %dx headroom: the exercise is not sound on "
+			    "this machine", ex->id, t->name,
+			    ref.res.outcome == SANDBOX_CPU_LIMIT ? "CPU time" : "wall-clock time",
+			    REF_CAP_FACTOR, (unsigned long long)t->limits.cpu_ms,
+			    (unsigned long long)t->limits.wall_ms, GRADER_HEADROOM);
+		ret = -EPROTO;
+		goto out;
+	}
 	if (!reference_ok(&ref)) {
 		struct test_report tmp = { 0 };
 
