@@ -31,6 +31,7 @@ int cmd_deliver(int argc, char **argv);
 int cmd_batch(int argc, char **argv);
 int cmd_merge(int argc, char **argv);
 int cmd_ci(int argc, char **argv);
+int cmd_verify(int argc, char **argv);
 
 /* Shared by the commands (main.c). */
 void error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

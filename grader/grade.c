@@ -27,6 +27,8 @@
 #define MEMORY_SUSPECT_PERCENT 80
 #define IDLE_MS 2000 /* a test program has nothing to wait for */
 #define FILE_CAP (32 << 20) /* bytes of a judged file */
+#define REF_CAP_FACTOR 3 /* the reference's own safety limits: 3x the learner's */
+#define RECHECKS 2 /* more runs of both programs before a scaling timeout stands */
 
 int grader_open(struct grader *g, struct strbuf *err)
 {
@@ -66,6 +68,8 @@ struct run {
 	struct sandbox_result res;
 	struct obs obs;
 	double cpu_limit;
+	double ref_ms;     /* a scaling test: the reference time the limit came from */
+	int ref_runs;      /* ... the slowest of this many runs */
 	bool have;
 	struct strbuf *files;  /* the test's files as the program left them */
 	bool *present;
@@ -190,10 +194,15 @@ struct job_ctx {
 	/* What a run may see of the host: the loader and libraries, or nothing. */
 	struct sandbox_path *paths;
 	size_t npaths;
+	/* Failed tests' runs, kept for matching after every test has run. */
+	struct run *subs;
+	/* Per mistake and test: 0 not run, 1 ran, 2 ran and gave no result. */
+	char *mistake_ran;
+	struct run *mistake_runs;
 };
 
 static int run_program(struct job_ctx *jc, const struct test *t, const char *exe,
-		       const char *control, double cpu_limit,
+		       const char *control, double cpu_limit, const struct limits *lim,
 		       const atomic_uint_least64_t *cap, struct run *out, struct strbuf *err)
 {
 	const struct exercise *ex = jc->ex;
@@ -239,7 +248,7 @@ static int run_program(struct job_ctx *jc, const struct test *t, const char *exe
 	spec.stdin_fd = in_fd;
 	spec.channel = true;
 	spec.limits.cpu_ms = (uint64_t)(cpu_limit + 0.5);
-	spec.limits.wall_ms = t->limits.wall_ms;
+	spec.limits.wall_ms = lim->wall_ms;
 	/*
 	 * Sleepers are caught by the idle limit: the wall limit only has to
 	 * leave a CPU-bound program its CPU time on a loaded machine.
@@ -247,13 +256,13 @@ static int run_program(struct job_ctx *jc, const struct test *t, const char *exe
 	if (spec.limits.wall_ms < 5 * spec.limits.cpu_ms + 1000)
 		spec.limits.wall_ms = 5 * spec.limits.cpu_ms + 1000;
 	spec.limits.idle_ms = IDLE_MS;
-	spec.limits.memory_kb = t->limits.memory_kb;
-	spec.limits.file_kb = t->limits.file_kb;
-	spec.limits.scratch_kb = t->limits.scratch_kb;
-	spec.limits.scratch_inodes = t->limits.scratch_inodes;
+	spec.limits.memory_kb = lim->memory_kb;
+	spec.limits.file_kb = lim->file_kb;
+	spec.limits.scratch_kb = lim->scratch_kb;
+	spec.limits.scratch_inodes = lim->scratch_inodes;
 	spec.limits.stack_kb = 8192;
 	spec.limits.open_files = 32;
-	spec.limits.output_cap = t->limits.output_kb * 1024;
+	spec.limits.output_cap = lim->output_kb * 1024;
 	spec.limits.channel_cap = CHANNEL_CAP;
 	spec.cpu_cap_ms = cap;
 
@@ -337,14 +346,23 @@ static void judge(const struct test *t, const struct run *ref, const struct run 
 		tr->status = ST_FORBIDDEN;
 		strbuf_addf(&msg, "the program called %s, which the sandbox denies: %s",
 			    res->syscall_name, syscall_advice(res->syscall_name));
+		if (res->layers & SANDBOX_LAYER_IA32_BLOCKED && strstr(res->syscall_name, "foreign"))
+			strbuf_addstr(&msg, " (a 32-bit call such as int 0x80: this kernel runs "
+				      "them, and the sandbox's seccomp architecture check blocks them)");
 		hint = "";
 		break;
 	case SANDBOX_CPU_LIMIT:
 		tr->status = ST_TIMEOUT;
 		strbuf_addf(&msg, "used more than %.0f ms of CPU time", sub->cpu_limit);
-		if (t->scaling.on)
-			strbuf_addf(&msg, " (the limit is %gx the reference's %.1f ms, at least %llu ms)",
-				    t->scaling.factor, ref->res.cpu_ms,
+		if (t->scaling.on && sub->ref_runs > 1)
+			strbuf_addf(&msg, " (the limit enforced: %gx the reference's %.1f ms, "
+				    "the slowest of its %d runs, at least %llu ms; the program "
+				    "ran %d times and never fit)", t->scaling.factor, sub->ref_ms,
+				    sub->ref_runs, (unsigned long long)t->scaling.floor_ms,
+				    sub->ref_runs);
+		else if (t->scaling.on)
+			strbuf_addf(&msg, " (the limit enforced: %gx the reference's %.1f ms, "
+				    "at least %llu ms)", t->scaling.factor, sub->ref_ms,
 				    (unsigned long long)t->scaling.floor_ms);
 		break;
 	case SANDBOX_IDLE_LIMIT:
@@ -379,6 +397,10 @@ static void judge(const struct test *t, const struct run *ref, const struct run 
 			tr->status = ST_CRASHED;
 			strbuf_addf(&msg, "crashed with signal %d (%s)", res->term_signal,
 				    signal_meaning(res->term_signal));
+			if (res->term_signal == SIGSEGV && res->layers & SANDBOX_LAYER_IA32_ABSENT)
+				strbuf_addstr(&msg, "; a 32-bit system call (int 0x80) ends the "
+					      "same way here: this kernel has no IA32 emulation, so "
+					      "such calls are impossible");
 		}
 		break;
 	case SANDBOX_EXITED:
@@ -414,13 +436,18 @@ static void judge(const struct test *t, const struct run *ref, const struct run 
 		break;
 	}
 	/*
-	 * A test's hint names the mistake it targets: a wrong result, or a
-	 * scaling test out of time or memory. A crash or a timeout elsewhere
-	 * says nothing about that mistake.
+	 * A hint must fit the status. A scaling test's hint is about
+	 * complexity: it goes with running out of time or memory, nothing
+	 * else (a wrong result there is explained once every test has run).
+	 * Elsewhere a wrong result or a crash gets the test's hint (the crash
+	 * may be the very mistake the test targets), a timeout or memory none.
 	 */
-	if (tr->status == ST_PASSED || tr->status == ST_CRASHED ||
-	    ((tr->status == ST_TIMEOUT || tr->status == ST_MEMORY) && !t->scaling.on))
+	if (t->scaling.on) {
+		if (tr->status != ST_TIMEOUT && tr->status != ST_MEMORY)
+			hint = "";
+	} else if (tr->status != ST_FAILED && tr->status != ST_CRASHED) {
 		hint = "";
+	}
 	free(tr->message);
 	free(tr->hint);
 	tr->message = strbuf_detach(&msg);
@@ -494,8 +521,8 @@ static int inject(struct job_ctx *jc, const struct test *t, const struct run *pl
 		struct run r;
 
 		snprintf(control, sizeof(control), "fail-alloc=%llu", (unsigned long long)k);
-		ret = run_program(jc, t, jc->sub_exe, control, (double)t->limits.cpu_ms, NULL,
-				  &r, err);
+		ret = run_program(jc, t, jc->sub_exe, control, (double)t->limits.cpu_ms,
+				  &t->limits, NULL, &r, err);
 		if (ret)
 			break;
 		tr->injections++;
@@ -514,6 +541,32 @@ static int inject(struct job_ctx *jc, const struct test *t, const struct run *pl
 		run_release(&r);
 	}
 	return ret;
+}
+
+/*
+ * The reference is trusted: it never runs under a learner's limits, only
+ * under a safety cap of its own, so that a slow machine shows up as too
+ * little headroom (check_headroom) rather than as a broken reference.
+ * The file size limit is part of what some tests check (a save that must
+ * fail cleanly), so it stays the learner's.
+ */
+static struct limits reference_limits(const struct test *t)
+{
+	struct limits l = t->limits;
+
+	l.cpu_ms *= REF_CAP_FACTOR;
+	l.wall_ms *= REF_CAP_FACTOR;
+	l.memory_kb *= REF_CAP_FACTOR;
+	l.output_kb *= REF_CAP_FACTOR;
+	return l;
+}
+
+static int run_reference(struct job_ctx *jc, const struct test *t, struct run *out,
+			 struct strbuf *err)
+{
+	struct limits l = reference_limits(t);
+
+	return run_program(jc, t, jc->ref_exe, "-", (double)l.cpu_ms, &l, NULL, out, err);
 }
 
 /* The reference's run of a scaling test, beside the submission's. */
@@ -537,10 +590,9 @@ static void *ref_main(void *arg)
 {
 	struct ref_job *rj = arg;
 
-	rj->ret = run_program(rj->jc, rj->t, rj->jc->ref_exe, "-", (double)rj->t->limits.cpu_ms,
-			      NULL, &rj->run, &rj->err);
+	rj->ret = run_reference(rj->jc, rj->t, &rj->run, &rj->err);
 	/* The submission's limit is known now; it applies at once. */
-	atomic_store(&rj->cap, rj->ret ? (uint64_t)rj->t->limits.cpu_ms
+	atomic_store(&rj->cap, rj->ret ? (uint64_t)1
 			       : (uint64_t)(scaled_limit(rj->t, rj->run.res.cpu_ms) + 0.5));
 	return NULL;
 }
@@ -550,31 +602,73 @@ static bool reference_ok(const struct run *ref)
 	return ref->res.outcome == SANDBOX_EXITED && ref->obs.ended && !ref->obs.fail;
 }
 
+/* A scaling test's submission over its CPU limit (it may end before it is stopped). */
+static bool over_limit(struct run *sub, double limit)
+{
+	if (sub->res.outcome == SANDBOX_EXITED && sub->res.cpu_ms > limit)
+		sub->res.outcome = SANDBOX_CPU_LIMIT;
+	return sub->res.outcome == SANDBOX_CPU_LIMIT;
+}
+
+/*
+ * One noisy run of the reference must not decide a timeout: the reference
+ * runs again, the limit follows the slowest of its runs, and the submission
+ * runs again under it; the first run that fits passes.
+ */
+static int recheck_timeout(struct job_ctx *jc, const struct test *t, struct run *sub,
+			   double *yard, int *runs, double *limit, struct strbuf *err)
+{
+	int ret = 0, k;
+
+	for (k = 0; !ret && k < RECHECKS && over_limit(sub, *limit); k++) {
+		struct run again, retry;
+
+		ret = run_reference(jc, t, &again, err);
+		if (ret)
+			break;
+		if (reference_ok(&again) && again.res.cpu_ms > *yard)
+			*yard = again.res.cpu_ms;
+		run_release(&again);
+		(*runs)++;
+		*limit = scaled_limit(t, *yard);
+		ret = run_program(jc, t, jc->sub_exe, "-", *limit, &t->limits, NULL, &retry, err);
+		if (ret)
+			break;
+		run_release(sub);
+		*sub = retry;
+	}
+	return ret;
+}
+
 /*
  * Runs the reference and the submission. A scaling test runs them at once,
  * on two cores: the submission's CPU limit, a multiple of the reference's
- * CPU time, is lowered the moment the reference ends.
+ * CPU time, is set the moment the reference ends. Until then the
+ * submission runs under a backstop no scaled limit can exceed.
  */
 static int run_pair(struct job_ctx *jc, const struct test *t, struct run *ref,
 		    struct run *sub, double *limit, struct strbuf *err)
 {
 	struct ref_job rj = { .jc = jc, .t = t, .err = STRBUF_INIT };
+	double backstop = scaled_limit(t, (double)(t->limits.cpu_ms * REF_CAP_FACTOR)), yard;
+	int runs = 1;
 	pthread_t th;
 	int ret;
 
 	*limit = (double)t->limits.cpu_ms;
 	if (!t->scaling.on) {
-		ret = run_program(jc, t, jc->ref_exe, "-", *limit, NULL, ref, err);
+		ret = run_reference(jc, t, ref, err);
 		if (!ret && reference_ok(ref))
-			ret = run_program(jc, t, jc->sub_exe, "-", *limit, NULL, sub, err);
+			ret = run_program(jc, t, jc->sub_exe, "-", *limit, &t->limits, NULL, sub,
+					  err);
 		return ret;
 	}
 	atomic_init(&rj.cap, 0);
 	if (pthread_create(&th, NULL, ref_main, &rj)) {
 		ref_main(&rj);
-		ret = run_program(jc, t, jc->sub_exe, "-", *limit, &rj.cap, sub, err);
+		ret = run_program(jc, t, jc->sub_exe, "-", backstop, &t->limits, &rj.cap, sub, err);
 	} else {
-		ret = run_program(jc, t, jc->sub_exe, "-", *limit, &rj.cap, sub, err);
+		ret = run_program(jc, t, jc->sub_exe, "-", backstop, &t->limits, &rj.cap, sub, err);
 		pthread_join(th, NULL);
 	}
 	*ref = rj.run;
@@ -585,11 +679,54 @@ static int run_pair(struct job_ctx *jc, const struct test *t, struct run *ref,
 	strbuf_release(&rj.err);
 	if (ret || !reference_ok(ref))
 		return ret;
-	*limit = scaled_limit(t, ref->res.cpu_ms);
-	/* It may have finished before the reference did, over the limit. */
-	if (sub->have && sub->res.outcome == SANDBOX_EXITED && sub->res.cpu_ms > *limit)
-		sub->res.outcome = SANDBOX_CPU_LIMIT;
+	yard = ref->res.cpu_ms;
+	*limit = scaled_limit(t, yard);
+	ret = recheck_timeout(jc, t, sub, &yard, &runs, limit, err);
+	if (ret)
+		return ret;
+	over_limit(sub, *limit);
 	sub->cpu_limit = *limit;
+	sub->ref_ms = yard;
+	sub->ref_runs = runs;
+	return 0;
+}
+
+/*
+ * Each of the reference's readings must fit GRADER_HEADROOM times under the
+ * learner's limit, as enforced, or a slower machine would fail correct
+ * code: then the exercise is not sound here.
+ */
+static int check_headroom(const struct exercise *ex, const struct test *t,
+			  const struct run *ref, struct strbuf *err)
+{
+	double wall = (double)t->limits.wall_ms;
+	struct {
+		const char *what;
+		double used, limit;
+		const char *unit;
+	} m[4];
+	size_t i;
+
+	if (wall < 5.0 * (double)t->limits.cpu_ms + 1000)
+		wall = 5.0 * (double)t->limits.cpu_ms + 1000;
+	m[0].what = "CPU time", m[0].used = ref->res.cpu_ms;
+	m[0].limit = (double)t->limits.cpu_ms, m[0].unit = "ms";
+	m[1].what = "wall-clock time", m[1].used = ref->res.wall_ms, m[1].limit = wall;
+	m[1].unit = "ms";
+	m[2].what = "memory", m[2].used = (double)ref->res.peak_kb;
+	m[2].limit = (double)t->limits.memory_kb, m[2].unit = "KiB";
+	m[3].what = "output", m[3].used = (double)(ref->res.out.len + ref->res.err.len);
+	m[3].limit = (double)t->limits.output_kb * 1024, m[3].unit = "bytes";
+	for (i = 0; i < ARRAY_SIZE(m); i++) {
+		if (m[i].used * GRADER_HEADROOM <= m[i].limit)
+			continue;
+		strbuf_addf(err, "the reference solution of '%s' leaves too little headroom in "
+			    "test '%s': %s %.0f %s of the %.0f %s limit (%.1fx, at least %dx "
+			    "needed): the exercise is not sound on this machine",
+			    ex->id, t->name, m[i].what, m[i].used, m[i].unit, m[i].limit,
+			    m[i].unit, m[i].used > 0 ? m[i].limit / m[i].used : 0.0, GRADER_HEADROOM);
+		return -EPROTO;
+	}
 	return 0;
 }
 
@@ -614,46 +751,182 @@ static int build_mistakes(struct job_ctx *jc, struct strbuf *err)
 	return ret;
 }
 
+/* Mistake i's run on test idx, run at most once per grading. */
+static int mistake_run(struct job_ctx *jc, size_t i, size_t idx, const struct run **out,
+		       struct strbuf *err)
+{
+	const struct test *t = &jc->ex->tests[idx];
+	size_t k = i * jc->ex->ntests + idx;
+	int ret = 0;
+
+	if (!jc->mistake_ran[k]) {
+		ret = run_program(jc, t, jc->mistakes[i].exe, "-", (double)t->limits.cpu_ms,
+				  &t->limits, NULL, &jc->mistake_runs[k], err);
+		if (ret)
+			return ret;
+		jc->mistake_ran[k] = jc->mistake_runs[k].res.outcome == SANDBOX_EXITED &&
+				     jc->mistake_runs[k].obs.ended ? 1 : 2;
+	}
+	*out = jc->mistake_ran[k] == 1 ? &jc->mistake_runs[k] : NULL;
+	return ret;
+}
+
+static void give_mistake_hint(const struct exercise *ex, size_t i, struct test_report *tr)
+{
+	struct strbuf msg = STRBUF_INIT;
+
+	strbuf_addf(&msg, "%s\nyour result is exactly what the known mistake '%s' gives",
+		    tr->message, ex->mistakes[i].name);
+	free(tr->message);
+	tr->message = strbuf_detach(&msg);
+	free(tr->hint);
+	tr->hint = xstrdup(ex->mistakes[i].hint);
+}
+
 /*
- * A failed test: does a known mistake give exactly these observations? Then
- * its hint, which names that mistake, replaces the test's general one.
+ * A failed test (never a scaling one: too dear): does a known mistake give
+ * exactly these observations? Then its hint, which names that mistake,
+ * replaces the test's general one. Returns the mistake's index in *found.
  */
-static int match_mistake(struct job_ctx *jc, const struct test *t, const struct run *sub,
-			 struct test_report *tr, struct strbuf *err)
+static int match_mistake(struct job_ctx *jc, size_t idx, long *found, struct strbuf *err)
 {
 	const struct exercise *ex = jc->ex;
+	const struct run *sub = &jc->subs[idx];
 	size_t i;
 	int ret;
 
-	if (!ex->nmistakes)
-		return 0;
+	*found = -1;
 	ret = build_mistakes(jc, err);
 	for (i = 0; !ret && i < ex->nmistakes; i++) {
 		struct strbuf ignored = STRBUF_INIT;
-		struct run m;
+		const struct run *m;
 		bool same;
 
-		ret = run_program(jc, t, jc->mistakes[i].exe, "-", (double)t->limits.cpu_ms,
-				  NULL, &m, err);
-		if (ret)
-			break;
-		same = m.res.outcome == SANDBOX_EXITED && m.obs.ended &&
-		       obs_equal(&m.obs, &sub->obs, &ignored);
+		ret = mistake_run(jc, i, idx, &m, err);
+		if (ret || !m)
+			continue;
+		same = obs_equal(&m->obs, &sub->obs, &ignored);
 		strbuf_release(&ignored);
-		run_release(&m);
 		if (same) {
-			struct strbuf msg = STRBUF_INIT;
-
-			strbuf_addf(&msg, "%s\nyour result is exactly what the known mistake "
-				    "'%s' gives", tr->message, ex->mistakes[i].name);
-			free(tr->message);
-			tr->message = strbuf_detach(&msg);
-			free(tr->hint);
-			tr->hint = xstrdup(ex->mistakes[i].hint);
+			give_mistake_hint(ex, i, &jc->r->tests[idx]);
+			*found = (long)i;
 			break;
 		}
 	}
 	return ret;
+}
+
+static bool mistake_breaks(const struct mistake *mk, size_t idx)
+{
+	size_t i;
+
+	for (i = 0; i < mk->nbreaks; i++)
+		if (mk->breaks[i] == idx)
+			return true;
+	return false;
+}
+
+/*
+ * A mistake matched on a small test explains the other failed tests it is
+ * known to break, the large ones included, without running it again.
+ */
+static void carry_mistake(struct job_ctx *jc, size_t i, char *explained)
+{
+	const struct exercise *ex = jc->ex;
+	size_t j;
+
+	for (j = 0; j < ex->ntests; j++) {
+		/* A failure under allocation injection keeps its own hint. */
+		if (explained[j] || jc->r->tests[j].status != ST_FAILED || !jc->subs[j].have ||
+		    !mistake_breaks(&ex->mistakes[i], j))
+			continue;
+		give_mistake_hint(ex, i, &jc->r->tests[j]);
+		explained[j] = 1;
+	}
+}
+
+static int cmp_by_reference_time(const void *a, const void *b, void *arg)
+{
+	const struct report *r = arg;
+	double x = r->tests[*(const size_t *)a].reference_ms;
+	double y = r->tests[*(const size_t *)b].reference_ms;
+
+	return x < y ? -1 : x > y;
+}
+
+/* Known mistakes for the failed tests, the cheapest tests first. */
+static int match_mistakes(struct job_ctx *jc, struct strbuf *err)
+{
+	const struct exercise *ex = jc->ex;
+	size_t *order = xcalloc(ex->ntests + 1, sizeof(size_t)), n = 0, k;
+	char *explained = xcalloc(ex->ntests + 1, 1);
+	int ret = 0;
+
+	for (k = 0; k < ex->ntests; k++)
+		if (jc->r->tests[k].status == ST_FAILED && jc->subs[k].have)
+			order[n++] = k;
+	qsort_r(order, n, sizeof(size_t), cmp_by_reference_time, jc->r);
+	for (k = 0; !ret && k < n && ex->nmistakes; k++) {
+		long found;
+
+		if (explained[order[k]] || ex->tests[order[k]].scaling.on)
+			continue;
+		ret = match_mistake(jc, order[k], &found, err);
+		if (!ret && found >= 0) {
+			explained[order[k]] = 1;
+			carry_mistake(jc, (size_t)found, explained);
+		}
+	}
+	free(order);
+	free(explained);
+	return ret;
+}
+
+/*
+ * A scaling test with a wrong result: the complexity hint does not apply.
+ * When every smaller test passed, the code is right in general and
+ * something only a large input exercises is not.
+ */
+static void explain_wrong_at_scale(struct job_ctx *jc, size_t idx)
+{
+	const struct exercise *ex = jc->ex;
+	struct test_report *tr = &jc->r->tests[idx];
+	struct strbuf msg = STRBUF_INIT;
+	size_t k;
+
+	if (!ex->tests[idx].scaling.on || tr->status != ST_FAILED)
+		return;
+	for (k = 0; k < ex->ntests; k++)
+		if (!ex->tests[k].scaling.on && jc->r->tests[k].status != ST_PASSED)
+			return;
+	strbuf_addf(&msg, "every smaller test passes, but at this size the result is wrong: "
+		    "%s", tr->message);
+	free(tr->message);
+	tr->message = strbuf_detach(&msg);
+	free(tr->hint);
+	tr->hint = xstrdup("Your code is right on small inputs and wrong on this large one, "
+			   "so look for what only size brings out: many equal keys (is the "
+			   "order of ties kept?), arithmetic that overflows on large values or "
+			   "counts, a fixed-size buffer or table that fills up, recursion "
+			   "that runs out of stack. The first difference above shows where "
+			   "the results part.");
+}
+
+/* What every failed test's message and hint can say once all have run. */
+static void explain_failures(struct job_ctx *jc)
+{
+	struct strbuf err = STRBUF_INIT;
+	size_t k;
+	int ret;
+
+	for (k = 0; k < jc->ex->ntests; k++)
+		explain_wrong_at_scale(jc, k);
+	ret = match_mistakes(jc, &err);
+	if (ret) {
+		jc->error = ret;
+		strbuf_addstr(&jc->error_msg, strbuf_str(&err));
+	}
+	strbuf_release(&err);
 }
 
 static int run_test(struct job_ctx *jc, size_t idx, struct strbuf *err)
@@ -681,6 +954,17 @@ static int run_test(struct job_ctx *jc, size_t idx, struct strbuf *err)
 	ret = run_pair(jc, t, &ref, &sub, &limit, err);
 	if (ret)
 		goto out;
+	if (ref.res.outcome == SANDBOX_CPU_LIMIT || ref.res.outcome == SANDBOX_WALL_LIMIT) {
+		strbuf_addf(err, "the reference solution of '%s' went past its own safety cap "
+			    "in test '%s' (%s, %dx the learner's limit of %llu ms CPU, %llu ms "
+			    "wall-clock), let alone %dx headroom: the exercise is not sound on "
+			    "this machine", ex->id, t->name,
+			    ref.res.outcome == SANDBOX_CPU_LIMIT ? "CPU time" : "wall-clock time",
+			    REF_CAP_FACTOR, (unsigned long long)t->limits.cpu_ms,
+			    (unsigned long long)t->limits.wall_ms, GRADER_HEADROOM);
+		ret = -EPROTO;
+		goto out;
+	}
 	if (!reference_ok(&ref)) {
 		struct test_report tmp = { 0 };
 
@@ -693,14 +977,23 @@ static int run_test(struct job_ctx *jc, size_t idx, struct strbuf *err)
 		ret = -EPROTO;
 		goto out;
 	}
-	tr->reference_ms = ref.res.cpu_ms;
+	ret = check_headroom(ex, t, &ref, err);
+	if (ret)
+		goto out;
+	tr->reference_ms = t->scaling.on ? sub.ref_ms : ref.res.cpu_ms;
+	tr->reference_runs = t->scaling.on ? sub.ref_runs : 1;
+	tr->reference_wall_ms = ref.res.wall_ms;
+	tr->reference_kb = ref.res.peak_kb;
+	tr->reference_output = ref.res.out.len + ref.res.err.len;
 	tr->limit_ms = limit;
 	judge(t, &ref, &sub, tr);
 	tr->time_ms = sub.res.cpu_ms;
 	tr->memory_kb = sub.res.peak_kb;
 	keep_output(&sub, tr);
-	if (tr->status == ST_FAILED)
-		ret = match_mistake(jc, t, &sub, tr, err);
+	if (tr->status == ST_FAILED) {
+		jc->subs[idx] = sub; /* matched once every test has run */
+		memset(&sub, 0, sizeof(sub));
+	}
 	if (!ret && tr->status == ST_PASSED && t->inject_alloc && sub.obs.has_allocs)
 		ret = inject(jc, t, &sub, tr, err);
 out:
@@ -775,6 +1068,7 @@ static int run_tests(struct job_ctx *jc, int jobs, struct strbuf *err)
 	pthread_t threads[16];
 	sigset_t all, old;
 	int n = 0, i;
+	size_t k;
 
 	if (jobs < 1)
 		jobs = (int)sysconf(_SC_NPROCESSORS_ONLN);
@@ -789,6 +1083,9 @@ static int run_tests(struct job_ctx *jc, int jobs, struct strbuf *err)
 	pthread_cond_init(&jc->cond, NULL);
 	jc->started = xcalloc(jc->ex->ntests, 1);
 	jc->done = xcalloc(jc->ex->ntests, 1);
+	jc->subs = xcalloc(jc->ex->ntests, sizeof(struct run));
+	jc->mistake_ran = xcalloc(jc->ex->ntests * jc->ex->nmistakes + 1, 1);
+	jc->mistake_runs = xcalloc(jc->ex->ntests * jc->ex->nmistakes + 1, sizeof(struct run));
 	/* Signals go to the main thread, whose handler kills the sandboxes. */
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
@@ -799,16 +1096,23 @@ static int run_tests(struct job_ctx *jc, int jobs, struct strbuf *err)
 	worker(jc);
 	for (i = 0; i < n; i++)
 		pthread_join(threads[i], NULL);
+	if (!jc->error)
+		explain_failures(jc);
 	pthread_cond_destroy(&jc->cond);
 	pthread_mutex_destroy(&jc->lock);
 	pthread_mutex_destroy(&jc->mistakes_lock);
 	if (jc->mistakes) {
-		size_t k;
-
 		for (k = 0; k < jc->ex->nmistakes; k++)
 			build_release(&jc->mistakes[k]);
 		free(jc->mistakes);
 	}
+	for (k = 0; k < jc->ex->ntests; k++)
+		run_release(&jc->subs[k]);
+	for (k = 0; k < jc->ex->ntests * jc->ex->nmistakes; k++)
+		run_release(&jc->mistake_runs[k]);
+	free(jc->subs);
+	free(jc->mistake_ran);
+	free(jc->mistake_runs);
 	free(jc->started);
 	free(jc->done);
 	if (jc->error)

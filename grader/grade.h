@@ -17,6 +17,13 @@
 #include "spec.h"
 #include "workdir.h"
 
+/*
+ * Each reading of the reference (CPU, wall-clock time, memory, output) must
+ * fit this many times under the learner's limit, or the exercise is not
+ * sound on this machine and grading fails (exit 3).
+ */
+#define GRADER_HEADROOM 5
+
 struct grader {
 	struct sandbox *sb;
 	struct workdir wd;

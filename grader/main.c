@@ -32,6 +32,7 @@ static const struct command {
 	{ "batch", cmd_batch, "grade a class, in parallel, cached and resumable" },
 	{ "merge", cmd_merge, "combine the outputs of sharded batches" },
 	{ "ci", cmd_ci, "grade what a repository's grader.json names, for CI" },
+	{ "verify", cmd_verify, "check that exercises are sound on this machine" },
 };
 
 void error(const char *fmt, ...)

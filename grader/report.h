@@ -32,7 +32,12 @@ struct test_report {
 	double time_ms;        /* CPU time of the submission's run */
 	long memory_kb;        /* its peak resident memory */
 	double limit_ms;       /* the CPU limit it ran under */
-	double reference_ms;   /* the reference's CPU time, same run */
+	double reference_ms;   /* the reference's CPU time, same run (the slowest
+				  of its runs when a timeout was checked again) */
+	int reference_runs;    /* runs of the reference behind reference_ms */
+	double reference_wall_ms; /* the reference's first run: wall time, */
+	long reference_kb;     /* peak memory */
+	size_t reference_output; /* and bytes printed */
 	char *message;         /* "" when passed */
 	char *hint;            /* "" when none */
 	char *output;          /* what the program printed, capped; never parsed */

@@ -367,6 +367,44 @@ static int load_test(struct loader *ld, struct exercise *ex, const cJSON *t, siz
 	return ld->failed ? -EINVAL : 0;
 }
 
+/* "breaks": the names of the tests a mistake fails, each once. */
+static int load_breaks(struct loader *ld, const struct exercise *ex, const cJSON *m,
+		       const char *field, struct mistake *mk)
+{
+	size_t n = 0, i, j;
+	char **names = get_strings(ld, m, "breaks", field, MAX_TESTS, &n);
+	int ret = 0;
+
+	if (ld->failed)
+		goto out;
+	if (!cJSON_GetObjectItemCaseSensitive(m, "breaks") || !n) {
+		ret = fail(ld, field, "missing (expected the names of the tests the mistake fails)");
+		goto out;
+	}
+	mk->breaks = xcalloc(ex->ntests, sizeof(size_t));
+	for (j = 0; j < ex->ntests && !ret; j++) {
+		bool named = false;
+
+		for (i = 0; i < n; i++)
+			named = named || !strcmp(names[i], ex->tests[j].name);
+		if (named)
+			mk->breaks[mk->nbreaks++] = j;
+	}
+	for (i = 0; i < n && !ret; i++) {
+		for (j = 0; j < ex->ntests; j++)
+			if (!strcmp(names[i], ex->tests[j].name))
+				break;
+		if (j == ex->ntests)
+			ret = fail(ld, field, "names a test the exercise does not have");
+		for (j = 0; j < i && !ret; j++)
+			if (!strcmp(names[i], names[j]))
+				ret = fail(ld, field, "names a test twice");
+	}
+out:
+	free_strings(names, n);
+	return ld->failed ? -EINVAL : ret;
+}
+
 static int load_mistakes(struct loader *ld, struct exercise *ex, const cJSON *root)
 {
 	const cJSON *list = cJSON_GetObjectItemCaseSensitive(root, "mistakes"), *m;
@@ -413,6 +451,9 @@ static int load_mistakes(struct loader *ld, struct exercise *ex, const cJSON *ro
 		if (!*s)
 			return fail(ld, f, "expected a hint that names the mistake");
 		mk->hint = xstrdup(s);
+		snprintf(f, sizeof(f), "mistakes[%zu].breaks", i);
+		if (load_breaks(ld, ex, m, f, mk))
+			return -EINVAL;
 		i++;
 	}
 	return 0;
@@ -595,6 +636,7 @@ void exercise_free(struct exercise *ex)
 		free(ex->mistakes[i].name);
 		free(ex->mistakes[i].source);
 		free(ex->mistakes[i].hint);
+		free(ex->mistakes[i].breaks);
 	}
 	free(ex->mistakes);
 	free_strings(ex->libs, ex->nlibs);

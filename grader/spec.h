@@ -70,6 +70,8 @@ struct mistake {
 	char *name;
 	char *source;       /* absolute path of its C file */
 	char *hint;
+	size_t *breaks;     /* indexes of the tests it fails, ascending */
+	size_t nbreaks;
 };
 
 struct exercise {

@@ -30,6 +30,7 @@ struct sandbox {
 	bool root;                   /* the caller is root: runs switch to nobody */
 	uid_t uid;                   /* the caller's ids, for user namespace maps */
 	gid_t gid;
+	bool ia32;                   /* the kernel has IA32 emulation (int 0x80 works) */
 	struct sock_fprog run_prog;  /* allowlist, denied calls notify the parent */
 	struct sock_fprog compile_prog; /* allowlist for compilers, denied calls kill */
 };

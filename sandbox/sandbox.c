@@ -67,7 +67,8 @@ void sandbox_kill_all(void)
 static const char *const layer_names[SANDBOX_LAYER_COUNT] = {
 	"rlimits", "no-new-privs", "seccomp", "landlock-fs", "landlock-net",
 	"landlock-scope", "pid-namespace", "new-session", "clean-env",
-	"mount-namespace", "no-capabilities",
+	"mount-namespace", "no-capabilities", "ia32-blocked-by-seccomp",
+	"ia32-absent-from-kernel",
 };
 
 const char *sandbox_layer_name(unsigned bit)
@@ -85,7 +86,8 @@ unsigned sandbox_layers(const struct sandbox *sb, enum sandbox_profile profile)
 	unsigned layers = SANDBOX_LAYER_RLIMITS | SANDBOX_LAYER_NO_NEW_PRIVS |
 			  SANDBOX_LAYER_SECCOMP | SANDBOX_LAYER_NEW_SESSION |
 			  SANDBOX_LAYER_CLEAN_ENV | SANDBOX_LAYER_NO_CAPABILITIES |
-			  sandbox__landlock_layers(sb->landlock_abi);
+			  sandbox__landlock_layers(sb->landlock_abi) |
+			  (sb->ia32 ? SANDBOX_LAYER_IA32_BLOCKED : SANDBOX_LAYER_IA32_ABSENT);
 
 	if (profile == SANDBOX_COMPILE && sb->pidns)
 		layers |= SANDBOX_LAYER_PID_NAMESPACE;
@@ -121,6 +123,40 @@ static void probe_pidns(struct sandbox *sb)
 	}
 }
 
+bool sandbox_has_ia32(const struct sandbox *sb)
+{
+	return sb->ia32;
+}
+
+/*
+ * Whether the kernel has IA32 emulation: a throwaway child makes an i386
+ * getpid through int 0x80, which returns on such a kernel and is a SIGSEGV
+ * on one built without it. Decides what a foreign-architecture call does
+ * in the sandbox, which the reports name.
+ */
+static void probe_ia32(struct sandbox *sb)
+{
+#if defined(__x86_64__)
+	pid_t pid = fork();
+	int status;
+
+	if (pid == 0) {
+		long ret;
+
+		struct rlimit none = { 0, 0 };
+
+		setrlimit(RLIMIT_CORE, &none); /* the expected crash leaves no core */
+		signal(SIGSEGV, SIG_DFL);
+		__asm__ volatile("int $0x80" : "=a"(ret) : "a"(20L) : "memory");
+		_exit(ret > 0 ? 0 : 1);
+	}
+	if (pid > 0 && waitpid(pid, &status, 0) == pid)
+		sb->ia32 = WIFEXITED(status) && WEXITSTATUS(status) == 0;
+#else
+	sb->ia32 = false;
+#endif
+}
+
 int sandbox_new(struct sandbox **out, char *err, size_t errlen)
 {
 	struct sandbox *sb = calloc(1, sizeof(*sb));
@@ -146,6 +182,7 @@ int sandbox_new(struct sandbox **out, char *err, size_t errlen)
 	sb->gid = getgid();
 	probe_pidns(sb);
 	sandbox__view_probe(sb);
+	probe_ia32(sb);
 	*out = sb;
 	return 0;
 }

@@ -147,7 +147,15 @@ struct sandbox_result {
 #define SANDBOX_LAYER_MOUNT_NAMESPACE (1u << 9) /* the minimal view, bounded scratch */
 #define SANDBOX_LAYER_NO_CAPABILITIES (1u << 10) /* bounding set emptied, and uid
 						    nobody when the caller is root */
-#define SANDBOX_LAYER_COUNT 11
+/*
+ * Foreign-architecture (i386) system calls: exactly one of these two. With
+ * IA32 emulation in the kernel, the seccomp architecture check blocks them
+ * (the program is stopped, SANDBOX_FORBIDDEN); without it, int 0x80 cannot
+ * make a system call at all and the program dies of SIGSEGV.
+ */
+#define SANDBOX_LAYER_IA32_BLOCKED (1u << 11)
+#define SANDBOX_LAYER_IA32_ABSENT (1u << 12)
+#define SANDBOX_LAYER_COUNT 13
 
 struct sandbox;
 
@@ -163,6 +171,8 @@ void sandbox_free(struct sandbox *sb);
 unsigned sandbox_layers(const struct sandbox *sb, enum sandbox_profile profile);
 /* Name of one SANDBOX_LAYER_* bit ("seccomp", "landlock-fs", ...). */
 const char *sandbox_layer_name(unsigned bit);
+/* Whether the kernel runs i386 system calls (int 0x80); probed once by sandbox_new. */
+bool sandbox_has_ia32(const struct sandbox *sb);
 /* The Landlock ABI the kernel offers (0: none). */
 int sandbox_landlock_abi(const struct sandbox *sb);
 

@@ -6,7 +6,10 @@ usage: check_fixture.py GRADER EXERCISE FIXTURE_DIR [--seed N]
 expect.json keys: compile ("ok"/"error"), full_score (bool), tests
 ({name: status, or a list of statuses when two limits race}, every test
 of the exercise), hints ({name: substring}),
-messages ({name: substring}), absent_paths (files that must not exist
+messages ({name: substring}),
+Where the kernel decides the outcome, a test's status or message may be
+an object keyed by kernel kind, e.g. {"ia32": "forbidden", "no-ia32":
+"crashed"}: tests/kernel_kind.py finds the kind by its own probe. absent_paths (files that must not exist
 after grading), compile_output_lacks (substrings that must not appear
 anywhere in the report).
 
@@ -19,7 +22,8 @@ nor on the grader's stderr); tcp_listener (true: a listener on
 127.0.0.1:47011, the port the submission knows, must receive no
 connection); needs_layers (isolation layers, as the report's receipt
 names them, without which the expectations do not hold: the test is
-skipped, exit 77, on a kernel that lacks one). An outputs value may be an
+skipped, exit 77, on a kernel that lacks one); isolation_has (layers the
+receipt must name, e.g. per kernel kind). An outputs value may be an
 object keyed by isolation layer, {"mount-namespace": "...", "otherwise":
 "..."}: the first layer the receipt names decides. The receipt's claim of a
 mount namespace is checked against this test's own probe of the kernel.
@@ -32,6 +36,9 @@ import sys
 import time
 
 import jsonschema
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import kernel_kind  # noqa: E402
 
 TCP_PORT = 47011
 SCHEMA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "docs",
@@ -101,6 +108,10 @@ def main():
     if missing:
         print("skip: %s needs isolation layers %s" % (fixture, missing))
         sys.exit(77)
+    for layer in kernel_kind.resolve(expect.get("isolation_has", [])):
+        if layer not in have_layers:
+            errors.append("the receipt's isolation lacks %r on this %s kernel: %s" % (
+                layer, kernel_kind.kind(), sorted(have_layers)))
     if listener is not None:
         try:
             conn, peer = listener.accept()
@@ -115,7 +126,7 @@ def main():
         errors.append("compile: expected %s, got %s (%s)" % (
             want_compile, rep["compile"]["status"], rep["compile"]["output"][:300]))
     got = {t["name"]: t for t in rep["tests"]}
-    want = expect.get("tests", {})
+    want = kernel_kind.resolve_tests(expect.get("tests", {}))
     if set(want) != set(got):
         errors.append("expect.json lists tests %s but the exercise has %s" % (
             sorted(set(want) ^ set(got)), sorted(got)))
@@ -130,7 +141,7 @@ def main():
         t = got.get(name)
         if t and sub_s not in t["hint"]:
             errors.append("%s: hint lacks %r: %r" % (name, sub_s, t["hint"]))
-    for name, sub_s in expect.get("messages", {}).items():
+    for name, sub_s in kernel_kind.resolve_tests(expect.get("messages", {})).items():
         t = got.get(name)
         if t and sub_s not in t["message"]:
             errors.append("%s: message lacks %r: %r" % (name, sub_s, t["message"]))

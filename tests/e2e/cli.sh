@@ -24,7 +24,7 @@ expect_in() { # expect_in HAYSTACK NEEDLE WHAT
 
 expect_status 0 "$grader" --help
 expect_in "$out" "check" "grader --help"
-for c in list show init check deliver; do
+for c in list show init check deliver verify; do
 	expect_status 0 "$grader" "$c" --help
 	expect_in "$out" "usage: grader $c" "grader $c --help"
 done
@@ -111,6 +111,38 @@ cp "$src/exercises/sort-users/sort_users.h" "$tmp/ex/broken/broken.h"
 echo '{"title": "b", "tests": [{"name": "a", "points": "two"}]}' >"$tmp/ex/broken/spec.json"
 expect_status 2 "$grader" check broken "$ref" --exercises "$tmp/ex"
 expect_in "$err" "broken/spec.json: tests[0].points: expected an integer" "malformed spec"
+
+# grader verify: usage, and an exercise that is not sound (exit 3) for each
+# reason it names: a mistake's "breaks" list that is wrong, and too little
+# headroom under a limit.
+expect_status 0 "$grader" verify --help
+expect_in "$out" "usage: grader verify" "grader verify --help"
+expect_status 2 "$grader" verify
+expect_status 2 "$grader" verify no-such-exercise
+mkdir "$tmp/vex"
+cp -r "$src/exercises/fib-generator" "$src/exercises/sort-users" "$tmp/vex/"
+python3 - "$tmp/vex" <<'PY'
+import json, os, sys
+p = os.path.join(sys.argv[1], "fib-generator", "spec.json")
+spec = json.load(open(p))
+for m in spec["mistakes"]:
+    if m["name"] == "off-by-one":
+        m["breaks"].remove("limit-two")
+json.dump(spec, open(p, "w"))
+p = os.path.join(sys.argv[1], "sort-users", "spec.json")
+spec = json.load(open(p))
+for t in spec["tests"]:
+    if t.get("scaling"):
+        t["limits"] = {"cpu_ms": 10}
+json.dump(spec, open(p, "w"))
+PY
+expect_status 3 "$grader" verify --exercises "$tmp/vex" fib-generator
+expect_in "$err" "mistake 'off-by-one' also fails test 'limit-two'" "verify: breaks"
+expect_in "$out" "fib-generator: NOT SOUND" "verify: verdict"
+expect_status 3 "$grader" check sort-users --exercises "$tmp/vex" "$src/exercises/sort-users/reference.c"
+expect_in "$err" "test 'scaling-100k'" "check: headroom test"
+expect_in "$err" "the learner's limit of 10 ms CPU" "check: headroom limit"
+expect_in "$err" "not sound on this machine" "check: headroom verdict"
 
 if [ "$failures" -ne 0 ]; then
 	echo "$failures failure(s)"
