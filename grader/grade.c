@@ -274,6 +274,9 @@ static int run_program(struct job_ctx *jc, const struct test *t, const char *exe
 		out->cpu_limit = cpu_limit;
 		obs_parse(out->res.channel.data, out->res.channel.len, &out->obs);
 		collect_files(t, out->res.workdir_fd, out);
+		/* Done with the scratch: its tmpfs goes now, not with the run. */
+		close(out->res.workdir_fd);
+		out->res.workdir_fd = -1;
 	}
 	remove_tree(scratch);
 	free(scratch);

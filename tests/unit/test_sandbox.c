@@ -152,7 +152,9 @@ static void test_policy_golden(const char *data)
 static void test_tree_kill(void)
 {
 	/* A compile-profile tree: the shell's children die with it. */
-	char *argv[] = { "sh", "-c", "sleep 30 & sleep 30 & echo started; wait", NULL };
+	/* A duration of our own: another run of this test may be sleeping too. */
+	char cmd[128], mark[48];
+	char *argv[] = { "sh", "-c", cmd, NULL };
 	struct sandbox_path paths[] = { { "/usr", SANDBOX_READ | SANDBOX_EXEC },
 					{ "/bin", SANDBOX_READ | SANDBOX_EXEC },
 					{ "/lib", SANDBOX_READ | SANDBOX_EXEC },
@@ -166,6 +168,8 @@ static void test_tree_kill(void)
 	char line[512];
 	int left = 0;
 
+	snprintf(mark, sizeof(mark), "sleep 30.%d", (int)getpid());
+	snprintf(cmd, sizeof(cmd), "%s & %s & echo started; wait", mark, mark);
 	spec.profile = SANDBOX_COMPILE;
 	spec.exe = "/bin/sh";
 	spec.argv = argv;
@@ -186,7 +190,7 @@ static void test_tree_kill(void)
 	usleep(100 * 1000);
 	ps = popen("ps -eo args", "r");
 	while (ps && fgets(line, sizeof(line), ps))
-		if (!strncmp(line, "sleep 30", 8))
+		if (!strncmp(line, mark, strlen(mark)))
 			left++;
 	if (ps)
 		pclose(ps);
