@@ -27,6 +27,7 @@
 #define MEMORY_SUSPECT_PERCENT 80
 #define IDLE_MS 2000 /* a test program has nothing to wait for */
 #define FILE_CAP (32 << 20) /* bytes of a judged file */
+#define MATCH_KEEP_MAX (2u << 20) /* observations kept for mistake matching */
 #define REF_CAP_FACTOR 3 /* the reference's own safety limits: 3x the learner's */
 #define RECHECKS 2 /* more runs of both programs before a scaling timeout stands */
 
@@ -993,8 +994,15 @@ static int run_test(struct job_ctx *jc, size_t idx, struct strbuf *err)
 	tr->time_ms = sub.res.cpu_ms;
 	tr->memory_kb = sub.res.peak_kb;
 	keep_output(&sub, tr);
-	if (tr->status == ST_FAILED) {
-		jc->subs[idx] = sub; /* matched once every test has run */
+	/*
+	 * Matched once every test has run: kept small, its observations only.
+	 * Megabytes of them (a flood) match no known mistake on a small test.
+	 */
+	if (tr->status == ST_FAILED && sub.res.channel.len <= MATCH_KEEP_MAX) {
+		free(sub.res.out.data);
+		free(sub.res.err.data);
+		sub.res.out.data = sub.res.err.data = NULL;
+		jc->subs[idx] = sub;
 		memset(&sub, 0, sizeof(sub));
 	}
 	if (!ret && tr->status == ST_PASSED && t->inject_alloc && sub.obs.has_allocs)
