@@ -66,10 +66,7 @@ static void print_table(const struct exercise *ex, const struct reading *m)
 	       "x mem", "x wall", "x out");
 	for (i = 0; i < ex->ntests; i++) {
 		const struct test *t = &ex->tests[i];
-		double wall = (double)t->limits.wall_ms;
-
-		if (wall < 5.0 * (double)t->limits.cpu_ms + 1000)
-			wall = 5.0 * (double)t->limits.cpu_ms + 1000;
+		double wall = (double)run_wall_ms(t->limits.cpu_ms, t->limits.wall_ms);
 		printf("  %-28s %9.1f %7.0fx %9ld %7.0fx %7.0fx ", t->name, m[i].cpu_ms,
 		       ratio((double)t->limits.cpu_ms, m[i].cpu_ms), m[i].kb,
 		       ratio((double)t->limits.memory_kb, (double)m[i].kb),

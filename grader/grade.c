@@ -197,10 +197,12 @@ struct job_ctx {
 	size_t npaths;
 	/* Failed tests' runs, kept for matching after every test has run. */
 	struct run *subs;
-	/* Per mistake and test: 0 not run, 1 ran, 2 ran and gave no result. */
-	char *mistake_ran;
-	struct run *mistake_runs;
 };
+
+uint64_t run_wall_ms(uint64_t cpu_ms, uint64_t wall_ms)
+{
+	return wall_ms < 5 * cpu_ms + 1000 ? 5 * cpu_ms + 1000 : wall_ms;
+}
 
 static int run_program(struct job_ctx *jc, const struct test *t, const char *exe,
 		       const char *control, double cpu_limit, const struct limits *lim,
@@ -249,13 +251,7 @@ static int run_program(struct job_ctx *jc, const struct test *t, const char *exe
 	spec.stdin_fd = in_fd;
 	spec.channel = true;
 	spec.limits.cpu_ms = (uint64_t)(cpu_limit + 0.5);
-	spec.limits.wall_ms = lim->wall_ms;
-	/*
-	 * Sleepers are caught by the idle limit: the wall limit only has to
-	 * leave a CPU-bound program its CPU time on a loaded machine.
-	 */
-	if (spec.limits.wall_ms < 5 * spec.limits.cpu_ms + 1000)
-		spec.limits.wall_ms = 5 * spec.limits.cpu_ms + 1000;
+	spec.limits.wall_ms = run_wall_ms(spec.limits.cpu_ms, lim->wall_ms);
 	spec.limits.idle_ms = IDLE_MS;
 	spec.limits.memory_kb = lim->memory_kb;
 	spec.limits.file_kb = lim->file_kb;
@@ -703,24 +699,19 @@ static int run_pair(struct job_ctx *jc, const struct test *t, struct run *ref,
 static int check_headroom(const struct exercise *ex, const struct test *t,
 			  const struct run *ref, struct strbuf *err)
 {
-	double wall = (double)t->limits.wall_ms;
-	struct {
-		const char *what;
+	const struct {
+		const char *what, *unit;
 		double used, limit;
-		const char *unit;
-	} m[4];
+	} m[] = {
+		{ "CPU time", "ms", ref->res.cpu_ms, (double)t->limits.cpu_ms },
+		{ "wall-clock time", "ms", ref->res.wall_ms,
+		  (double)run_wall_ms(t->limits.cpu_ms, t->limits.wall_ms) },
+		{ "memory", "KiB", (double)ref->res.peak_kb, (double)t->limits.memory_kb },
+		{ "output", "bytes", (double)(ref->res.out.len + ref->res.err.len),
+		  (double)t->limits.output_kb * 1024 },
+	};
 	size_t i;
 
-	if (wall < 5.0 * (double)t->limits.cpu_ms + 1000)
-		wall = 5.0 * (double)t->limits.cpu_ms + 1000;
-	m[0].what = "CPU time", m[0].used = ref->res.cpu_ms;
-	m[0].limit = (double)t->limits.cpu_ms, m[0].unit = "ms";
-	m[1].what = "wall-clock time", m[1].used = ref->res.wall_ms, m[1].limit = wall;
-	m[1].unit = "ms";
-	m[2].what = "memory", m[2].used = (double)ref->res.peak_kb;
-	m[2].limit = (double)t->limits.memory_kb, m[2].unit = "KiB";
-	m[3].what = "output", m[3].used = (double)(ref->res.out.len + ref->res.err.len);
-	m[3].limit = (double)t->limits.output_kb * 1024, m[3].unit = "bytes";
 	for (i = 0; i < ARRAY_SIZE(m); i++) {
 		if (m[i].used * GRADER_HEADROOM <= m[i].limit)
 			continue;
@@ -755,26 +746,6 @@ static int build_mistakes(struct job_ctx *jc, struct strbuf *err)
 	return ret;
 }
 
-/* Mistake i's run on test idx, run at most once per grading. */
-static int mistake_run(struct job_ctx *jc, size_t i, size_t idx, const struct run **out,
-		       struct strbuf *err)
-{
-	const struct test *t = &jc->ex->tests[idx];
-	size_t k = i * jc->ex->ntests + idx;
-	int ret = 0;
-
-	if (!jc->mistake_ran[k]) {
-		ret = run_program(jc, t, jc->mistakes[i].exe, "-", (double)t->limits.cpu_ms,
-				  &t->limits, NULL, &jc->mistake_runs[k], err);
-		if (ret)
-			return ret;
-		jc->mistake_ran[k] = jc->mistake_runs[k].res.outcome == SANDBOX_EXITED &&
-				     jc->mistake_runs[k].obs.ended ? 1 : 2;
-	}
-	*out = jc->mistake_ran[k] == 1 ? &jc->mistake_runs[k] : NULL;
-	return ret;
-}
-
 static void give_mistake_hint(const struct exercise *ex, size_t i, struct test_report *tr)
 {
 	struct strbuf msg = STRBUF_INIT;
@@ -795,22 +766,27 @@ static void give_mistake_hint(const struct exercise *ex, size_t i, struct test_r
 static int match_mistake(struct job_ctx *jc, size_t idx, long *found, struct strbuf *err)
 {
 	const struct exercise *ex = jc->ex;
+	const struct test *t = &ex->tests[idx];
 	const struct run *sub = &jc->subs[idx];
 	size_t i;
 	int ret;
 
 	*found = -1;
 	ret = build_mistakes(jc, err);
+	/* Each mistake runs at most once on each test: a test is matched once. */
 	for (i = 0; !ret && i < ex->nmistakes; i++) {
 		struct strbuf ignored = STRBUF_INIT;
-		const struct run *m;
+		struct run m;
 		bool same;
 
-		ret = mistake_run(jc, i, idx, &m, err);
-		if (ret || !m)
-			continue;
-		same = obs_equal(&m->obs, &sub->obs, &ignored);
+		ret = run_program(jc, t, jc->mistakes[i].exe, "-", (double)t->limits.cpu_ms,
+				  &t->limits, NULL, &m, err);
+		if (ret)
+			break;
+		same = m.res.outcome == SANDBOX_EXITED && m.obs.ended &&
+		       obs_equal(&m.obs, &sub->obs, &ignored);
 		strbuf_release(&ignored);
+		run_release(&m);
 		if (same) {
 			give_mistake_hint(ex, i, &jc->r->tests[idx]);
 			*found = (long)i;
@@ -849,48 +825,30 @@ static void carry_mistake(struct job_ctx *jc, size_t i, char *explained)
 	}
 }
 
-static int cmp_by_reference_time(const void *a, const void *b, void *arg)
-{
-	/*
-	 * Deterministic: measured times are noisy, and which test matches first
-	 * decides the hints carried to the others. Spec order lists small tests
-	 * first; a clearly dearer test (4x) goes later.
-	 */
-	const struct report *r = arg;
-	size_t i = *(const size_t *)a, j = *(const size_t *)b;
-	double x = r->tests[i].reference_ms, y = r->tests[j].reference_ms;
-
-	if (x > 4 * y + 50)
-		return 1;
-	if (y > 4 * x + 50)
-		return -1;
-	return (i > j) - (i < j);
-}
-
-/* Known mistakes for the failed tests, the cheapest tests first. */
+/*
+ * Known mistakes for the failed tests, in spec order: the order is
+ * deterministic (it decides which hints are carried) and lists the small
+ * tests first; scaling tests are never run against the mistakes.
+ */
 static int match_mistakes(struct job_ctx *jc, struct strbuf *err)
 {
 	const struct exercise *ex = jc->ex;
-	size_t *order = xcalloc(ex->ntests + 1, sizeof(size_t)), n = 0, k;
 	char *explained = xcalloc(ex->ntests + 1, 1);
+	size_t k;
 	int ret = 0;
 
-	for (k = 0; k < ex->ntests; k++)
-		if (jc->r->tests[k].status == ST_FAILED && jc->subs[k].have)
-			order[n++] = k;
-	qsort_r(order, n, sizeof(size_t), cmp_by_reference_time, jc->r);
-	for (k = 0; !ret && k < n && ex->nmistakes; k++) {
+	for (k = 0; !ret && k < ex->ntests && ex->nmistakes; k++) {
 		long found;
 
-		if (explained[order[k]] || ex->tests[order[k]].scaling.on)
+		if (explained[k] || jc->r->tests[k].status != ST_FAILED || !jc->subs[k].have ||
+		    ex->tests[k].scaling.on)
 			continue;
-		ret = match_mistake(jc, order[k], &found, err);
+		ret = match_mistake(jc, k, &found, err);
 		if (!ret && found >= 0) {
-			explained[order[k]] = 1;
+			explained[k] = 1;
 			carry_mistake(jc, (size_t)found, explained);
 		}
 	}
-	free(order);
 	free(explained);
 	return ret;
 }
@@ -1104,8 +1062,6 @@ static int run_tests(struct job_ctx *jc, int jobs, struct strbuf *err)
 	jc->started = xcalloc(jc->ex->ntests, 1);
 	jc->done = xcalloc(jc->ex->ntests, 1);
 	jc->subs = xcalloc(jc->ex->ntests, sizeof(struct run));
-	jc->mistake_ran = xcalloc(jc->ex->ntests * jc->ex->nmistakes + 1, 1);
-	jc->mistake_runs = xcalloc(jc->ex->ntests * jc->ex->nmistakes + 1, sizeof(struct run));
 	/* Signals go to the main thread, whose handler kills the sandboxes. */
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
@@ -1128,11 +1084,7 @@ static int run_tests(struct job_ctx *jc, int jobs, struct strbuf *err)
 	}
 	for (k = 0; k < jc->ex->ntests; k++)
 		run_release(&jc->subs[k]);
-	for (k = 0; k < jc->ex->ntests * jc->ex->nmistakes; k++)
-		run_release(&jc->mistake_runs[k]);
 	free(jc->subs);
-	free(jc->mistake_ran);
-	free(jc->mistake_runs);
 	free(jc->started);
 	free(jc->done);
 	if (jc->error)

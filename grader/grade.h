@@ -24,6 +24,13 @@
  */
 #define GRADER_HEADROOM 5
 
+/*
+ * The wall-clock limit a run gets for a CPU limit and the spec's wall limit:
+ * sleepers are caught by the idle limit, so the wall limit only has to leave
+ * a CPU-bound program its CPU time on a loaded machine.
+ */
+uint64_t run_wall_ms(uint64_t cpu_ms, uint64_t wall_ms);
+
 struct grader {
 	struct sandbox *sb;
 	struct workdir wd;

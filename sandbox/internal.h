@@ -74,10 +74,7 @@ struct sandbox__view {
 	struct sandbox__bind *binds;
 	size_t nbinds;
 	char *scratch;            /* root + SANDBOX_SCRATCH */
-	char scratch_opts[128];
-	char root_opts[64];
-	uid_t uid;                /* nobody when root; else unchanged */
-	gid_t gid;
+	char scratch_opts[128];   /* size, inodes, and nobody's ids when root */
 };
 
 int sandbox__view_plan(const struct sandbox *sb, const struct sandbox_spec *spec,
@@ -94,6 +91,12 @@ void sandbox__view_probe(struct sandbox *sb);
  * switch_user. 0 or -errno.
  */
 SANDBOX__CHILD int sandbox__drop_privileges(bool privileged, bool switch_user);
+
+/*
+ * spawn.c: in a new user namespace, maps the caller's ids to themselves
+ * (and denies setgroups). 0 or -errno.
+ */
+SANDBOX__CHILD int sandbox__map_ids(uid_t uid, gid_t gid);
 
 /* spawn.c: starts the child; returns its pid or a negative errno. */
 struct sandbox__child {

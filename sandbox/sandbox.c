@@ -538,6 +538,18 @@ static void classify(struct run_state *st, int status, const struct rusage *ru,
 		res->cpu_ms = (double)limit;
 }
 
+/* Captures that got nothing are "" rather than NULL, for callers' convenience. */
+static int empty_captures(struct sandbox_result *res)
+{
+	struct sandbox_buf *bufs[3] = { &res->out, &res->err, &res->channel };
+	int i, ret = 0;
+
+	for (i = 0; i < 3; i++)
+		if (!bufs[i]->data && !(bufs[i]->data = calloc(1, 1)))
+			ret = -ENOMEM;
+	return ret;
+}
+
 static int open_pipe(int p[2])
 {
 	return pipe2(p, O_CLOEXEC) < 0 ? -errno : 0;
@@ -665,14 +677,7 @@ int sandbox_run(struct sandbox *sb, const struct sandbox_spec *spec,
 		res->exec_errno = -c.error;
 		res->wall_ms = now_ms() - start;
 		res->layers = sandbox_layers(sb, spec->profile);
-		ret = 0;
-		for (i = 0; i < 3; i++) {
-			struct sandbox_buf *b = i == 0 ? &res->out : i == 1 ? &res->err : &res->channel;
-
-			b->data = calloc(1, 1);
-			if (!b->data)
-				ret = -ENOMEM;
-		}
+		ret = empty_captures(res);
 		goto out_close;
 	}
 	if (c.error) {
@@ -736,14 +741,7 @@ int sandbox_run(struct sandbox *sb, const struct sandbox_spec *spec,
 	if (ruleset < 0)
 		res->layers &= ~(SANDBOX_LAYER_LANDLOCK_FS | SANDBOX_LAYER_LANDLOCK_NET |
 				 SANDBOX_LAYER_LANDLOCK_SCOPE);
-	/* Empty captures are "" rather than NULL, for callers' convenience. */
-	ret = 0;
-	for (i = 0; i < 3; i++)
-		if (!st.cap[i].buf->data) {
-			st.cap[i].buf->data = calloc(1, 1);
-			if (!st.cap[i].buf->data)
-				ret = -ENOMEM;
-		}
+	ret = empty_captures(res);
 
 out_close:
 	for (i = 0; i < 3; i++)

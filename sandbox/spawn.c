@@ -131,7 +131,7 @@ SANDBOX__CHILD static int send_fds(int sock, int listener, int scratch)
 	return sendmsg(sock, &msg, 0) < 0 ? -errno : 0;
 }
 
-SANDBOX__CHILD static int map_ids(uid_t uid, gid_t gid)
+SANDBOX__CHILD int sandbox__map_ids(uid_t uid, gid_t gid)
 {
 	char line[64];
 	int fd, n;
@@ -203,7 +203,7 @@ SANDBOX__CHILD static int contain(struct sandbox__child *c)
 
 	if (userns) {
 		c->step = "user namespace";
-		ret = map_ids(c->sb->uid, c->sb->gid);
+		ret = sandbox__map_ids(c->sb->uid, c->sb->gid);
 	}
 	if (!ret) {
 		c->step = "setsid";

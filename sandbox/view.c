@@ -38,6 +38,9 @@
 #define ROOT_TMPFS_OPTS "size=256k,nr_inodes=512,mode=0755"
 #define SCRATCH_INODES_DEFAULT 4096
 #define SCRATCH_KB_MIN 1024
+#define STR(x) #x
+#define XSTR(x) STR(x)
+#define NOBODY_STR XSTR(SANDBOX__NOBODY)
 
 /* Flags of the mount holding path that a bind in a user namespace must keep. */
 static unsigned long locked_flags(const char *path)
@@ -162,6 +165,7 @@ int sandbox__view_plan(const struct sandbox *sb, const struct sandbox_spec *spec
 	if (!spec->workdir || spec->workdir[0] != '/')
 		return -EINVAL;
 	v->root = spec->workdir;
+	/* Each '/' of a path may add a directory: its length bounds their number. */
 	for (i = 0; i < spec->npaths; i++)
 		cap += strlen(spec->paths[i].path);
 	cap += 16;
@@ -185,13 +189,10 @@ int sandbox__view_plan(const struct sandbox *sb, const struct sandbox_spec *spec
 	}
 	if (!inodes)
 		inodes = SCRATCH_INODES_DEFAULT;
-	v->uid = sb->root ? SANDBOX__NOBODY : sb->uid;
-	v->gid = sb->root ? SANDBOX__NOBODY : sb->gid;
 	snprintf(v->scratch_opts, sizeof(v->scratch_opts),
 		 "size=%lluk,nr_inodes=%llu,mode=0700%s",
 		 (unsigned long long)kb, (unsigned long long)inodes,
-		 sb->root ? ",uid=65534,gid=65534" : "");
-	snprintf(v->root_opts, sizeof(v->root_opts), "%s", ROOT_TMPFS_OPTS);
+		 sb->root ? ",uid=" NOBODY_STR ",gid=" NOBODY_STR : "");
 	return 0;
 fail:
 	sandbox__view_release(v);
@@ -263,7 +264,7 @@ SANDBOX__CHILD int sandbox__view_enter(const struct sandbox__view *v, int *scrat
 	if (!ret) {
 		*step = "mount namespace (root)";
 		ret = sys(mount("grader-root", v->root, "tmpfs", MS_NOSUID | MS_NODEV,
-				v->root_opts));
+				ROOT_TMPFS_OPTS));
 	}
 	for (i = 0; !ret && i < v->ndirs; i++) {
 		*step = "mount namespace (directories)";
@@ -350,24 +351,8 @@ static bool try_view(int flags, uid_t uid, gid_t gid)
 	if (pid < 0)
 		return false;
 	if (pid == 0) {
-		char line[64];
-		int fd, n;
-
-		if (flags & CLONE_NEWUSER) {
-			fd = open("/proc/self/setgroups", O_WRONLY);
-			if (fd >= 0 && (write(fd, "deny", 4) < 0 || close(fd) < 0))
-				_exit(1);
-			n = snprintf(line, sizeof(line), "%u %u 1", (unsigned)uid, (unsigned)uid);
-			fd = open("/proc/self/uid_map", O_WRONLY);
-			if (fd < 0 || write(fd, line, (size_t)n) != n)
-				_exit(1);
-			close(fd);
-			n = snprintf(line, sizeof(line), "%u %u 1", (unsigned)gid, (unsigned)gid);
-			fd = open("/proc/self/gid_map", O_WRONLY);
-			if (fd < 0 || write(fd, line, (size_t)n) != n)
-				_exit(1);
-			close(fd);
-		}
+		if ((flags & CLONE_NEWUSER) && sandbox__map_ids(uid, gid))
+			_exit(1);
 		if (mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0 ||
 		    mount("grader-probe", "/tmp", "tmpfs", MS_NOSUID | MS_NODEV, "size=16k") < 0 ||
 		    chdir("/tmp") < 0 || mkdir("scratch", 0700) < 0 ||

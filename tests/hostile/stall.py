@@ -10,6 +10,9 @@ dynamically linked program outside the sandbox (/bin/true) every 50 ms and
 times it: every start must take less than 1 s (a held lease made every
 program on the machine wait in its loader for the holder's wall limit).
 Bounded: the grading gets 120 s, then it is killed and the test fails.
+Two layers stop the attack (the cache is not in the run's view, and the
+filter denies F_SETLEASE; unit/sandbox checks the filter alone): this test
+fails only if both give way, the end-to-end promise the issue asks for.
 """
 import os
 import subprocess
