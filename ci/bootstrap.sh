@@ -11,7 +11,8 @@ packages=(gcc libc6-dev make cmake pkg-config libseccomp-dev libcjson-dev
 	clang libclang-rt-14-dev # clang + libFuzzer/sanitizer runtimes: ci/sanitize.sh, tests/fuzz
 	libxml2-utils python3-yaml shellcheck nodejs # grader ci's tests and ci/github/lint.sh
 	python3-jsonschema perl openssl # report tests: json schema, junit xsd (xmllint), prove, TLS webhook
-	chromium) # grader batch's report.html, opened headless by tests/e2e/batch_html.py
+	chromium # grader batch's report.html, opened headless by tests/e2e/batch_html.py
+	hyperfine) # tests/bench/*.sh
 # npm installs the linters (below, not with --deps); Debian's nodejs leaves
 # it to a package of its own, other builds of nodejs bring it.
 [ "${1:-}" = "--deps" ] || command -v npm >/dev/null 2>&1 || packages+=(npm)

@@ -16,8 +16,10 @@
  *
  *   ga_track(on)          Turns tracking on or off. Turn it on around the
  *                         learner's calls only. While it is on, every block
- *                         allocated is recorded with its size and the current
- *                         op label, every allocation is counted, and the
+ *                         allocated is recorded with its size and the number
+ *                         of the current op (the op's label goes to a side
+ *                         table, and only in a test that judges leaks:
+ *                         --leaks), every allocation is counted, and the
  *                         allocation the control word fail-alloc=K names
  *                         fails (returns NULL with errno ENOMEM).
  *   ga_op(fmt, ...)       Sets the op label, a short printf-style string such
@@ -101,26 +103,44 @@ void __wrap_free(void *ptr);
 char *__wrap_strdup(const char *s);
 char *__wrap_strndup(const char *s, size_t n);
 
-/* One live tracked block; ptr == NULL marks an empty slot. */
+/*
+ * One live tracked block; ptr == NULL marks an empty slot. The block keeps
+ * the number of the op it was allocated in, not a copy of the op's label:
+ * a 24-byte entry instead of 64 keeps the probes of a table of a hundred
+ * thousand blocks in cache. Labels live in a side table (below).
+ */
 struct ga_block {
 	void *ptr;
 	size_t size;
-	uint64_t seq;
-	char label[GA_LABEL_MAX];
+	uint64_t op; /* ga_op calls before the allocation: 0 before the first */
+};
+
+/* The label of op number op, kept only for ops that allocated something. */
+struct ga_label {
+	uint64_t op;
+	char text[GA_LABEL_MAX];
 };
 
 static bool ga_on;
 static int ga_busy; /* > 0 inside a wrapper: nested calls go straight through */
 static char ga_label[GA_LABEL_MAX];
+static uint64_t ga_opno;
 static struct ga_block *ga_tab; /* open addressing, linear probing */
 static size_t ga_slots, ga_used;
 static size_t ga_bytes;
-static uint64_t ga_seq;
 static unsigned long ga_allocs;
 static bool ga_injected;
 static unsigned long ga_bad;
 static char ga_bad_label[GA_LABEL_MAX];
 static const char *ga_bad_kind;
+/*
+ * Labels are only ever quoted by a leak report a test judges (--leaks):
+ * elsewhere the report is metadata and the side table is not kept at all.
+ * -1: not decided yet (the arguments are read at the first allocation).
+ */
+static int ga_keep_labels = -1;
+static struct ga_label *ga_labels; /* ascending op */
+static size_t ga_nlabels, ga_labels_cap;
 
 static GD_UNUSED void ga_track(bool on)
 {
@@ -139,6 +159,7 @@ static GD_UNUSED __attribute__((format(printf, 1, 2))) void ga_op(const char *fm
 	va_list ap;
 
 	ga_busy++;
+	ga_opno++;
 	va_start(ap, fmt);
 	if (vsnprintf(ga_label, sizeof(ga_label), fmt, ap) < 0)
 		ga_label[0] = '\0';
@@ -171,14 +192,15 @@ static GD_UNUSED unsigned long ga_bad_free_count(void)
 	return ga_bad;
 }
 
+/*
+ * Fibonacci hashing of the pointer without its alignment bits, the top
+ * bits taken: blocks malloc hands out one after the other spread evenly.
+ */
 static size_t ga_home(const void *p, size_t slots)
 {
-	uint64_t h = (uint64_t)(uintptr_t)p;
+	uint64_t h = (uint64_t)(uintptr_t)p >> 4;
 
-	h ^= h >> 33;
-	h *= 0xff51afd7ed558ccdULL;
-	h ^= h >> 33;
-	return (size_t)h & (slots - 1);
+	return (size_t)((h * 0x9e3779b97f4a7c15ULL) >> (64 - __builtin_ctzll(slots)));
 }
 
 /* The slot holding p, or the empty slot where p would go. */
@@ -212,12 +234,91 @@ static bool ga_grow(void)
 	return true;
 }
 
+/* The side table entry of op, or NULL if it holds none. */
+static const struct ga_label *ga_label_of(uint64_t op)
+{
+	size_t lo = 0, hi = ga_nlabels;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (ga_labels[mid].op < op)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo < ga_nlabels && ga_labels[lo].op == op ? &ga_labels[lo] : NULL;
+}
+
+/*
+ * Drops the labels no live block refers to. Run only when the side table
+ * is as large as the block table, so that its cost (a pass over both) is
+ * paid for by the labels added since the last one.
+ */
+static void ga_labels_compact(void)
+{
+	bool *keep = __real_calloc(ga_nlabels ? ga_nlabels : 1, sizeof(bool));
+	size_t i, n = 0;
+
+	if (!keep)
+		return;
+	for (i = 0; i < ga_slots; i++) {
+		const struct ga_label *l = ga_tab[i].ptr ? ga_label_of(ga_tab[i].op) : NULL;
+
+		if (l)
+			keep[l - ga_labels] = true;
+	}
+	for (i = 0; i < ga_nlabels; i++) {
+		if (keep[i])
+			ga_labels[n++] = ga_labels[i];
+	}
+	ga_nlabels = n;
+	__real_free(keep);
+}
+
+static bool ga_labels_grow(void)
+{
+	size_t ncap = ga_labels_cap ? ga_labels_cap * 2 : GA_MIN_SLOTS;
+	struct ga_label *nl;
+
+	if (ncap < ga_labels_cap || ncap > SIZE_MAX / sizeof(*nl))
+		return false;
+	nl = __real_realloc(ga_labels, ncap * sizeof(*nl));
+	if (!nl)
+		return false;
+	ga_labels = nl;
+	ga_labels_cap = ncap;
+	return true;
+}
+
+/* Keeps the current label for the op being recorded; false if it cannot. */
+static bool ga_keep_label(void)
+{
+	if (ga_keep_labels < 0)
+		ga_keep_labels = gd_flag("leaks") != 0;
+	if (!ga_keep_labels || (ga_nlabels && ga_labels[ga_nlabels - 1].op == ga_opno))
+		return true;
+	if (ga_nlabels == ga_labels_cap) {
+		if (ga_labels_cap >= ga_slots)
+			ga_labels_compact();
+		/* Grow unless a compaction freed at least half. */
+		if (ga_nlabels * 2 >= ga_labels_cap && !ga_labels_grow())
+			return false;
+	}
+	ga_labels[ga_nlabels].op = ga_opno;
+	memcpy(ga_labels[ga_nlabels].text, ga_label, sizeof(ga_label));
+	ga_nlabels++;
+	return true;
+}
+
 /* Records a new block; false if the table could not grow. */
 static bool ga_insert(void *p, size_t size)
 {
 	struct ga_block *b;
 
 	if ((ga_used + 1) * 2 > ga_slots && !ga_grow())
+		return false;
+	if (!ga_keep_label())
 		return false;
 	b = &ga_tab[ga_find(p)];
 	if (!b->ptr)
@@ -226,8 +327,7 @@ static bool ga_insert(void *p, size_t size)
 		ga_bytes -= b->size; /* cannot happen: the C library reused a live block */
 	b->ptr = p;
 	b->size = size;
-	b->seq = ++ga_seq;
-	memcpy(b->label, ga_label, sizeof(b->label));
+	b->op = ga_opno;
 	ga_bytes += size;
 	return true;
 }
@@ -374,12 +474,16 @@ void *__wrap_realloc(void *ptr, size_t size)
 			p = ga_record(p, 0);
 	} else if (ga_on && ga_fail_now()) {
 		p = NULL; /* the old block stays valid and tracked */
+	} else if (!ga_keep_label()) {
+		errno = ENOMEM; /* as if memory had run out; the old block stays */
+		p = NULL;
 	} else {
 		p = __real_realloc(ptr, size);
 		if (p) {
 			/*
-			 * Recorded as allocated now. The erase leaves room, so
-			 * the record cannot fail after the old block is gone.
+			 * Recorded as allocated now. The erase leaves room and
+			 * the op's label is kept already, so the record cannot
+			 * fail after the old block is gone.
 			 */
 			ga_erase(b);
 			p = ga_record(p, size);
@@ -425,10 +529,11 @@ static GD_UNUSED void ga_report_leaks(void)
 {
 	const char *prefix = gd_flag("leaks") ? "" : "!";
 	const struct ga_block *first = NULL;
+	const struct ga_label *l;
 	size_t i;
 
 	for (i = 0; i < ga_slots; i++) {
-		if (ga_tab[i].ptr && (!first || ga_tab[i].seq < first->seq))
+		if (ga_tab[i].ptr && (!first || ga_tab[i].op < first->op))
 			first = &ga_tab[i];
 	}
 
@@ -436,9 +541,11 @@ static GD_UNUSED void ga_report_leaks(void)
 		gd_obs("%sleaked 0 blocks (0 bytes)", prefix);
 		return;
 	}
+	l = ga_keep_labels > 0 ? ga_label_of(first->op) : NULL;
 	gd_obs("%sleaked %zu block%s (%zu byte%s), first from %s", prefix, ga_used,
 	       ga_used == 1 ? "" : "s", ga_bytes, ga_bytes == 1 ? "" : "s",
-	       first->label[0] ? first->label : "before the first op label");
+	       !l ? (ga_keep_labels > 0 ? "an op whose label was lost" : "an op (labels not kept)")
+	       : l->text[0] ? l->text : "before the first op label");
 }
 
 static GD_UNUSED void ga_report_bad_frees(void)
