@@ -11,6 +11,7 @@
 #include "batch.h"
 #include "build.h"
 #include "grade.h"
+#include "ref-cache.h"
 #include "result-cache.h"
 #include "util.h"
 
@@ -33,6 +34,7 @@ struct pool {
 	int running;          /* workers not finished */
 	size_t graded;
 	struct batch_progress p;
+	struct ref_cache *refs; /* the reference's runs, shared by every grading */
 };
 
 static double now_s(void)
@@ -118,7 +120,8 @@ static void grade_one(struct pool *pl, struct grader *g, bool *open, const struc
 	const struct batch_opts *o = pl->o;
 	const struct exercise *ex = o->exercises[j->exercise];
 	struct gradebook_cell *c = j->cell;
-	struct grade_opts go = { .seed = o->seed, .jobs = 1, .nofollow = true };
+	struct grade_opts go = { .seed = o->seed, .jobs = 1, .nofollow = true,
+				 .refs = pl->refs };
 	struct strbuf err = STRBUF_INIT;
 	char *path = path_join(o->class_dir, c->file), *json;
 	char key[65];
@@ -243,6 +246,7 @@ int batch_run(struct gradebook *gb, const struct batch_opts *o, volatile sig_ato
 
 	pthread_mutex_init(&pl.lock, NULL);
 	pthread_cond_init(&pl.cond, NULL);
+	pl.refs = ref_cache_new();
 	collect(&pl);
 	want = o->jobs < 1 ? 1 : o->jobs;
 	if ((size_t)want > pl.njobs)
@@ -294,6 +298,7 @@ int batch_run(struct gradebook *gb, const struct batch_opts *o, volatile sig_ato
 	if (out)
 		*out = pl.p;
 	free(pl.jobs);
+	ref_cache_free(pl.refs);
 	pthread_cond_destroy(&pl.cond);
 	pthread_mutex_destroy(&pl.lock);
 	return *stop ? -EINTR : 0;

@@ -24,6 +24,7 @@ struct builder {
 	char *cc;          /* absolute path of the compiler */
 	char *cc_version;  /* "gcc 12.2.0" */
 	char *cache_dir;   /* NULL: nothing is cached */
+	char *ld_flag;     /* "-fuse-ld=gold", or NULL: the compiler's linker */
 	char driver_hash[65];
 };
 

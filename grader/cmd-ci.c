@@ -15,6 +15,7 @@
 #include "ci.h"
 #include "cmd.h"
 #include "grade.h"
+#include "ref-cache.h"
 #include "report-text.h"
 #include "report.h"
 #include "spec.h"
@@ -300,6 +301,7 @@ static int grade_all(struct ci_run *run, struct exercise **ex, const char *repo,
 		     const char *prefix, const struct grade_opts *go)
 {
 	struct strbuf err = STRBUF_INIT, note = STRBUF_INIT;
+	struct grade_opts shared = *go;
 	struct grader g;
 	size_t i;
 	int ret;
@@ -310,6 +312,9 @@ static int grade_all(struct ci_run *run, struct exercise **ex, const char *repo,
 		strbuf_release(&err);
 		return EXIT_GRADER;
 	}
+	/* Two files of one exercise share the reference's runs. */
+	shared.refs = ref_cache_new();
+	go = &shared;
 	for (i = 0; i < run->n; i++) {
 		struct ci_result *res = &run->results[i];
 		char *path = path_join(repo, res->ax->file);
@@ -344,6 +349,7 @@ static int grade_all(struct ci_run *run, struct exercise **ex, const char *repo,
 		if (ret)
 			break;
 	}
+	ref_cache_free(shared.refs);
 	grader_close(&g);
 	strbuf_release(&err);
 	strbuf_release(&note);

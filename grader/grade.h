@@ -12,6 +12,7 @@
 #include <stdint.h>
 
 #include "build.h"
+#include "ref-cache.h"
 #include "report.h"
 #include "sandbox.h"
 #include "spec.h"
@@ -41,6 +42,7 @@ struct grade_opts {
 	uint64_t seed;
 	int jobs;        /* tests run at once; 0: one per core */
 	bool nofollow;   /* refuse a submission that is a symbolic link */
+	struct ref_cache *refs; /* NULL, or the reference's runs shared by a batch */
 };
 
 /* Sets up the sandbox, a private work directory and the compiler. 0 or -errno (err set). */

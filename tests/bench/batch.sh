@@ -1,95 +1,151 @@
 #!/usr/bin/env bash
-# Grading a class: a generated class of STUDENTS students (default 200),
-# each a fixture of sort-users (correct, wrong, hostile, broken) made unique
-# by a comment, so the result cache cannot share work between students.
-# Prints submissions per second, CPU utilisation (the grader's and its
-# sandboxes' CPU time over wall time x cores, and how often /proc/stat saw
-# every core busy), then the time of a rerun of the unchanged class, which
-# comes from the cache (target: under 2 s for 200 students).
+# Grading a class, this tree's grader against an earlier commit's, side by
+# side in one run on the same generated class.
 #
-# The timeout fixtures are left out: they spend seconds sleeping or
-# burning a CPU limit, which measures the limits rather than the batch.
+# The class: STUDENTS students (default 30), each with one submission per
+# exercise of EXERCISES (default: sort-users lru-cache user-registry), taken
+# in turn from the exercise's fixtures (mostly wrong ones, as a real class)
+# and made unique by a comment, so the result cache could not share work
+# between students (it is off anyway: --no-cache). The timeout fixtures are
+# left out: they measure the limits rather than the batch.
 #
-# usage: [GRADER=path/to/grader] tests/bench/batch.sh [STUDENTS] [JOBS]
+# The old grader is built from BASE (default: the merge-base with main, or
+# HEAD~1 when HEAD is on main) in a temporary `git worktree`, or taken from
+# OLD_GRADER=path. Both binaries get their own build cache, warmed before
+# the measurement (driver objects, references, known mistakes). Each round
+# grades the class with both, in alternating order; the table gives the
+# medians over ROUNDS rounds (default 1) of wall time, submissions per
+# second and CPU seconds (the grader and its sandboxes) per submission.
+# Last, the gradebooks must be identical: every student's score and status
+# (grades.csv) and every test's status, score and hint in every report.
+#
+# usage: [BASE=rev] [OLD_GRADER=path] [ROUNDS=n] [EXERCISES="a b"]
+#        tests/bench/batch.sh [STUDENTS] [JOBS]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-students=${1:-200}
+students=${1:-30}
 jobs=${2:-$(nproc)}
-grader=${GRADER:-build/grader}
-[ -x "$grader" ] || { echo "build first: ci/bootstrap.sh"; exit 2; }
+rounds=${ROUNDS:-1}
+exercises=${EXERCISES:-sort-users lru-cache user-registry}
+new=${GRADER:-build/grader}
+[ -x "$new" ] || { echo "build first: ci/bootstrap.sh"; exit 2; }
+new=$(realpath "$new")
 
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
-export GRADER_CACHE_DIR=$work/build-cache
+cleanup() {
+	if [ -d "$work/old-src" ]; then
+		git worktree remove --force "$work/old-src" >/dev/null 2>&1 || true
+	fi
+	rm -rf "$work"
+}
+trap cleanup EXIT
 
-fixtures=(passes-reference passes-qsort-with-index-tiebreak fails-ascending-score
-	fails-name-descending fails-unstable-sort fails-overflowing-comparator
-	fails-missing-scores-as-zero fails-case-insensitive-names fails-name-copy-truncated
-	fails-exit0-fake-pass forbidden-fork fails-write-outside-scratch
-	compile-error-include-passwd)
+old=${OLD_GRADER:-}
+if [ -z "$old" ]; then
+	base=${BASE:-$(git merge-base HEAD main 2>/dev/null || git rev-parse HEAD~1)}
+	[ "$(git rev-parse "$base")" = "$(git rev-parse HEAD)" ] && base=HEAD~1
+	echo "building the old grader from $(git rev-parse --short "$base") ($(git log -1 --format=%s "$base" | cut -c1-60))"
+	git worktree add --detach "$work/old-src" "$base" >/dev/null 2>&1
+	cmake -S "$work/old-src" -B "$work/old-build" >/dev/null
+	cmake --build "$work/old-build" --target grader -j"$(nproc)" >/dev/null
+	old=$work/old-build/grader
+fi
+old=$(realpath "$old")
+
 mkdir "$work/class"
-echo '{"name": "bench", "exercises": [{"id": "sort-users"}]}' >"$work/class/grader.json"
-for i in $(seq 1 "$students"); do
-	d=$work/class/$(printf 'student%04d' "$i")
-	mkdir "$d"
-	fx=${fixtures[$(( (i - 1) % ${#fixtures[@]} ))]}
-	{ cat "fixtures/sort-users/$fx/submission.c"; printf '\n/* student %d */\n' "$i"; } >"$d/sort_users.c"
+{
+	printf '{"name": "bench", "exercises": ['
+	sep=
+	for ex in $exercises; do printf '%s{"id": "%s"}' "$sep" "$ex"; sep=', '; done
+	printf ']}\n'
+} >"$work/class/grader.json"
+for ex in $exercises; do
+	mapfile -t fx < <(ls fixtures/"$ex" | grep -v '^timeout-')
+	for i in $(seq 1 "$students"); do
+		d=$work/class/$(printf 'student%04d' "$i")
+		mkdir -p "$d"
+		f=${fx[$(( (i - 1) % ${#fx[@]} ))]}
+		{ cat "fixtures/$ex/$f/submission.c"; printf '\n/* student %d */\n' "$i"; } \
+			>"$d/${ex//-/_}.c"
+	done
 done
-# The reference and the driver are built once, outside the measurement.
-"$grader" check sort-users exercises/sort-users/reference.c >/dev/null
 
-python3 - "$grader" "$work/class" "$jobs" "$students" <<'PY'
-import os, resource, subprocess, sys, threading, time
+# Builds outside the measurement: drivers, references and known mistakes.
+for name in old new; do
+	bin=$old
+	[ $name = new ] && bin=$new
+	for ex in $exercises; do
+		wrong=$(ls fixtures/"$ex" | grep '^fails-' | head -1)
+		for s in exercises/"$ex"/reference.c fixtures/"$ex"/"$wrong"/submission.c; do
+			GRADER_CACHE_DIR=$work/cache-$name "$bin" check "$ex" "$s" >/dev/null 2>&1 || true
+		done
+	done
+done
 
-grader, cls, jobs, students = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
-ncpu = os.cpu_count()
+python3 - "$old" "$new" "$work" "$jobs" "$students" "$rounds" <<'PY'
+import csv, glob, json, os, resource, statistics, subprocess, sys, time
 
-def cpu_times():
-    """Per-CPU (busy, total) jiffies from /proc/stat."""
-    out = []
-    with open("/proc/stat") as f:
-        for line in f:
-            if line.startswith("cpu") and line[3].isdigit():
-                v = [int(x) for x in line.split()[1:]]
-                idle = v[3] + v[4]
-                out.append((sum(v) - idle, sum(v)))
-    return out
+old, new, work, jobs, students, rounds = sys.argv[1:7]
+students, rounds = int(students), int(rounds)
+cls = os.path.join(work, "class")
+nsub = sum(1 for _ in glob.glob(os.path.join(cls, "*", "*.c")))
 
-samples, stop = [], threading.Event()
-def sampler():
-    prev = cpu_times()
-    while not stop.wait(0.5):
-        cur = cpu_times()
-        samples.append([(b1 - b0) / max(1, t1 - t0) for (b0, t0), (b1, t1) in zip(prev, cur)])
-        prev = cur
-
-def run(label):
+def run(name, binary, rnd):
+    out = os.path.join(work, "out-%s-%d" % (name, rnd))
+    env = dict(os.environ, GRADER_CACHE_DIR=os.path.join(work, "cache-" + name))
     r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.monotonic()
-    p = subprocess.run([grader, "batch", cls, "-j", jobs, "-q"], capture_output=True, text=True)
+    p = subprocess.run([binary, "batch", cls, "--no-cache", "--out", out, "-j", jobs, "-q"],
+                       capture_output=True, text=True, env=env)
     wall = time.monotonic() - t0
     r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
     if p.returncode not in (0, 1):
-        sys.exit("%s: exit %d: %s" % (label, p.returncode, p.stderr))
+        sys.exit("%s: exit %d: %s" % (name, p.returncode, p.stderr))
     cpu = (r1.ru_utime - r0.ru_utime) + (r1.ru_stime - r0.ru_stime)
-    return wall, cpu, p.stdout.strip().splitlines()[0]
+    return wall, cpu, out
 
-t = threading.Thread(target=sampler)
-t.start()
-wall, cpu, line = run("cold")
-stop.set()
-t.join()
-print("class: %d students, -j %s, %d cores" % (students, jobs, ncpu))
-print("cold:   %s" % line)
-print("        %.1f s wall, %.2f submissions/s" % (wall, students / wall))
-print("        CPU: %.1f s (grader and sandboxes) = %.0f%% of %d cores x wall" %
-      (cpu, 100 * cpu / (wall * ncpu), ncpu))
-if samples:
-    all_busy = sum(1 for s in samples if min(s) >= 0.8) / len(samples)
-    mean = sum(sum(s) / len(s) for s in samples) / len(samples)
-    print("        /proc/stat (whole machine): mean %.0f%% busy; every core >= 80%% busy "
-          "in %.0f%% of %d half-second samples" % (100 * mean, 100 * all_busy, len(samples)))
-wall2, cpu2, line2 = run("cached")
-print("cached: %s" % line2)
-print("        rerun of the unchanged class: %.2f s (target: under 2 s)" % wall2)
+res = {"old": [], "new": []}
+for rnd in range(rounds):
+    order = [("old", old), ("new", new)] if rnd % 2 == 0 else [("new", new), ("old", old)]
+    for name, binary in order:
+        res[name].append(run(name, binary, rnd))
+
+print("class: %d students x %d exercises = %d submissions, -j %s, %d cores, %d round%s"
+      % (students, nsub // max(1, students), nsub, jobs, os.cpu_count(), rounds,
+         "" if rounds == 1 else "s"))
+print("%-5s %10s %12s %14s" % ("", "wall s", "subs/s", "CPU s/sub"))
+med = {}
+for name in ("old", "new"):
+    wall = statistics.median(r[0] for r in res[name])
+    cpu = statistics.median(r[1] for r in res[name])
+    med[name] = (wall, cpu)
+    print("%-5s %10.1f %12.2f %14.2f" % (name, wall, nsub / wall, cpu / nsub))
+print("new/old: wall %.2fx, CPU per submission %.2fx"
+      % (med["new"][0] / med["old"][0], med["new"][1] / med["old"][1]))
+
+def gradebook(out):
+    rows = {}
+    with open(os.path.join(out, "grades.csv")) as f:
+        for row in csv.DictReader(f):
+            rows[row["student"]] = (row["score"], row["max_score"], row["status"])
+    tests = {}
+    for path in sorted(glob.glob(os.path.join(out, "reports", "*", "*.json"))):
+        r = json.load(open(path))
+        key = os.path.relpath(path, out)
+        tests[key] = [(t["name"], t["status"], t["score"], t.get("hint", ""))
+                      for t in r.get("tests", [])]
+    return rows, tests
+
+a, b = gradebook(res["old"][0][2]), gradebook(res["new"][0][2])
+diffs = [k for k in sorted(set(a[0]) | set(b[0])) if a[0].get(k) != b[0].get(k)]
+diffs += [k for k in sorted(set(a[1]) | set(b[1])) if a[1].get(k) != b[1].get(k)]
+if diffs:
+    print("gradebooks DIFFER (%d): %s" % (len(diffs), ", ".join(diffs[:10])))
+    for k in diffs[:3]:
+        src = 0 if k in a[0] or k in b[0] else 1
+        print("  old %s: %s" % (k, a[src].get(k)))
+        print("  new %s: %s" % (k, b[src].get(k)))
+    sys.exit(1)
+print("gradebooks identical: %d students, %d reports (scores, statuses, hints)"
+      % (len(a[0]), len(a[1])))
 PY

@@ -2,6 +2,7 @@
  * test_grader_modules.c: the grader's modules that need no sandbox.
  */
 #include <errno.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -10,6 +11,7 @@
 #include "check.h"
 #include "jsondiff.h"
 #include "observe.h"
+#include "ref-cache.h"
 #include "sha256.h"
 #include "spec.h"
 #include "strbuf.h"
@@ -169,6 +171,116 @@ static void test_jsondiff(void)
 	}
 }
 
+/* A run as grade.c keeps one: a channel parsed in place, two files. */
+static void fake_run(struct sandbox_result *res, struct obs *obs, struct strbuf **files,
+		     bool **present, const char *channel)
+{
+	memset(res, 0, sizeof(*res));
+	res->cpu_ms = 12.5;
+	res->channel.data = xstrdup(channel);
+	res->channel.len = strlen(channel);
+	obs_parse(res->channel.data, res->channel.len, obs);
+	*files = xcalloc(3, sizeof(struct strbuf));
+	*present = xcalloc(2, sizeof(bool));
+	strbuf_addstr(&(*files)[0], "[1, 2]");
+	strbuf_grow(&(*files)[1], 0);
+	(*present)[0] = true;
+}
+
+static void release_run(struct sandbox_result *res, struct obs *obs, struct strbuf *files,
+			bool *present)
+{
+	size_t i;
+
+	sandbox_result_release(res);
+	obs_release(obs);
+	for (i = 0; files && files[i].buf; i++)
+		strbuf_release(&files[i]);
+	free(files);
+	free(present);
+}
+
+struct claimer {
+	struct ref_cache *rc;
+	const char *key;
+	bool hit;
+};
+
+static void *claim_main(void *arg)
+{
+	struct claimer *c = arg;
+	struct sandbox_result res;
+	struct obs obs;
+	struct strbuf *files = NULL;
+	bool *present = NULL;
+	struct ref_run out = { &res, &obs, &files, &present, 2 };
+
+	c->hit = ref_cache_get(c->rc, c->key, &out);
+	if (c->hit)
+		release_run(&res, &obs, files, present);
+	else
+		ref_cache_drop(c->rc, c->key);
+	return NULL;
+}
+
+static void test_ref_cache(void)
+{
+	struct ref_key_parts parts = { "sort-users", "aa", "bb", "gcc 12.2.0", 7, "ties" };
+	struct ref_cache *rc = ref_cache_new();
+	struct sandbox_result res, got;
+	struct obs obs, gobs;
+	struct strbuf *files, *gfiles = NULL;
+	bool *present, *gpresent = NULL;
+	struct ref_run run = { &res, &obs, &files, &present, 2 };
+	struct ref_run out = { &got, &gobs, &gfiles, &gpresent, 2 };
+	struct claimer waiter = { rc, NULL, false };
+	char k1[65], k2[65];
+	size_t hits, stored;
+	pthread_t th;
+
+	ref_cache_key(&parts, k1);
+	parts.seed = 8;
+	ref_cache_key(&parts, k2);
+	CHECK(strcmp(k1, k2) != 0);
+	parts.seed = 7;
+	parts.compiler = "gcc 13.1.0";
+	ref_cache_key(&parts, k2);
+	CHECK(strcmp(k1, k2) != 0);
+
+	/* A miss is a claim: a second asker waits until it is settled. */
+	CHECK(!ref_cache_get(rc, k1, &out));
+	waiter.key = k1;
+	CHECK_EQ(pthread_create(&th, NULL, claim_main, &waiter), 0);
+	fake_run(&res, &obs, &files, &present, "a\nb\nend\n");
+	ref_cache_put(rc, k1, &run);
+	pthread_join(th, NULL);
+	CHECK(waiter.hit);
+	release_run(&res, &obs, files, present);
+
+	/* A hit is a deep copy whose lines point into its own channel. */
+	CHECK(ref_cache_get(rc, k1, &out));
+	CHECK_EQ(gobs.n, 2);
+	CHECK_STR(gobs.lines[1], "b");
+	CHECK(gobs.lines[0] >= got.channel.data && gobs.lines[0] < got.channel.data + got.channel.len);
+	CHECK(gobs.ended);
+	CHECK_STR(gfiles[0].buf, "[1, 2]");
+	CHECK(gfiles[1].buf && !gfiles[2].buf);
+	CHECK(gpresent[0] && !gpresent[1]);
+	CHECK(got.cpu_ms == 12.5);
+	release_run(&got, &gobs, gfiles, gpresent);
+
+	/* A dropped claim stores nothing: the next asker runs it. */
+	CHECK(!ref_cache_get(rc, k2, &out));
+	ref_cache_drop(rc, k2);
+	waiter.key = k2;
+	claim_main(&waiter);
+	CHECK(!waiter.hit);
+	ref_cache_stats(rc, &hits, &stored);
+	CHECK_EQ(hits, 2);
+	CHECK_EQ(stored, 1);
+	ref_cache_free(rc);
+}
+
 int main(void)
 {
 	test_jsondiff();
@@ -176,5 +288,6 @@ int main(void)
 	test_visible();
 	test_observe();
 	test_spec_errors();
+	test_ref_cache();
 	CHECK_DONE();
 }

@@ -1,0 +1,81 @@
+#!/usr/bin/env bash
+# The latency budget of `grader check`: how long a learner waits.
+#
+# Grades every fixture submission of every exercise
+# (fixtures/<exercise>/*/submission.c), one at a time, RUNS times each
+# (default 3), and right beside each grading a bare `gcc -O2 -c` of the
+# same file (the least any feedback can cost). Per exercise it prints the
+# median, p90 and worst of the grading's wall time (each fixture's median
+# over its runs) and of its ratio to the bare compile of the same file.
+# Target: median <= 4x the bare compile, worst <= 10x.
+#
+# The timeout fixtures are listed apart: their time is the limit they run
+# into (CPU or idle), which no speed-up of the grader may shorten.
+# The build cache (driver objects, references, known mistakes) is warmed
+# first, as on any machine that graded once.
+#
+# usage: [GRADER=path] tests/bench/latency.sh [RUNS] [EXERCISE...]
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+runs=${1:-3}
+shift || true
+grader=${GRADER:-build/grader}
+[ -x "$grader" ] || { echo "build first: ci/bootstrap.sh"; exit 2; }
+
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+export GRADER_CACHE_DIR=$work/cache
+
+python3 - "$grader" "$work" "$runs" "$@" <<'PY'
+import glob, os, statistics, subprocess, sys, time
+
+grader, work, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+exercises = sys.argv[4:] or sorted(
+    d for d in os.listdir("fixtures") if os.path.isdir(os.path.join("exercises", d)))
+
+def wall(cmd, cwd=None):
+    t0 = time.monotonic()
+    subprocess.run(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=cwd)
+    return time.monotonic() - t0
+
+def pct(xs, p):
+    xs = sorted(xs)
+    return xs[min(len(xs) - 1, int(round(p / 100 * (len(xs) - 1))))]
+
+print("%d run%s per fixture, %d cores; wall seconds, and the ratio to a bare gcc -O2 -c"
+      % (runs, "" if runs == 1 else "s", os.cpu_count()))
+print("%-14s %3s | %6s %6s %6s | %6s | %7s %7s %7s" %
+      ("exercise", "n", "median", "p90", "worst", "bare", "x med", "x p90", "x worst"))
+slow = []
+for ex in exercises:
+    subs = sorted(glob.glob(os.path.join("fixtures", ex, "*", "submission.c")))
+    if not subs:
+        continue
+    inc = "-I" + os.path.join("exercises", ex)
+    # Warm the build cache: a correct and a wrong submission build everything.
+    for s in subs[:1] + [os.path.join("exercises", ex, "reference.c")]:
+        wall([grader, "check", ex, s, "--seed", "1"])
+    rows = []
+    for s in subs:
+        name = os.path.basename(os.path.dirname(s))
+        g, b = [], []
+        for _ in range(runs):
+            b.append(wall(["gcc", "-O2", inc, "-c", s, "-o", os.path.join(work, "bare.o")]))
+            g.append(wall([grader, "check", ex, s, "--seed", "1"]))
+        gm, bm = statistics.median(g), statistics.median(b)
+        if name.startswith("timeout-"):
+            slow.append((ex, name, gm, bm))
+        else:
+            rows.append((name, gm, bm, gm / bm))
+    times = [r[1] for r in rows]
+    ratios = [r[3] for r in rows]
+    worst = max(rows, key=lambda r: r[1])
+    print("%-14s %3d | %6.2f %6.2f %6.2f | %6.3f | %6.1fx %6.1fx %6.1fx   worst: %s" %
+          (ex, len(rows), statistics.median(times), pct(times, 90), max(times),
+           statistics.median(r[2] for r in rows), statistics.median(ratios), pct(ratios, 90),
+           max(ratios), worst[0]))
+if slow:
+    print("timeout fixtures (their time is the limit they hit):")
+    for ex, name, gm, bm in slow:
+        print("  %-14s %-28s %6.2f s (%5.1fx)" % (ex, name, gm, gm / bm))
+PY
