@@ -180,20 +180,29 @@ static void hash_driver_support(struct builder *b)
 
 /*
  * The linker flag: most of a submission's build is the static link, which
- * gold does in about half the time of ld.bfd. Opt-in for now: the compile
- * sandbox's system call policy stops ld.gold (SIGSYS), so gold needs that
- * policy widened first. GRADER_LD names a linker for -fuse-ld; NULL (unset,
- * or "default"): the compiler's own.
+ * gold does in under half the CPU time of ld.bfd (tests/bench/build.sh).
+ * GRADER_LD names a linker for -fuse-ld; "default" keeps the compiler's
+ * own. Unset: gold where binutils installed it, else the compiler's own.
+ * The linker cannot change a verdict: the program is the same code, only
+ * link errors are worded differently.
  */
 static char *pick_linker(void)
 {
 	const char *env = getenv("GRADER_LD");
 	struct strbuf sb = STRBUF_INIT;
+	char *gold;
 
-	if (!env || !*env || !strcmp(env, "default"))
+	if (env && *env) {
+		if (!strcmp(env, "default"))
+			return NULL;
+		strbuf_addf(&sb, "-fuse-ld=%s", env);
+		return strbuf_detach(&sb);
+	}
+	gold = find_in_path("ld.gold");
+	if (!gold)
 		return NULL;
-	strbuf_addf(&sb, "-fuse-ld=%s", env);
-	return strbuf_detach(&sb);
+	free(gold);
+	return xstrdup("-fuse-ld=gold");
 }
 
 int builder_init(struct builder *b, struct sandbox *sb, struct workdir *wd,

@@ -641,13 +641,23 @@ static int recheck_timeout(struct job_ctx *jc, const struct test *t, struct run 
 	return ret;
 }
 
+/* A run of a known mistake: what matching compares, under the test's limits. */
+static int run_mistake(struct job_ctx *jc, const struct test *t, size_t i, struct run *out,
+		       struct strbuf *err)
+{
+	return run_program(jc, t, jc->mistakes[i].exe, "-", (double)t->limits.cpu_ms,
+			   &t->limits, NULL, out, err);
+}
+
 /*
- * The reference's run of a test that times nothing: shared through
- * o->refs, when the caller keeps one, by every submission graded with the
- * same exercise, seed, compiler and grader (ref-cache.h).
+ * A run of the reference (mistake < 0) or of a known mistake on a test
+ * that times nothing: shared through o->refs, when the caller keeps one,
+ * by every submission graded with the same exercise, seed, compiler and
+ * grader (ref-cache.h). Only a run that ended as it should is shared:
+ * the reference passing, a mistake exiting.
  */
-static int shared_reference(struct job_ctx *jc, const struct test *t, struct run *ref,
-			    struct strbuf *err)
+static int shared_run(struct job_ctx *jc, const struct test *t, long mistake, struct run *out,
+		      struct strbuf *err)
 {
 	struct ref_cache *rc = jc->o->refs;
 	struct ref_key_parts parts = {
@@ -657,21 +667,30 @@ static int shared_reference(struct job_ctx *jc, const struct test *t, struct run
 		.compiler = jc->g->builder.cc_version,
 		.seed = jc->o->seed,
 		.test = t->name,
+		.program = mistake < 0 ? NULL : jc->ex->mistakes[mistake].name,
 	};
-	struct ref_run shared = { &ref->res, &ref->obs, &ref->files, &ref->present, t->nfiles };
+	struct ref_run shared = { &out->res, &out->obs, &out->files, &out->present, t->nfiles };
 	char key[65];
+	bool keep;
 	int ret;
 
-	if (!rc)
-		return run_reference(jc, t, ref, err);
-	ref_cache_key(&parts, key);
-	if (ref_cache_get(rc, key, &shared)) {
-		ref->have = true;
-		ref->cpu_limit = (double)reference_limits(t).cpu_ms;
-		return 0;
+	if (rc) {
+		ref_cache_key(&parts, key);
+		if (ref_cache_get(rc, key, &shared)) {
+			out->have = true;
+			out->cpu_limit = mistake < 0 ? (double)reference_limits(t).cpu_ms
+						     : (double)t->limits.cpu_ms;
+			return 0;
+		}
 	}
-	ret = run_reference(jc, t, ref, err);
-	if (!ret && reference_ok(ref))
+	if (mistake < 0)
+		ret = run_reference(jc, t, out, err);
+	else
+		ret = run_mistake(jc, t, (size_t)mistake, out, err);
+	if (!rc)
+		return ret;
+	keep = !ret && (mistake < 0 ? reference_ok(out) : out->res.outcome == SANDBOX_EXITED);
+	if (keep)
 		ref_cache_put(rc, key, &shared);
 	else
 		ref_cache_drop(rc, key);
@@ -695,7 +714,7 @@ static int run_pair(struct job_ctx *jc, const struct test *t, struct run *ref,
 
 	*limit = (double)t->limits.cpu_ms;
 	if (!t->scaling.on) {
-		ret = shared_reference(jc, t, ref, err);
+		ret = shared_run(jc, t, -1, ref, err);
 		if (!ret && reference_ok(ref))
 			ret = run_program(jc, t, jc->sub_exe, "-", *limit, &t->limits, NULL, sub,
 					  err);
@@ -811,14 +830,16 @@ static int match_mistake(struct job_ctx *jc, size_t idx, long *found, struct str
 
 	*found = -1;
 	ret = build_mistakes(jc, err);
-	/* Each mistake runs at most once on each test: a test is matched once. */
+	/*
+	 * Each mistake runs at most once on each test: a test is matched once,
+	 * and a batch shares the runs (shared_run).
+	 */
 	for (i = 0; !ret && i < ex->nmistakes; i++) {
 		struct strbuf ignored = STRBUF_INIT;
 		struct run m;
 		bool same;
 
-		ret = run_program(jc, t, jc->mistakes[i].exe, "-", (double)t->limits.cpu_ms,
-				  &t->limits, NULL, &m, err);
+		ret = shared_run(jc, t, (long)i, &m, err);
 		if (ret)
 			break;
 		same = m.res.outcome == SANDBOX_EXITED && m.obs.ended &&

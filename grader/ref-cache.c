@@ -72,9 +72,10 @@ void ref_cache_key(const struct ref_key_parts *p, char out[65])
 	struct strbuf sb = STRBUF_INIT;
 
 	/* NUL-separated: no field can pass itself off as two. */
-	strbuf_addf(&sb, "ref-cache 1%c%s%c%s%c%s%c%s%c%s%c%llu%c%s", 0, p->exercise, 0,
-		    p->spec_hash, 0, p->driver_hash, 0, p->compiler, 0, GRADER_VERSION, 0,
-		    (unsigned long long)p->seed, 0, p->test);
+	strbuf_addf(&sb, "ref-cache 2%c%s%c%s%c%s%c%s%c%s%c%llu%c%s%c%s%s", 0, p->exercise,
+		    0, p->spec_hash, 0, p->driver_hash, 0, p->compiler, 0, GRADER_VERSION, 0,
+		    (unsigned long long)p->seed, 0, p->test, 0,
+		    p->program ? "mistake " : "reference", p->program ? p->program : "");
 	sha256_hex(sb.buf, sb.len, out);
 	strbuf_release(&sb);
 }

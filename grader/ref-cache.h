@@ -8,9 +8,10 @@
  * use from any number of threads. Its key covers everything that decides
  * the run: the exercise (its spec hash: spec, driver, reference, inputs),
  * the driver support files and flags, the compiler, the grader's version,
- * the seed and the test. Only runs the reference passed are kept: a run
- * the machine spoiled (killed, out of time on a loaded host) is never
- * replayed. A scaling test does not come here: the reference's CPU time,
+ * the seed, the test and the program (the reference or a known mistake,
+ * whose runs mistake matching compares). Only runs that ended as they
+ * should are kept: a run the machine spoiled (killed, out of time on a
+ * loaded host) is never replayed. A scaling test does not come here: the reference's CPU time,
  * measured beside the submission, is its yardstick.
  */
 #ifndef GRADER_REF_CACHE_H
@@ -33,6 +34,7 @@ struct ref_key_parts {
 	const char *compiler;     /* struct builder's cc_version */
 	uint64_t seed;
 	const char *test;         /* the test's name */
+	const char *program;      /* NULL: the reference; else a known mistake's name */
 };
 
 /* One run of the reference as the grader keeps it; NULL arrays when nfiles is 0. */

@@ -341,6 +341,10 @@ static int build_compile(scmp_filter_ctx ctx)
 	if (!ret)
 		ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(setrlimit), 1,
 				       SCMP_A0(SCMP_CMP_EQ, RLIMIT_STACK));
+	/* ld.gold reserves its output's size; mode 0 only, never punching holes. */
+	if (!ret)
+		ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(fallocate), 1,
+				       SCMP_A1(SCMP_CMP_EQ, 0));
 	/* New processes (posix_spawn, threads), never new namespaces. */
 	if (!ret)
 		ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(clone), 1,

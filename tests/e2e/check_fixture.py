@@ -14,7 +14,9 @@ after grading), compile_output_lacks (substrings that must not appear
 anywhere in the report).
 
 Hostile fixtures (fixtures/hostile/) may also use: compile_output_has
-(substrings the compiler's output must hold: why it failed); outputs ({name:
+(substrings the compiler's output must hold: why it failed; a list among
+them holds alternatives, one of which must appear, e.g. the wording of
+ld.bfd and of gold for one link error); outputs ({name:
 substring} of what the program printed, e.g. the error an attack got);
 env ({NAME: value} added to the grader's own environment, e.g. a canary
 secret); report_lacks (substrings that must appear neither in the report
@@ -159,8 +161,10 @@ def main():
         if s in proc.stdout:
             errors.append("the report contains %r" % s)
     for s in expect.get("compile_output_has", []):
-        if s not in rep["compile"]["output"]:
-            errors.append("compile output lacks %r: %r" % (s, rep["compile"]["output"][:400]))
+        alternatives = s if isinstance(s, list) else [s]
+        if not any(a in rep["compile"]["output"] for a in alternatives):
+            errors.append("compile output lacks %s: %r" % (" or ".join(map(repr, alternatives)),
+                                                           rep["compile"]["output"][:400]))
     for s in expect.get("report_lacks", []):
         if s in proc.stdout or s in proc.stderr:
             errors.append("the report or the grader's stderr contains %r" % s)
