@@ -239,6 +239,7 @@ int batch_run(struct gradebook *gb, const struct batch_opts *o, volatile sig_ato
 	      batch_progress_fn fn, void *arg, struct batch_progress *out)
 {
 	struct pool pl = { .gb = gb, .o = o, .stop = stop };
+	char *cache;
 	pthread_t *threads;
 	sigset_t all, old;
 	double start;
@@ -246,7 +247,9 @@ int batch_run(struct gradebook *gb, const struct batch_opts *o, volatile sig_ato
 
 	pthread_mutex_init(&pl.lock, NULL);
 	pthread_cond_init(&pl.cond, NULL);
-	pl.refs = ref_cache_new();
+	cache = build_cache_dir();
+	pl.refs = ref_cache_new(cache);
+	free(cache);
 	collect(&pl);
 	want = o->jobs < 1 ? 1 : o->jobs;
 	if ((size_t)want > pl.njobs)

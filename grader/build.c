@@ -118,7 +118,7 @@ static int run_trusted(char *const argv[], struct strbuf *out)
 	return 0;
 }
 
-static char *cache_dir(void)
+char *build_cache_dir(void)
 {
 	const char *env = getenv("GRADER_CACHE_DIR"), *xdg = getenv("XDG_CACHE_HOME");
 	const char *home = getenv("HOME");
@@ -234,7 +234,7 @@ int builder_init(struct builder *b, struct sandbox *sb, struct workdir *wd,
 		b->cc_version = xstrdup(base);
 	}
 	strbuf_release(&ver);
-	b->cache_dir = cache_dir();
+	b->cache_dir = build_cache_dir();
 	b->ld_flag = pick_linker();
 	hash_driver_support(b);
 	return 0;

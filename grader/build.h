@@ -37,6 +37,13 @@ struct build {
 };
 
 /* 0, or -errno with err set (no compiler, no sandbox). */
+/*
+ * The build cache's directory, made if missing (malloc'd; NULL when
+ * GRADER_CACHE_DIR=off or it cannot be made): GRADER_CACHE_DIR, else
+ * $XDG_CACHE_HOME/grader, else ~/.cache/grader.
+ */
+char *build_cache_dir(void);
+
 int builder_init(struct builder *b, struct sandbox *sb, struct workdir *wd,
 		 struct strbuf *err);
 void builder_release(struct builder *b);

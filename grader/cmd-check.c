@@ -10,6 +10,7 @@
 
 #include "cmd.h"
 #include "grade.h"
+#include "ref-cache.h"
 #include "report.h"
 #include "spec.h"
 #include "spool.h"
@@ -322,7 +323,11 @@ int cmd_check(int argc, char **argv)
 		status = EXIT_GRADER;
 		goto out_exercise;
 	}
+	/* The reference's runs that no seed changes are kept for the next check. */
+	o.refs = ref_cache_new(g.builder.cache_dir);
 	ret = grade(&g, ex, argv[optind + 1], &o, &r, &err);
+	ref_cache_free(o.refs);
+	o.refs = NULL;
 	if (ret) {
 		error("%s", err.buf);
 		status = ret == -EINVAL ? EXIT_USAGE : EXIT_GRADER;

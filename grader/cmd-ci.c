@@ -12,6 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "build.h"
 #include "ci.h"
 #include "cmd.h"
 #include "grade.h"
@@ -303,6 +304,7 @@ static int grade_all(struct ci_run *run, struct exercise **ex, const char *repo,
 	struct strbuf err = STRBUF_INIT, note = STRBUF_INIT;
 	struct grade_opts shared = *go;
 	struct grader g;
+	char *cache;
 	size_t i;
 	int ret;
 
@@ -313,7 +315,9 @@ static int grade_all(struct ci_run *run, struct exercise **ex, const char *repo,
 		return EXIT_GRADER;
 	}
 	/* Two files of one exercise share the reference's runs. */
-	shared.refs = ref_cache_new();
+	cache = build_cache_dir();
+	shared.refs = ref_cache_new(cache);
+	free(cache);
 	go = &shared;
 	for (i = 0; i < run->n; i++) {
 		struct ci_result *res = &run->results[i];

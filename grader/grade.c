@@ -198,6 +198,7 @@ struct job_ctx {
 	size_t npaths;
 	/* Failed tests' runs, kept for matching after every test has run. */
 	struct run *subs;
+	int jobs;              /* threads grading at once */
 };
 
 uint64_t run_wall_ms(uint64_t cpu_ms, uint64_t wall_ms)
@@ -507,41 +508,117 @@ static enum test_status injected_verdict(const struct test *t, const struct run 
 	return ST_PASSED;
 }
 
-/* Runs the submission once per allocation, the kth one failing. */
+/*
+ * Failure injection: the submission runs once per allocation, the kth one
+ * failing, and the first k that goes wrong is the answer. The runs are
+ * independent, so up to jc->jobs threads take the next k in turn: every
+ * k below the first failure found has been taken, and is waited for, so
+ * the answer is the one a run after run in order gives.
+ */
+struct injector {
+	struct job_ctx *jc;
+	const struct test *t;
+	const struct run *plain;
+	pthread_mutex_t lock;
+	uint64_t next, n;
+	uint64_t first;          /* the first k that failed; n + 1 while none has */
+	enum test_status status; /* ... its verdict, message and run */
+	struct strbuf msg;
+	struct run failed;
+	int ret;                 /* a grader failure */
+	struct strbuf err;
+};
+
+static void *inject_main(void *arg)
+{
+	struct injector *in = arg;
+
+	for (;;) {
+		struct strbuf msg = STRBUF_INIT, err = STRBUF_INIT;
+		enum test_status st = ST_PASSED;
+		char control[32];
+		struct run r;
+		uint64_t k;
+		int ret;
+
+		pthread_mutex_lock(&in->lock);
+		k = in->next++;
+		if (in->ret || k > in->n || k > in->first) {
+			pthread_mutex_unlock(&in->lock);
+			return NULL;
+		}
+		pthread_mutex_unlock(&in->lock);
+		snprintf(control, sizeof(control), "fail-alloc=%llu", (unsigned long long)k);
+		ret = run_program(in->jc, in->t, in->jc->sub_exe, control,
+				  (double)in->t->limits.cpu_ms, &in->t->limits, NULL, &r, &err);
+		if (!ret) {
+			strbuf_addf(&msg, "when allocation %llu of %llu returned NULL, the program ",
+				    (unsigned long long)k, (unsigned long long)in->plain->obs.allocs);
+			st = injected_verdict(in->t, in->plain, &r, &msg);
+		}
+		pthread_mutex_lock(&in->lock);
+		if (ret && !in->ret) {
+			in->ret = ret;
+			strbuf_addstr(&in->err, strbuf_str(&err));
+		} else if (!ret && st != ST_PASSED && k < in->first) {
+			if (in->first <= in->n)
+				run_release(&in->failed);
+			in->first = k;
+			in->status = st;
+			strbuf_reset(&in->msg);
+			strbuf_addstr(&in->msg, strbuf_str(&msg));
+			in->failed = r;
+			r.have = false; /* in->failed owns it now */
+		}
+		pthread_mutex_unlock(&in->lock);
+		if (!ret)
+			run_release(&r);
+		strbuf_release(&msg);
+		strbuf_release(&err);
+	}
+}
+
 static int inject(struct job_ctx *jc, const struct test *t, const struct run *plain,
 		  struct test_report *tr, struct strbuf *err)
 {
-	uint64_t n = plain->obs.allocs, k;
-	int ret = 0;
+	struct injector in = { .jc = jc, .t = t, .plain = plain, .next = 1,
+			       .msg = STRBUF_INIT, .err = STRBUF_INIT };
+	pthread_t threads[16];
+	sigset_t all, old;
+	int i, n = 0;
 
-	if (n > MAX_INJECTIONS)
-		n = MAX_INJECTIONS;
-	for (k = 1; !ret && k <= n; k++) {
-		struct strbuf msg = STRBUF_INIT;
-		char control[32];
-		struct run r;
-
-		snprintf(control, sizeof(control), "fail-alloc=%llu", (unsigned long long)k);
-		ret = run_program(jc, t, jc->sub_exe, control, (double)t->limits.cpu_ms,
-				  &t->limits, NULL, &r, err);
-		if (ret)
-			break;
-		tr->injections++;
-		strbuf_addf(&msg, "when allocation %llu of %llu returned NULL, the program ",
-			    (unsigned long long)k, (unsigned long long)plain->obs.allocs);
-		tr->status = injected_verdict(t, plain, &r, &msg);
-		if (tr->status != ST_PASSED) {
-			free(tr->message);
-			free(tr->hint);
-			tr->message = strbuf_detach(&msg);
-			tr->hint = xstrdup(t->inject_hint);
-			keep_output(&r, tr);
-			n = 0; /* the first failure is the answer */
-		}
-		strbuf_release(&msg);
-		run_release(&r);
+	in.n = plain->obs.allocs < MAX_INJECTIONS ? plain->obs.allocs : MAX_INJECTIONS;
+	in.first = in.n + 1;
+	pthread_mutex_init(&in.lock, NULL);
+	/* Signals go to the main thread, whose handler kills the sandboxes. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	for (i = 1; i < jc->jobs && (uint64_t)i < in.n && i < (int)ARRAY_SIZE(threads); i++)
+		if (pthread_create(&threads[n], NULL, inject_main, &in) == 0)
+			n++;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	inject_main(&in);
+	for (i = 0; i < n; i++)
+		pthread_join(threads[i], NULL);
+	pthread_mutex_destroy(&in.lock);
+	if (in.ret) {
+		strbuf_addstr(err, strbuf_str(&in.err));
+	} else if (in.first <= in.n) {
+		/* What a run in order reports: the runs up to the first failure. */
+		tr->injections = (int)in.first;
+		tr->status = in.status;
+		free(tr->message);
+		free(tr->hint);
+		tr->message = strbuf_detach(&in.msg);
+		tr->hint = xstrdup(t->inject_hint);
+		keep_output(&in.failed, tr);
+		run_release(&in.failed);
+	} else {
+		tr->injections = (int)in.n;
 	}
-	return ret;
+	strbuf_release(&in.msg);
+	strbuf_release(&in.err);
+	return in.ret;
 }
 
 /*
@@ -670,13 +747,11 @@ static int shared_run(struct job_ctx *jc, const struct test *t, long mistake, st
 		.program = mistake < 0 ? NULL : jc->ex->mistakes[mistake].name,
 	};
 	struct ref_run shared = { &out->res, &out->obs, &out->files, &out->present, t->nfiles };
-	char key[65];
 	bool keep;
 	int ret;
 
 	if (rc) {
-		ref_cache_key(&parts, key);
-		if (ref_cache_get(rc, key, &shared)) {
+		if (ref_cache_get(rc, &parts, &shared)) {
 			out->have = true;
 			out->cpu_limit = mistake < 0 ? (double)reference_limits(t).cpu_ms
 						     : (double)t->limits.cpu_ms;
@@ -691,9 +766,9 @@ static int shared_run(struct job_ctx *jc, const struct test *t, long mistake, st
 		return ret;
 	keep = !ret && (mistake < 0 ? reference_ok(out) : out->res.outcome == SANDBOX_EXITED);
 	if (keep)
-		ref_cache_put(rc, key, &shared);
+		ref_cache_put(rc, &parts, &shared);
 	else
-		ref_cache_drop(rc, key);
+		ref_cache_drop(rc, &parts);
 	return ret;
 }
 
@@ -1113,6 +1188,7 @@ static int run_tests(struct job_ctx *jc, int jobs, struct strbuf *err)
 		jobs = 1;
 	if (jobs > (int)ARRAY_SIZE(threads))
 		jobs = (int)ARRAY_SIZE(threads);
+	jc->jobs = jobs;
 	if ((size_t)jobs > jc->ex->ntests)
 		jobs = (int)jc->ex->ntests;
 	pthread_mutex_init(&jc->lock, NULL);

@@ -27,6 +27,8 @@ void obs_parse(char *data, size_t len, struct obs *o)
 				o->fail = line + 6;
 			else if (!strncmp(line, "!allocs ", 8))
 				o->has_allocs = parse_u64(line + 8, &o->allocs);
+			else if (!strcmp(line, "!seeded"))
+				o->seeded = true;
 			continue;
 		}
 		if (!strcmp(line, "end")) {

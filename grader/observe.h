@@ -20,6 +20,7 @@ struct obs {
 	bool has_allocs;
 	uint64_t allocs;   /* from "!allocs N" */
 	bool too_many;     /* more than OBS_MAX_LINES lines: the rest were not kept */
+	bool seeded;       /* "!seeded": the driver drew random numbers */
 };
 
 /*

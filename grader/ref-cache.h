@@ -4,8 +4,10 @@
  * With a fixed seed the reference solution observes the same thing for a
  * test whoever's submission it runs beside, so `grader batch` and
  * `grader ci` run it once per (test, seed) and hand every later grading a
- * copy. The cache lives in memory, in one grader process, and is safe to
- * use from any number of threads. Its key covers everything that decides
+ * copy; and a test whose driver draws no random number observes the same
+ * under every seed, so its run is kept on disk, beside the build cache, for
+ * every later `grader check` too. The cache is safe to use from any number
+ * of threads. Its key covers everything that decides
  * the run: the exercise (its spec hash: spec, driver, reference, inputs),
  * the driver support files and flags, the compiler, the grader's version,
  * the seed, the test and the program (the reference or a known mistake,
@@ -46,30 +48,38 @@ struct ref_run {
 	size_t nfiles;
 };
 
-/* An empty cache, freed with ref_cache_free() (which accepts NULL). */
-struct ref_cache *ref_cache_new(void);
+/*
+ * An empty cache, freed with ref_cache_free() (which accepts NULL). dir:
+ * where runs that did not depend on the seed are kept between grader
+ * processes (the build cache's directory), or NULL to keep runs in memory
+ * only. A run whose driver drew random numbers ("!seeded") is shared
+ * within the process only, under its seed.
+ */
+struct ref_cache *ref_cache_new(const char *dir);
 void ref_cache_free(struct ref_cache *rc);
 
-/* The key: 64 hex digits and a NUL. */
-void ref_cache_key(const struct ref_key_parts *p, char out[65]);
+/* The key: 64 hex digits and a NUL; seeded false leaves the seed out. */
+void ref_cache_key(const struct ref_key_parts *p, bool seeded, char out[65]);
 
 /*
- * Looks key up. True: the stored run was copied into the places out points
- * at (the caller owns the copies and frees them as it frees a run of its
- * own: sandbox_result_release, obs_release, each file's strbuf, the two
- * arrays). False: no run is stored, and the caller must now produce it and
- * then call ref_cache_put() or ref_cache_drop() with the same key; other
- * threads asking for that key wait meanwhile rather than run it too.
+ * Looks the run up, in memory, then on disk. True: the stored run was
+ * copied into the places out points at (the caller owns the copies and
+ * frees them as it frees a run of its own: sandbox_result_release,
+ * obs_release, each file's strbuf, the two arrays); out->nfiles must be
+ * the test's number of files. False: no run is stored, and the caller
+ * must now produce it and then call ref_cache_put() or ref_cache_drop()
+ * with the same parts; other threads asking for them wait meanwhile
+ * rather than run it too.
  */
-bool ref_cache_get(struct ref_cache *rc, const char *key, const struct ref_run *out);
+bool ref_cache_get(struct ref_cache *rc, const struct ref_key_parts *p, const struct ref_run *out);
 
-/* Stores a copy of run under key (claimed by ref_cache_get) and wakes the waiters. */
-void ref_cache_put(struct ref_cache *rc, const char *key, const struct ref_run *run);
+/* Stores a copy of run (claimed by ref_cache_get), on disk too when unseeded. */
+void ref_cache_put(struct ref_cache *rc, const struct ref_key_parts *p, const struct ref_run *run);
 
 /* Gives up a claim: the run failed. One waiter, if any, claims the key next. */
-void ref_cache_drop(struct ref_cache *rc, const char *key);
+void ref_cache_drop(struct ref_cache *rc, const struct ref_key_parts *p);
 
-/* Runs served from the cache and runs stored, for benchmarks and tests. */
-void ref_cache_stats(struct ref_cache *rc, size_t *hits, size_t *stored);
+/* Runs served (from disk among them) and runs stored, for benchmarks and tests. */
+void ref_cache_stats(struct ref_cache *rc, size_t *hits, size_t *stored, size_t *disk_hits);
 
 #endif /* GRADER_REF_CACHE_H */

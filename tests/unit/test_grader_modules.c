@@ -2,6 +2,7 @@
  * test_grader_modules.c: the grader's modules that need no sandbox.
  */
 #include <errno.h>
+#include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
@@ -176,6 +177,7 @@ static void fake_run(struct sandbox_result *res, struct obs *obs, struct strbuf 
 		     bool **present, const char *channel)
 {
 	memset(res, 0, sizeof(*res));
+	res->workdir_fd = -1;
 	res->cpu_ms = 12.5;
 	res->channel.data = xstrdup(channel);
 	res->channel.len = strlen(channel);
@@ -202,7 +204,7 @@ static void release_run(struct sandbox_result *res, struct obs *obs, struct strb
 
 struct claimer {
 	struct ref_cache *rc;
-	const char *key;
+	const struct ref_key_parts *key;
 	bool hit;
 };
 
@@ -223,70 +225,165 @@ static void *claim_main(void *arg)
 	return NULL;
 }
 
+/* The run fake_run made, as a hit gives it back. */
+static void check_copy(const struct sandbox_result *got, const struct obs *gobs,
+		       const struct strbuf *gfiles, const bool *gpresent)
+{
+	CHECK_EQ(gobs->n, 2);
+	CHECK_STR(gobs->lines[1], "b");
+	CHECK(gobs->lines[0] >= got->channel.data &&
+	      gobs->lines[0] < got->channel.data + got->channel.len);
+	CHECK(gobs->ended);
+	CHECK_STR(gobs->fail, "half-linked");
+	CHECK_STR(gfiles[0].buf, "[1, 2]");
+	CHECK(gfiles[1].buf && !gfiles[2].buf);
+	CHECK(gpresent[0] && !gpresent[1]);
+	CHECK(got->cpu_ms == 12.5);
+	CHECK_EQ(got->workdir_fd, -1);
+}
+
+static void test_ref_cache_keys(void)
+{
+	struct ref_key_parts parts = { "sort-users", "aa", "bb", "gcc 12.2.0", 7, "ties", NULL };
+	char k1[65], k2[65];
+
+	ref_cache_key(&parts, true, k1);
+	parts.seed = 8;
+	ref_cache_key(&parts, true, k2);
+	CHECK(strcmp(k1, k2) != 0);
+	/* Unseeded, the seed is not part of the key. */
+	ref_cache_key(&parts, false, k1);
+	parts.seed = 7;
+	ref_cache_key(&parts, false, k2);
+	CHECK_STR(k1, k2);
+	ref_cache_key(&parts, true, k1);
+	CHECK(strcmp(k1, k2) != 0);
+	parts.compiler = "gcc 13.1.0";
+	ref_cache_key(&parts, true, k2);
+	CHECK(strcmp(k1, k2) != 0);
+	parts.compiler = "gcc 12.2.0";
+	ref_cache_key(&parts, true, k2);
+	CHECK_STR(k1, k2);
+	/* A known mistake's run of the same test is another entry. */
+	parts.program = "unstable-sort";
+	ref_cache_key(&parts, true, k2);
+	CHECK(strcmp(k1, k2) != 0);
+}
+
 static void test_ref_cache(void)
 {
-	struct ref_key_parts parts = { "sort-users", "aa", "bb", "gcc 12.2.0", 7, "ties" };
-	struct ref_cache *rc = ref_cache_new();
+	struct ref_key_parts parts = { "sort-users", "aa", "bb", "gcc 12.2.0", 7, "ties", NULL };
+	struct ref_key_parts other = parts;
+	struct ref_cache *rc = ref_cache_new(NULL);
 	struct sandbox_result res, got;
 	struct obs obs, gobs;
 	struct strbuf *files, *gfiles = NULL;
 	bool *present, *gpresent = NULL;
 	struct ref_run run = { &res, &obs, &files, &present, 2 };
 	struct ref_run out = { &got, &gobs, &gfiles, &gpresent, 2 };
-	struct claimer waiter = { rc, NULL, false };
-	char k1[65], k2[65];
-	size_t hits, stored;
+	struct claimer waiter = { rc, &parts, false };
+	size_t hits, stored, disk;
 	pthread_t th;
 
-	ref_cache_key(&parts, k1);
-	parts.seed = 8;
-	ref_cache_key(&parts, k2);
-	CHECK(strcmp(k1, k2) != 0);
-	parts.seed = 7;
-	parts.compiler = "gcc 13.1.0";
-	ref_cache_key(&parts, k2);
-	CHECK(strcmp(k1, k2) != 0);
-	parts.compiler = "gcc 12.2.0";
-	ref_cache_key(&parts, k2);
-	CHECK_STR(k1, k2);
-	/* A known mistake's run of the same test is another entry. */
-	parts.program = "unstable-sort";
-	ref_cache_key(&parts, k2);
-	CHECK(strcmp(k1, k2) != 0);
-	parts.program = NULL;
-
 	/* A miss is a claim: a second asker waits until it is settled. */
-	CHECK(!ref_cache_get(rc, k1, &out));
-	waiter.key = k1;
+	CHECK(!ref_cache_get(rc, &parts, &out));
 	CHECK_EQ(pthread_create(&th, NULL, claim_main, &waiter), 0);
-	fake_run(&res, &obs, &files, &present, "a\nb\nend\n");
-	ref_cache_put(rc, k1, &run);
+	fake_run(&res, &obs, &files, &present, "a\n!fail half-linked\nb\nend\n");
+	ref_cache_put(rc, &parts, &run);
 	pthread_join(th, NULL);
 	CHECK(waiter.hit);
 	release_run(&res, &obs, files, present);
 
 	/* A hit is a deep copy whose lines point into its own channel. */
-	CHECK(ref_cache_get(rc, k1, &out));
-	CHECK_EQ(gobs.n, 2);
-	CHECK_STR(gobs.lines[1], "b");
-	CHECK(gobs.lines[0] >= got.channel.data && gobs.lines[0] < got.channel.data + got.channel.len);
-	CHECK(gobs.ended);
-	CHECK_STR(gfiles[0].buf, "[1, 2]");
-	CHECK(gfiles[1].buf && !gfiles[2].buf);
-	CHECK(gpresent[0] && !gpresent[1]);
-	CHECK(got.cpu_ms == 12.5);
+	CHECK(ref_cache_get(rc, &parts, &out));
+	check_copy(&got, &gobs, gfiles, gpresent);
 	release_run(&got, &gobs, gfiles, gpresent);
 
 	/* A dropped claim stores nothing: the next asker runs it. */
-	CHECK(!ref_cache_get(rc, k2, &out));
-	ref_cache_drop(rc, k2);
-	waiter.key = k2;
+	other.test = "other";
+	CHECK(!ref_cache_get(rc, &other, &out));
+	ref_cache_drop(rc, &other);
+	waiter.key = &other;
 	claim_main(&waiter);
 	CHECK(!waiter.hit);
-	ref_cache_stats(rc, &hits, &stored);
+	ref_cache_stats(rc, &hits, &stored, &disk);
 	CHECK_EQ(hits, 2);
 	CHECK_EQ(stored, 1);
+	CHECK_EQ(disk, 0);
 	ref_cache_free(rc);
+}
+
+/* Flips one byte of the only run-* file in dir, or cuts it short. */
+static void spoil_run_file(const char *dir, bool cut)
+{
+	char cmd[PATH_MAX + 128];
+
+	if (cut)
+		snprintf(cmd, sizeof(cmd), "f=$(ls %s/run-*) && head -c -7 $f > $f.t && mv $f.t $f",
+			 dir);
+	else
+		snprintf(cmd, sizeof(cmd),
+			 "f=$(ls %s/run-*) && printf X | dd of=$f bs=1 seek=120 conv=notrunc "
+			 "2>/dev/null", dir);
+	CHECK_EQ(system(cmd), 0);
+}
+
+static void test_ref_cache_disk(void)
+{
+	struct ref_key_parts parts = { "lru-cache", "aa", "bb", "gcc 12.2.0", 7, "basic", NULL };
+	char dir[] = "/tmp/ref-cache-XXXXXX", cmd[PATH_MAX];
+	struct sandbox_result res, got;
+	struct obs obs, gobs;
+	struct strbuf *files, *gfiles = NULL;
+	bool *present, *gpresent = NULL;
+	struct ref_run run = { &res, &obs, &files, &present, 2 };
+	struct ref_run out = { &got, &gobs, &gfiles, &gpresent, 2 };
+	struct ref_cache *rc;
+	size_t hits, stored, disk;
+	int round;
+
+	CHECK(mkdtemp(dir) != NULL);
+	/* A run that drew no random number is kept on disk, for any seed. */
+	rc = ref_cache_new(dir);
+	CHECK(!ref_cache_get(rc, &parts, &out));
+	fake_run(&res, &obs, &files, &present, "a\n!fail half-linked\nb\nend\n");
+	ref_cache_put(rc, &parts, &run);
+	release_run(&res, &obs, files, present);
+	ref_cache_free(rc);
+
+	rc = ref_cache_new(dir);
+	parts.seed = 99;
+	CHECK(ref_cache_get(rc, &parts, &out));
+	check_copy(&got, &gobs, gfiles, gpresent);
+	release_run(&got, &gobs, gfiles, gpresent);
+	ref_cache_stats(rc, &hits, &stored, &disk);
+	CHECK_EQ(disk, 1);
+	ref_cache_free(rc);
+
+	/* A seeded run stays in memory: another process runs it again. */
+	parts.test = "random";
+	rc = ref_cache_new(dir);
+	CHECK(!ref_cache_get(rc, &parts, &out));
+	fake_run(&res, &obs, &files, &present, "!seeded\na\nb\nend\n");
+	ref_cache_put(rc, &parts, &run);
+	release_run(&res, &obs, files, present);
+	ref_cache_free(rc);
+	rc = ref_cache_new(dir);
+	CHECK(!ref_cache_get(rc, &parts, &out));
+	ref_cache_drop(rc, &parts);
+	ref_cache_free(rc);
+
+	/* A file changed or cut short reads as a miss, never as a run. */
+	parts.test = "basic";
+	for (round = 0; round < 2; round++) {
+		spoil_run_file(dir, round == 1);
+		rc = ref_cache_new(dir);
+		CHECK(!ref_cache_get(rc, &parts, &out));
+		ref_cache_drop(rc, &parts);
+		ref_cache_free(rc);
+	}
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+	CHECK_EQ(system(cmd), 0);
 }
 
 int main(void)
@@ -296,6 +393,8 @@ int main(void)
 	test_visible();
 	test_observe();
 	test_spec_errors();
+	test_ref_cache_keys();
 	test_ref_cache();
+	test_ref_cache_disk();
 	CHECK_DONE();
 }
