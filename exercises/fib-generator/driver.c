@@ -216,12 +216,15 @@ static void scenario_alloc(void)
 	}
 }
 
-int main(int argc, char **argv)
+/* No driver state outlives a test: nothing to put back between ga_main's runs. */
+static void reset(void)
 {
-	const char *what;
+}
 
-	gd_init(argc, argv);
-	what = gd_arg(0);
+static int test(void)
+{
+	const char *what = gd_arg(0);
+
 	if (strcmp(what, "run") == 0) {
 		scenario_run();
 	} else if (strcmp(what, "interleave") == 0) {
@@ -238,12 +241,16 @@ int main(int argc, char **argv)
 		gd_obs("destroy(NULL) returned");
 	} else {
 		gd_obs("!fail driver: unknown scenario");
-		gd_end();
 		return 2;
 	}
 	ga_report_leaks();
 	ga_report_bad_frees();
 	ga_report_count();
-	gd_end();
 	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	gd_init(argc, argv);
+	return ga_main(test, reset);
 }

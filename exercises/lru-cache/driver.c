@@ -590,13 +590,22 @@ static void scenario_scale(void)
 	}
 }
 
-int main(int argc, char **argv)
+/* The driver's state as a fresh process has it, for ga_main's runs in one process. */
+static void reset(void)
 {
-	const char *what;
+	memset(slots, 0, sizeof(slots));
+	memset(model, 0, sizeof(model));
+	nmodel = 0;
+	injecting = false;
+	stopped = false;
+	op = 0;
+}
 
-	gd_init(argc, argv);
+static int test(void)
+{
+	const char *what = gd_arg(0);
+
 	injecting = gd_fail_alloc_at > 0;
-	what = gd_arg(0);
 	if (strcmp(what, "script") == 0)
 		scenario_script();
 	else if (strcmp(what, "random") == 0)
@@ -617,6 +626,11 @@ int main(int argc, char **argv)
 	ga_report_leaks();
 	ga_report_bad_frees();
 	ga_report_count();
-	gd_end();
 	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	gd_init(argc, argv);
+	return ga_main(test, reset);
 }

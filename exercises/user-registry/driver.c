@@ -2138,7 +2138,14 @@ static void scenario_alloc(void)
 	do_destroy(r);
 }
 
-int main(int argc, char **argv)
+/* The driver's state as a fresh process has it, for ga_main's runs in one process. */
+static void reset(void)
+{
+	op = 0;
+	track(false);
+}
+
+static int test(void)
 {
 	static const struct {
 		const char *name;
@@ -2177,15 +2184,9 @@ int main(int argc, char **argv)
 		{ "leaks-errors", scenario_leaks_errors },
 		{ "alloc", scenario_alloc },
 	};
-	cJSON_Hooks hooks = { hook_malloc, hook_free };
-	const char *what;
+	const char *what = gd_arg(0);
 	size_t i;
 
-	gd_init(argc, argv);
-	/* A save larger than the file size limit must fail with EFBIG, not kill the run. */
-	signal(SIGXFSZ, SIG_IGN);
-	cJSON_InitHooks(&hooks);
-	what = gd_arg(0);
 	track(true);
 	for (i = 0; i < sizeof(scenarios) / sizeof(scenarios[0]); i++) {
 		if (strcmp(what, scenarios[i].name) == 0)
@@ -2198,6 +2199,16 @@ int main(int argc, char **argv)
 	ga_report_leaks();
 	ga_report_bad_frees();
 	ga_report_count();
-	gd_end();
 	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	cJSON_Hooks hooks = { hook_malloc, hook_free };
+
+	gd_init(argc, argv);
+	/* A save larger than the file size limit must fail with EFBIG, not kill the run. */
+	signal(SIGXFSZ, SIG_IGN);
+	cJSON_InitHooks(&hooks);
+	return ga_main(test, reset);
 }

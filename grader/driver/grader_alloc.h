@@ -44,6 +44,10 @@
  *                         malloc)".
  *   ga_report_count()     Metadata line "!allocs N": the grader reads it to
  *                         know how many failure-injection runs to make.
+ *   ga_main(test, reset)  Runs the test: test() once, then the line "end";
+ *                         or, under the control word fail-allocs=K-M, the
+ *                         whole series of injections in this one process
+ *                         (below). A driver's main() ends with it.
  *
  * A driver calls ga_report_leaks, ga_report_bad_frees and ga_report_count
  * at the end of every test, after destroying what the learner created.
@@ -70,12 +74,29 @@
  * - Calls made from inside a wrapper (glibc's strdup calls malloc) go
  *   straight through, so one strdup is one allocation.
  *
+ * Failure injection in one process. Each injection run starts a process,
+ * which costs more than the test itself; under fail-allocs=K-M, ga_main
+ * runs test() once per k, each time as a fresh process would: the driver's
+ * globals back to their start (reset()), the seed's generator restarted,
+ * every block forgotten and every count zeroed, the scratch directory
+ * emptied, stdin rewound. First it runs test() twice with no failure:
+ * the grader checks that both give the observations and the allocation
+ * count of the plain run in a process of its own, or else the learner's
+ * code keeps state between calls and the grader runs each k in a process
+ * of its own instead. Each run is framed by "!iter K" and "!iter-end",
+ * K = 0 for the runs with no failure, and flushed, so that a crash or a
+ * timeout names the k it happened in. The grader trusts none of it: the
+ * first k that does not pass here is run again in a process of its own,
+ * and so is every k after it.
+ *
  * Everything is single-threaded, like the programs the sandbox runs.
  */
 #ifndef GRADER_ALLOC_H
 #define GRADER_ALLOC_H
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -141,6 +162,25 @@ static const char *ga_bad_kind;
 static int ga_keep_labels = -1;
 static struct ga_label *ga_labels; /* ascending op */
 static size_t ga_nlabels, ga_labels_cap;
+
+/* Back to the state of a process that has not allocated yet. */
+static void ga_reset(void)
+{
+	ga_on = false;
+	ga_busy = 0;
+	ga_label[0] = '\0';
+	ga_opno = 0;
+	if (ga_tab)
+		memset(ga_tab, 0, ga_slots * sizeof(*ga_tab));
+	ga_used = 0;
+	ga_bytes = 0;
+	ga_allocs = 0;
+	ga_injected = false;
+	ga_bad = 0;
+	ga_bad_label[0] = '\0';
+	ga_bad_kind = NULL;
+	ga_nlabels = 0;
+}
 
 static GD_UNUSED void ga_track(bool on)
 {
@@ -561,6 +601,72 @@ static GD_UNUSED void ga_report_bad_frees(void)
 static GD_UNUSED void ga_report_count(void)
 {
 	gd_obs("!allocs %lu", ga_allocs);
+}
+
+/* Empties the directory dfd (closed here), down to depth levels; 0 on success. */
+static int ga_empty_dir(int dfd, int depth)
+{
+	DIR *d = fdopendir(dfd);
+	struct dirent *e;
+	int ret = 0;
+
+	if (!d) {
+		close(dfd);
+		return -1;
+	}
+	while ((e = readdir(d))) {
+		if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
+			continue;
+		if (unlinkat(dirfd(d), e->d_name, 0) == 0)
+			continue;
+		if (errno == EISDIR || errno == EPERM) {
+			int sub = openat(dirfd(d), e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+					 O_CLOEXEC);
+
+			if (depth > 0 && sub >= 0 && ga_empty_dir(sub, depth - 1) == 0 &&
+			    unlinkat(dirfd(d), e->d_name, AT_REMOVEDIR) == 0)
+				continue;
+		}
+		ret = -1;
+	}
+	closedir(d);
+	return ret;
+}
+
+static GD_UNUSED int ga_main(int (*test)(void), void (*reset)(void))
+{
+	long k, first = gd_range_from, last = gd_range_to;
+	int ret = 0, plain = 2;
+
+	if (!last) {
+		ret = test();
+		gd_end();
+		return ret;
+	}
+	for (k = 0; k <= last; k = plain > 0 ? 0 : k == 0 ? first : k + 1) {
+		int dfd = open(".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+		ga_reset();
+		gd_fail_alloc_at = k;
+		gd_rng = gd_seed;
+		gd_rand_said = 0;
+		reset();
+		if (dfd < 0 || ga_empty_dir(dfd, 8) != 0) {
+			gd_write("!iter-abandon\n", 14);
+			break;
+		}
+		(void)lseek(0, 0, SEEK_SET);
+		gd_obs("!iter %ld", k);
+		gd_flush();
+		ret = test();
+		ga_track(false);
+		gd_write("!iter-end\n", 10);
+		gd_flush();
+		if (plain > 0)
+			plain--;
+	}
+	gd_end();
+	return ret;
 }
 
 #endif /* GRADER_ALLOC_H */

@@ -3,7 +3,8 @@
  *
  * A driver is linked with one submission (or the reference) and runs in the
  * sandbox: argv[0] is the exercise id, argv[1] the seed, argv[2] a control
- * word from the grader ("-", or "fail-alloc=N"), argv[3..] the test's args.
+ * word from the grader ("-", "fail-alloc=N", or "fail-allocs=K-M": see
+ * ga_main() in grader_alloc.h), argv[3..] the test's args.
  * It reports observations, one line each, on fd 3, a pipe only the grader
  * reads, and ends with the line "end". See exercises/README.md. The seed
  * is for gd_rand() only: nothing else may depend on it.
@@ -29,6 +30,7 @@ static uint64_t gd_seed;
 static uint64_t gd_rng;
 static int gd_argc;
 static long gd_fail_alloc_at; /* 0: no failure injected; else the Nth allocation fails */
+static long gd_range_from, gd_range_to; /* fail-allocs=K-M; 0 otherwise */
 static char **gd_argv;
 static char gd_obuf[1 << 16];
 static size_t gd_olen;
@@ -95,13 +97,14 @@ static GD_UNUSED void gd_end(void)
  * reference's observations of that test under any seed (ref-cache.h). So
  * the seed must reach a driver through gd_rand and nothing else.
  */
+static int gd_rand_said;
+
 static GD_UNUSED uint64_t gd_rand(void)
 {
-	static int said;
 	uint64_t z;
 
-	if (!said) {
-		said = 1;
+	if (!gd_rand_said) {
+		gd_rand_said = 1;
 		gd_write("!seeded\n", 8);
 	}
 	z = (gd_rng += 0x9e3779b97f4a7c15ULL);
@@ -250,6 +253,11 @@ static GD_UNUSED void gd_init(int argc, char **argv)
 	gd_rng = gd_seed;
 	if (argc > 2 && strncmp(argv[2], "fail-alloc=", 11) == 0)
 		gd_fail_alloc_at = strtol(argv[2] + 11, NULL, 10);
+	if (argc > 2 && strncmp(argv[2], "fail-allocs=", 12) == 0 &&
+	    sscanf(argv[2] + 12, "%ld-%ld", &gd_range_from, &gd_range_to) != 2)
+		gd_range_from = gd_range_to = 0;
+	if (gd_range_from < 1 || gd_range_to < gd_range_from)
+		gd_range_from = gd_range_to = 0;
 	setvbuf(stdout, NULL, _IONBF, 0);
 	setvbuf(stderr, NULL, _IONBF, 0);
 }

@@ -65,16 +65,21 @@ def main():
                 expect = json.load(f)
             run_env = dict(env)
             run_env.update(expect.get("env", {}))
-            proc = subprocess.Popen(
-                [grader, "check", expect.get("exercise", "sort-users"),
-                 os.path.join(fixture, "submission.c"),
-                 "--format", "json", "--seed", SEED, "-j", "2"],
-                stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=run_env)
-            most = 0
-            while proc.poll() is None:
-                most = max(most, fds_of(proc.pid))
-                time.sleep(0.02)
-            out, err = proc.communicate()
+            # Files, not pipes: nobody reads a pipe while the descriptors are
+            # sampled, and a report past the pipe's 64 KiB would block.
+            with tempfile.TemporaryFile() as fout, tempfile.TemporaryFile() as ferr:
+                proc = subprocess.Popen(
+                    [grader, "check", expect.get("exercise", "sort-users"),
+                     os.path.join(fixture, "submission.c"),
+                     "--format", "json", "--seed", SEED, "-j", "2"],
+                    stdout=fout, stderr=ferr, env=run_env)
+                most = 0
+                while proc.poll() is None:
+                    most = max(most, fds_of(proc.pid))
+                    time.sleep(0.02)
+                fout.seek(0)
+                ferr.seek(0)
+                out, err = fout.read(), ferr.read()
             worst = max(worst, most)
             if proc.returncode not in (0, 1):
                 errors.append("%s: grader exited %d: %s" % (name, proc.returncode,
