@@ -310,37 +310,6 @@ static int capture_read(struct capture *c)
 	return 0;
 }
 
-/* The child's descriptors: the seccomp listener, and the scratch directory. */
-static int recv_fds(int sock, int *listener, int *scratch)
-{
-	char data;
-	struct iovec iov = { .iov_base = &data, .iov_len = 1 };
-	union {
-		struct cmsghdr h;
-		char buf[CMSG_SPACE(2 * sizeof(int))];
-	} u;
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
-			      .msg_control = u.buf, .msg_controllen = sizeof(u.buf) };
-	struct cmsghdr *cm;
-	int fds[2] = { -1, -1 };
-	size_t n;
-
-	*listener = *scratch = -1;
-	if (recvmsg(sock, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC) <= 0)
-		return -1;
-	cm = CMSG_FIRSTHDR(&msg);
-	if (!cm || cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS ||
-	    cm->cmsg_len < CMSG_LEN(sizeof(int)))
-		return -1;
-	n = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-	if (n > 2)
-		n = 2;
-	memcpy(fds, CMSG_DATA(cm), n * sizeof(int));
-	*listener = fds[0];
-	*scratch = fds[1];
-	return 0;
-}
-
 static void kill_tree(pid_t pid)
 {
 	kill(-pid, SIGKILL); /* the session's process group */
@@ -571,12 +540,12 @@ static void close_fd(int *fd)
 struct run {
 	struct sandbox *sb;
 	const struct sandbox_spec *spec;
-	int outp[2], errp[2], chanp[2], statusp[2], sock[2];
+	int outp[2], errp[2], chanp[2];
+	int statusp[2];        /* the status socket (internal.h: struct sandbox__report) */
 	int null_fd, exec_fd, ruleset, scratch_fd;
 	struct sandbox__view view;
 	bool have_view;
-	struct sandbox__child child;
-	bool exec_failed;      /* the child's setup worked, its exec did not */
+	int exec_errno;        /* the child's setup worked, its exec did not */
 	double start;
 	struct run_state st;   /* st.pid: the first process, until reaped (0: none) */
 };
@@ -589,7 +558,7 @@ static void run_init(struct run *r, struct sandbox *sb, const struct sandbox_spe
 	r->sb = sb;
 	r->spec = spec;
 	for (i = 0; i < 2; i++)
-		r->outp[i] = r->errp[i] = r->chanp[i] = r->statusp[i] = r->sock[i] = -1;
+		r->outp[i] = r->errp[i] = r->chanp[i] = r->statusp[i] = -1;
 	r->null_fd = r->exec_fd = r->ruleset = r->scratch_fd = -1;
 	r->st.spec = spec;
 	r->st.pidfd = -1;
@@ -609,10 +578,7 @@ static int run_prepare(struct run *r, char *err, size_t errlen)
 		ret = open_pipe(r->errp);
 	if (!ret && spec->channel)
 		ret = open_pipe(r->chanp);
-	if (!ret && spec->profile == SANDBOX_COMPILE)
-		ret = open_pipe(r->statusp);
-	if (!ret && spec->profile == SANDBOX_RUN &&
-	    socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, r->sock) < 0)
+	if (!ret && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, r->statusp) < 0)
 		ret = -errno;
 	if (ret) {
 		snprintf(err, errlen, "cannot create pipes: %s", strerror(-ret));
@@ -651,36 +617,95 @@ static int run_prepare(struct run *r, char *err, size_t errlen)
 	return 0;
 }
 
+/* Keeps the descriptors a report carries: the listener, then the scratch. */
+static void take_fds(struct run *r, struct msghdr *msg)
+{
+	struct cmsghdr *cm = CMSG_FIRSTHDR(msg);
+	int fds[2] = { -1, -1 };
+	size_t n, i;
+
+	if (!cm || cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
+		return;
+	n = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+	if (n > 2)
+		n = 2;
+	memcpy(fds, CMSG_DATA(cm), n * sizeof(int));
+	for (i = 0; i < n; i++) {
+		int *keep = i == 0 ? &r->st.listener : &r->scratch_fd;
+
+		close_fd(keep); /* only one report carries them */
+		*keep = fds[i];
+	}
+}
+
+/*
+ * Reads the child's reports until EOF (the exec, or its exit), keeping the
+ * descriptors they carry; *failed gets the first failed step. 0, or -errno
+ * if the socket itself failed.
+ */
+static int read_reports(struct run *r, struct sandbox__report *failed)
+{
+	/*
+	 * A vfork child has sent all it will by the time we run again, but may
+	 * still hold its end for a moment: do not wait for the EOF.
+	 */
+	int flags = MSG_CMSG_CLOEXEC | (r->spec->profile == SANDBOX_RUN ? MSG_DONTWAIT : 0);
+
+	for (;;) {
+		struct sandbox__report rep;
+		struct iovec iov = { .iov_base = &rep, .iov_len = sizeof(rep) };
+		union {
+			struct cmsghdr h;
+			char buf[CMSG_SPACE(2 * sizeof(int))];
+		} u;
+		struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+				      .msg_control = u.buf, .msg_controllen = sizeof(u.buf) };
+		ssize_t n = recvmsg(r->statusp[0], &msg, flags);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return errno == EAGAIN ? 0 : -errno;
+		if (n == 0)
+			return 0;
+		take_fds(r, &msg);
+		if (n != sizeof(rep))
+			return -EPROTO;
+		if (rep.error < 0 && !failed->error)
+			*failed = rep;
+	}
+}
+
 /*
  * Spawns the child and learns how its setup went. 0 when the program runs,
- * or when only its exec failed (r->exec_failed, the program's verdict).
+ * or when only its exec failed (r->exec_errno, the program's verdict).
  */
 static int run_start(struct run *r, char *err, size_t errlen)
 {
 	const struct sandbox_spec *spec = r->spec;
-	struct sandbox__child *c = &r->child;
+	struct sandbox__report failed = { SANDBOX__STEP_NONE, 0 };
+	struct sandbox__child c = { 0 };
 	pid_t pid;
 	int ret;
 
-	c->sb = r->sb;
-	c->spec = spec;
-	c->stdin_fd = spec->stdin_fd >= 0 ? spec->stdin_fd : r->null_fd;
-	c->out_fd = r->outp[1];
-	c->err_fd = spec->merge_stderr ? r->outp[1] : r->errp[1];
-	c->chan_fd = r->chanp[1];
-	c->exec_fd = r->exec_fd;
-	c->notify_fd = r->sock[1];
-	c->ruleset_fd = r->ruleset;
-	c->status_fd = r->statusp[1];
+	c.sb = r->sb;
+	c.spec = spec;
+	c.stdin_fd = spec->stdin_fd >= 0 ? spec->stdin_fd : r->null_fd;
+	c.out_fd = r->outp[1];
+	c.err_fd = spec->merge_stderr ? r->outp[1] : r->errp[1];
+	c.chan_fd = r->chanp[1];
+	c.exec_fd = r->exec_fd;
+	c.status_fd = r->statusp[1];
+	c.ruleset_fd = r->ruleset;
 	if (r->have_view) {
-		c->view = &r->view;
-		c->scratch_rights = sandbox__landlock_rw_rights(r->sb->landlock_abi);
+		c.view = &r->view;
+		c.scratch_rights = sandbox__landlock_rw_rights(r->sb->landlock_abi);
 	}
 
 	r->start = now_ms();
-	pid = sandbox__spawn(c);
+	pid = sandbox__spawn(&c);
 	if (pid < 0) {
-		snprintf(err, errlen, "cannot start the program: %s", strerror(-pid));
+		snprintf(err, errlen, "cannot set up the sandbox: clone: %s", strerror(-pid));
 		return pid;
 	}
 	live_add(pid);
@@ -689,32 +714,29 @@ static int run_start(struct run *r, char *err, size_t errlen)
 	close_fd(&r->outp[1]);
 	close_fd(&r->errp[1]);
 	close_fd(&r->chanp[1]);
-	if (r->statusp[1] >= 0) {
-		int child_err = 0;
+	close_fd(&r->statusp[1]);
 
-		close_fd(&r->statusp[1]);
-		/* EOF: the exec happened. */
-		if (read(r->statusp[0], &child_err, sizeof(child_err)) == sizeof(child_err))
-			c->error = child_err;
+	ret = read_reports(r, &failed);
+	if (ret) {
+		snprintf(err, errlen, "cannot set up the sandbox: status socket: %s",
+			 strerror(-ret));
+		return ret;
 	}
-	if (c->error && c->exec_failed) {
-		r->exec_failed = true;
+	if (failed.step == SANDBOX__STEP_EXEC) {
+		r->exec_errno = -failed.error;
 		return 0;
 	}
-	if (c->error) {
-		snprintf(err, errlen, "cannot set up the sandbox (%s): %s",
-			 c->step ? c->step : "spawn", strerror(-c->error));
-		return c->error;
+	if (failed.error) {
+		snprintf(err, errlen, "cannot set up the sandbox: %s: %s",
+			 sandbox__step_name(failed.step), strerror(-failed.error));
+		return failed.error;
 	}
-	if (r->sock[0] >= 0) {
-		/* Without the listener, a denied call would return ENOSYS and go on. */
-		if (recv_fds(r->sock[0], &r->st.listener, &r->scratch_fd) < 0 ||
-		    (r->have_view && r->scratch_fd < 0))
-			close_fd(&r->st.listener);
-		if (r->st.listener < 0) {
-			snprintf(err, errlen, "cannot set up the sandbox: no seccomp listener");
-			return -EPROTO;
-		}
+	/* Without the listener, a denied call would return ENOSYS and go on. */
+	if (spec->profile == SANDBOX_RUN &&
+	    (r->st.listener < 0 || (r->have_view && r->scratch_fd < 0))) {
+		snprintf(err, errlen, "cannot set up the sandbox: %s: %s",
+			 sandbox__step_name(SANDBOX__STEP_SECCOMP_LISTENER), strerror(EPROTO));
+		return -EPROTO;
 	}
 	r->st.pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
 	if (r->st.pidfd < 0) {
@@ -741,10 +763,10 @@ static int run_reap(struct run *r, struct sandbox_result *res)
 	struct rusage ru;
 	int status = 0, i;
 
-	if (r->exec_failed) {
+	if (r->exec_errno) {
 		run_wait(r, &status, &ru);
 		res->outcome = SANDBOX_EXEC_FAILED;
-		res->exec_errno = -r->child.error;
+		res->exec_errno = r->exec_errno;
 		res->wall_ms = now_ms() - r->start;
 		res->layers = sandbox_layers(r->sb, spec->profile);
 		return empty_captures(res);
@@ -798,7 +820,6 @@ static void run_release(struct run *r)
 		close_fd(&r->errp[i]);
 		close_fd(&r->chanp[i]);
 		close_fd(&r->statusp[i]);
-		close_fd(&r->sock[i]);
 	}
 	close_fd(&r->null_fd);
 	close_fd(&r->exec_fd);
