@@ -112,7 +112,7 @@ static void expect_i386(void)
 	if (kernel_has_ia32()) {
 		CHECK(sandbox_has_ia32(sb));
 		CHECK(sandbox_layers(sb, SANDBOX_RUN) & SANDBOX_LAYER_IA32_BLOCKED);
-		expect_i386();
+		expect_forbidden("i386", "foreign");
 		return;
 	}
 	CHECK(!sandbox_has_ia32(sb));
