@@ -384,6 +384,14 @@ static int compile(struct builder *b, const char *dir, struct argv_builder *args
 		strbuf_addf(err, "cannot run the compiler: %s", reason);
 		goto out;
 	}
+	if (res.outcome == SANDBOX_EXEC_FAILED) {
+		/* The grader's compiler, not the submission, failed to start. */
+		ret = res.exec_errno == EINVAL ? -ENOTSUP : -res.exec_errno;
+		strbuf_addf(err, "cannot run the compiler: cannot start '%s': %s", b->cc,
+			    strerror(res.exec_errno));
+		sandbox_result_release(&res);
+		goto out;
+	}
 	strbuf_add(output, res.out.data, res.out.len);
 	if (res.out.truncated)
 		strbuf_addstr(output, "\n[compiler output cut at 64 KiB]\n");
@@ -406,9 +414,7 @@ static int compile(struct builder *b, const char *dir, struct argv_builder *args
 	case SANDBOX_FORBIDDEN:
 		strbuf_addstr(output, "\n[the compiler made a forbidden system call]\n");
 		break;
-	case SANDBOX_EXEC_FAILED:
-		strbuf_addf(output, "\n[the compiler could not start: %s]\n",
-			    strerror(res.exec_errno));
+	case SANDBOX_EXEC_FAILED: /* handled above */
 		break;
 	}
 	sandbox_result_release(&res);

@@ -19,7 +19,38 @@
 /* Fixed descriptors in the child, just before exec. */
 #define SANDBOX__CHANNEL_FD 3
 #define SANDBOX__EXEC_FD 4   /* the program, opened by the parent; close-on-exec */
-#define SANDBOX__NOTIFY_FD 5 /* socket to the parent for the seccomp listener */
+#define SANDBOX__STATUS_FD 5 /* the status socket to the parent; close-on-exec */
+
+/*
+ * The child's setup steps, in the order it takes them. Each has a stable
+ * name (sandbox__step_name) that the parent's error message carries.
+ */
+enum sandbox__step {
+	SANDBOX__STEP_NONE,
+	SANDBOX__STEP_USER_NAMESPACE,
+	SANDBOX__STEP_SETSID,
+	SANDBOX__STEP_PARENT_DEATH_SIGNAL,
+	SANDBOX__STEP_DESCRIPTORS,
+	SANDBOX__STEP_MOUNT_PRIVATE,
+	SANDBOX__STEP_MOUNT_ROOT,
+	SANDBOX__STEP_MOUNT_DIRECTORIES,
+	SANDBOX__STEP_MOUNT_BIND,
+	SANDBOX__STEP_MOUNT_SCRATCH,
+	SANDBOX__STEP_MOUNT_PIVOT,
+	SANDBOX__STEP_MOUNT_READ_ONLY,
+	SANDBOX__STEP_WORKING_DIRECTORY,
+	SANDBOX__STEP_RLIMITS,
+	SANDBOX__STEP_CAPABILITIES,
+	SANDBOX__STEP_NO_NEW_PRIVS,
+	SANDBOX__STEP_LANDLOCK,
+	SANDBOX__STEP_SECCOMP,
+	SANDBOX__STEP_SECCOMP_LISTENER,
+	SANDBOX__STEP_EXEC,
+	SANDBOX__STEP_COUNT
+};
+
+/* "rlimits", "mount namespace (bind)", ...; "unknown step" out of range. */
+const char *sandbox__step_name(int step);
 
 struct sandbox {
 	int landlock_abi;
@@ -80,9 +111,12 @@ struct sandbox__view {
 int sandbox__view_plan(const struct sandbox *sb, const struct sandbox_spec *spec,
 		       struct sandbox__view *v);
 void sandbox__view_release(struct sandbox__view *v);
-/* In the child: builds the view and enters it; sets *scratch_fd. 0 or -errno. */
+/*
+ * In the child: builds the view and enters it; sets *scratch_fd. 0 or -errno,
+ * with the failed SANDBOX__STEP_MOUNT_* in *step.
+ */
 SANDBOX__CHILD int sandbox__view_enter(const struct sandbox__view *v, int *scratch_fd,
-				       const char **step);
+				       enum sandbox__step *step);
 /* Whether this kernel lets a run have its view; sets the sandbox's flags. */
 void sandbox__view_probe(struct sandbox *sb);
 /*
@@ -98,18 +132,31 @@ SANDBOX__CHILD int sandbox__drop_privileges(bool privileged, bool switch_user);
  */
 SANDBOX__CHILD int sandbox__map_ids(uid_t uid, gid_t gid);
 
-/* spawn.c: starts the child; returns its pid or a negative errno. */
+/*
+ * One message on the status socket, a SOCK_SEQPACKET pair whose child end
+ * is close-on-exec, so that the parent reads EOF once the exec happened.
+ * error < 0: the step failed with that -errno, and the child exits 127.
+ * error == 0 (run profile only): the seccomp listener and, with a view,
+ * the scratch directory travel with it as SCM_RIGHTS, just before the exec.
+ */
+struct sandbox__report {
+	int step;  /* enum sandbox__step */
+	int error;
+};
+
+/* spawn.c: what the child needs, read-only: it may share our memory. */
 struct sandbox__child {
 	const struct sandbox *sb;
 	const struct sandbox_spec *spec;
-	int stdin_fd, out_fd, err_fd, chan_fd, exec_fd, notify_fd, ruleset_fd;
-	int status_fd;      /* compile profile: close-on-exec pipe for -errno */
+	int stdin_fd, out_fd, err_fd, chan_fd, exec_fd, status_fd, ruleset_fd;
 	const struct sandbox__view *view; /* run profile with a mount namespace */
 	uint64_t scratch_rights;  /* Landlock rights on the view's scratch */
-	volatile bool exec_failed; /* run profile: every step worked but the exec */
-	volatile int error; /* run profile: -errno of a failed step (shared memory) */
-	const char *step;   /* the step that failed */
 };
-int sandbox__spawn(struct sandbox__child *c);
+/*
+ * Starts the child; returns its pid or a negative errno. For the run
+ * profile (a vfork) it returns once the child has exec'd or exited, so its
+ * reports are already queued on the status socket.
+ */
+int sandbox__spawn(const struct sandbox__child *c);
 
 #endif /* SANDBOX_INTERNAL_H */

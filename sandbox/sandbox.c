@@ -310,37 +310,6 @@ static int capture_read(struct capture *c)
 	return 0;
 }
 
-/* The child's descriptors: the seccomp listener, and the scratch directory. */
-static int recv_fds(int sock, int *listener, int *scratch)
-{
-	char data;
-	struct iovec iov = { .iov_base = &data, .iov_len = 1 };
-	union {
-		struct cmsghdr h;
-		char buf[CMSG_SPACE(2 * sizeof(int))];
-	} u;
-	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
-			      .msg_control = u.buf, .msg_controllen = sizeof(u.buf) };
-	struct cmsghdr *cm;
-	int fds[2] = { -1, -1 };
-	size_t n;
-
-	*listener = *scratch = -1;
-	if (recvmsg(sock, &msg, MSG_DONTWAIT | MSG_CMSG_CLOEXEC) <= 0)
-		return -1;
-	cm = CMSG_FIRSTHDR(&msg);
-	if (!cm || cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS ||
-	    cm->cmsg_len < CMSG_LEN(sizeof(int)))
-		return -1;
-	n = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
-	if (n > 2)
-		n = 2;
-	memcpy(fds, CMSG_DATA(cm), n * sizeof(int));
-	*listener = fds[0];
-	*scratch = fds[1];
-	return 0;
-}
-
 static void kill_tree(pid_t pid)
 {
 	kill(-pid, SIGKILL); /* the session's process group */
@@ -555,224 +524,327 @@ static int open_pipe(int p[2])
 	return pipe2(p, O_CLOEXEC) < 0 ? -errno : 0;
 }
 
-int sandbox_run(struct sandbox *sb, const struct sandbox_spec *spec,
-		struct sandbox_result *res, char *err, size_t errlen)
+static void close_fd(int *fd)
 {
-	int outp[2] = { -1, -1 }, errp[2] = { -1, -1 }, chanp[2] = { -1, -1 };
-	int statusp[2] = { -1, -1 }, sock[2] = { -1, -1 };
-	int null_fd = -1, exec_fd = -1, ruleset = -1, scratch_fd = -1, ret, status = 0, i;
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+}
+
+/*
+ * One run, from its first descriptor to its reaping. Everything it holds is
+ * here, and released in one place (run_release), whichever phase failed:
+ * prepare acquires in the parent, start spawns and checks the child's
+ * setup, reap supervises and collects.
+ */
+struct run {
+	struct sandbox *sb;
+	const struct sandbox_spec *spec;
+	int outp[2], errp[2], chanp[2];
+	int statusp[2];        /* the status socket (internal.h: struct sandbox__report) */
+	int null_fd, exec_fd, ruleset, scratch_fd;
 	struct sandbox__view view;
-	bool have_view = false;
-	struct sandbox__child c;
-	struct run_state st;
-	struct rusage ru;
+	bool have_view;
+	int exec_errno;        /* the child's setup worked, its exec did not */
 	double start;
-	pid_t pid;
+	struct run_state st;   /* st.pid: the first process, until reaped (0: none) */
+};
 
-	memset(res, 0, sizeof(*res));
-	res->workdir_fd = -1;
-	memset(&st, 0, sizeof(st));
-	memset(&c, 0, sizeof(c));
-	st.spec = spec;
-	st.pidfd = -1;
-	st.listener = -1;
+static void run_init(struct run *r, struct sandbox *sb, const struct sandbox_spec *spec)
+{
+	int i;
+
+	memset(r, 0, sizeof(*r));
+	r->sb = sb;
+	r->spec = spec;
+	for (i = 0; i < 2; i++)
+		r->outp[i] = r->errp[i] = r->chanp[i] = r->statusp[i] = -1;
+	r->null_fd = r->exec_fd = r->ruleset = r->scratch_fd = -1;
+	r->st.spec = spec;
+	r->st.pidfd = -1;
+	r->st.listener = -1;
 	for (i = 0; i < 3; i++)
-		st.cap[i].fd = -1;
+		r->st.cap[i].fd = -1;
+}
 
-	ret = open_pipe(outp);
+/* The parent's share: pipes, the program, the Landlock rules, the view's plan. */
+static int run_prepare(struct run *r, char *err, size_t errlen)
+{
+	const struct sandbox_spec *spec = r->spec;
+	int ret;
+
+	ret = open_pipe(r->outp);
 	if (!ret && !spec->merge_stderr)
-		ret = open_pipe(errp);
+		ret = open_pipe(r->errp);
 	if (!ret && spec->channel)
-		ret = open_pipe(chanp);
-	if (!ret && spec->profile == SANDBOX_COMPILE)
-		ret = open_pipe(statusp);
-	if (!ret && spec->profile == SANDBOX_RUN &&
-	    socketpair(AF_UNIX, SOCK_DGRAM | SOCK_CLOEXEC, 0, sock) < 0)
+		ret = open_pipe(r->chanp);
+	if (!ret && socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, r->statusp) < 0)
 		ret = -errno;
 	if (ret) {
 		snprintf(err, errlen, "cannot create pipes: %s", strerror(-ret));
-		goto out_close;
+		return ret;
 	}
 	if (spec->stdin_fd < 0) {
-		null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
-		if (null_fd < 0) {
+		r->null_fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+		if (r->null_fd < 0) {
 			ret = -errno;
 			snprintf(err, errlen, "cannot open '/dev/null': %s", strerror(errno));
-			goto out_close;
+			return ret;
 		}
 	}
-	exec_fd = open(spec->exe, O_PATH | O_CLOEXEC);
-	if (exec_fd < 0) {
+	r->exec_fd = open(spec->exe, O_PATH | O_CLOEXEC);
+	if (r->exec_fd < 0) {
 		ret = -errno;
 		snprintf(err, errlen, "cannot open '%s': %s", spec->exe, strerror(errno));
-		goto out_close;
+		return ret;
 	}
-	if (sb->landlock_abi > 0) {
-		ruleset = sandbox__landlock_ruleset(sb->landlock_abi, spec);
-		if (ruleset < 0) {
-			ret = ruleset;
-			snprintf(err, errlen, "cannot build the landlock rules: %s",
-				 strerror(-ret));
-			goto out_close;
+	if (r->sb->landlock_abi > 0) {
+		r->ruleset = sandbox__landlock_ruleset(r->sb->landlock_abi, spec);
+		if (r->ruleset < 0) {
+			ret = r->ruleset;
+			snprintf(err, errlen, "cannot build the landlock rules: %s", strerror(-ret));
+			return ret;
 		}
 	}
-
-	if (spec->profile == SANDBOX_RUN && sb->mountns) {
-		ret = sandbox__view_plan(sb, spec, &view);
+	if (spec->profile == SANDBOX_RUN && r->sb->mountns) {
+		ret = sandbox__view_plan(r->sb, spec, &r->view);
 		if (ret) {
 			snprintf(err, errlen, "cannot plan the program's view: %s", strerror(-ret));
-			goto out_close;
+			return ret;
 		}
-		have_view = true;
-		c.view = &view;
-		c.scratch_rights = sandbox__landlock_rw_rights(sb->landlock_abi);
+		r->have_view = true;
+	}
+	return 0;
+}
+
+/* Keeps the descriptors a report carries: the listener, then the scratch. */
+static void take_fds(struct run *r, struct msghdr *msg)
+{
+	struct cmsghdr *cm = CMSG_FIRSTHDR(msg);
+	int fds[2] = { -1, -1 };
+	size_t n, i;
+
+	if (!cm || cm->cmsg_level != SOL_SOCKET || cm->cmsg_type != SCM_RIGHTS)
+		return;
+	n = (cm->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+	if (n > 2)
+		n = 2;
+	memcpy(fds, CMSG_DATA(cm), n * sizeof(int));
+	for (i = 0; i < n; i++) {
+		int *keep = i == 0 ? &r->st.listener : &r->scratch_fd;
+
+		close_fd(keep); /* only one report carries them */
+		*keep = fds[i];
+	}
+}
+
+/*
+ * Reads the child's reports until EOF (the exec, or its exit), keeping the
+ * descriptors they carry; *failed gets the first failed step. 0, or -errno
+ * if the socket itself failed.
+ */
+static int read_reports(struct run *r, struct sandbox__report *failed)
+{
+	/*
+	 * A vfork child has sent all it will by the time we run again, but may
+	 * still hold its end for a moment: do not wait for the EOF.
+	 */
+	int flags = MSG_CMSG_CLOEXEC | (r->spec->profile == SANDBOX_RUN ? MSG_DONTWAIT : 0);
+
+	for (;;) {
+		struct sandbox__report rep;
+		struct iovec iov = { .iov_base = &rep, .iov_len = sizeof(rep) };
+		union {
+			struct cmsghdr h;
+			char buf[CMSG_SPACE(2 * sizeof(int))];
+		} u;
+		struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+				      .msg_control = u.buf, .msg_controllen = sizeof(u.buf) };
+		ssize_t n = recvmsg(r->statusp[0], &msg, flags);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return errno == EAGAIN ? 0 : -errno;
+		if (n == 0)
+			return 0;
+		take_fds(r, &msg);
+		if (n != sizeof(rep))
+			return -EPROTO;
+		if (rep.error < 0 && !failed->error)
+			*failed = rep;
+	}
+}
+
+/*
+ * Spawns the child and learns how its setup went. 0 when the program runs,
+ * or when only its exec failed (r->exec_errno, the program's verdict).
+ */
+static int run_start(struct run *r, char *err, size_t errlen)
+{
+	const struct sandbox_spec *spec = r->spec;
+	struct sandbox__report failed = { SANDBOX__STEP_NONE, 0 };
+	struct sandbox__child c = { 0 };
+	pid_t pid;
+	int ret;
+
+	c.sb = r->sb;
+	c.spec = spec;
+	c.stdin_fd = spec->stdin_fd >= 0 ? spec->stdin_fd : r->null_fd;
+	c.out_fd = r->outp[1];
+	c.err_fd = spec->merge_stderr ? r->outp[1] : r->errp[1];
+	c.chan_fd = r->chanp[1];
+	c.exec_fd = r->exec_fd;
+	c.status_fd = r->statusp[1];
+	c.ruleset_fd = r->ruleset;
+	if (r->have_view) {
+		c.view = &r->view;
+		c.scratch_rights = sandbox__landlock_rw_rights(r->sb->landlock_abi);
 	}
 
-	c.sb = sb;
-	c.spec = spec;
-	c.stdin_fd = spec->stdin_fd >= 0 ? spec->stdin_fd : null_fd;
-	c.out_fd = outp[1];
-	c.err_fd = spec->merge_stderr ? outp[1] : errp[1];
-	c.chan_fd = chanp[1];
-	c.exec_fd = exec_fd;
-	c.notify_fd = sock[1];
-	c.ruleset_fd = ruleset;
-	c.status_fd = statusp[1];
-
-	start = now_ms();
+	r->start = now_ms();
 	pid = sandbox__spawn(&c);
 	if (pid < 0) {
-		ret = pid;
-		snprintf(err, errlen, "cannot start the program: %s", strerror(-ret));
-		goto out_close;
+		snprintf(err, errlen, "cannot set up the sandbox: clone: %s", strerror(-pid));
+		return pid;
 	}
 	live_add(pid);
-	st.pid = pid;
-	st.spawner_kb = peak_rss_kb(0);
-	close(outp[1]);
-	outp[1] = -1;
-	if (errp[1] >= 0) {
-		close(errp[1]);
-		errp[1] = -1;
-	}
-	if (chanp[1] >= 0) {
-		close(chanp[1]);
-		chanp[1] = -1;
-	}
-	if (statusp[1] >= 0) {
-		int child_err = 0;
+	r->st.pid = pid;
+	r->st.spawner_kb = peak_rss_kb(0);
+	close_fd(&r->outp[1]);
+	close_fd(&r->errp[1]);
+	close_fd(&r->chanp[1]);
+	close_fd(&r->statusp[1]);
 
-		close(statusp[1]);
-		statusp[1] = -1;
-		/* EOF: the exec happened. */
-		if (read(statusp[0], &child_err, sizeof(child_err)) == sizeof(child_err))
-			c.error = child_err;
+	ret = read_reports(r, &failed);
+	if (ret) {
+		snprintf(err, errlen, "cannot set up the sandbox: status socket: %s",
+			 strerror(-ret));
+		return ret;
 	}
-	if (c.error && c.exec_failed) {
-		/* The program could not start: its verdict, not the sandbox's failure. */
-		while (wait4(pid, &status, 0, &ru) < 0 && errno == EINTR)
-			;
-		live_remove(pid);
-		res->outcome = SANDBOX_EXEC_FAILED;
-		res->exec_errno = -c.error;
-		res->wall_ms = now_ms() - start;
-		res->layers = sandbox_layers(sb, spec->profile);
-		ret = empty_captures(res);
-		goto out_close;
+	if (failed.step == SANDBOX__STEP_EXEC) {
+		r->exec_errno = -failed.error;
+		return 0;
 	}
-	if (c.error) {
-		ret = c.error;
-		snprintf(err, errlen, "cannot set up the sandbox (%s): %s",
-			 c.step ? c.step : "spawn", strerror(-ret));
-		kill_tree(pid);
-		waitpid(pid, NULL, 0);
-		live_remove(pid);
-		goto out_close;
+	if (failed.error) {
+		snprintf(err, errlen, "cannot set up the sandbox: %s: %s",
+			 sandbox__step_name(failed.step), strerror(-failed.error));
+		return failed.error;
 	}
-	if (sock[0] >= 0) {
-		/* Without the listener, a denied call would return ENOSYS and go on. */
-		if (recv_fds(sock[0], &st.listener, &scratch_fd) < 0 ||
-		    (have_view && scratch_fd < 0))
-			st.listener = -1;
-		if (st.listener < 0) {
-			ret = -EPROTO;
-			snprintf(err, errlen, "cannot set up the sandbox: no seccomp listener");
-			kill_tree(pid);
-			waitpid(pid, NULL, 0);
-			live_remove(pid);
-			goto out_close;
-		}
+	/* Without the listener, a denied call would return ENOSYS and go on. */
+	if (spec->profile == SANDBOX_RUN &&
+	    (r->st.listener < 0 || (r->have_view && r->scratch_fd < 0))) {
+		snprintf(err, errlen, "cannot set up the sandbox: %s: %s",
+			 sandbox__step_name(SANDBOX__STEP_SECCOMP_LISTENER), strerror(EPROTO));
+		return -EPROTO;
 	}
-
-	st.pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
-	if (st.pidfd < 0) {
+	r->st.pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+	if (r->st.pidfd < 0) {
 		ret = -errno;
 		snprintf(err, errlen, "cannot watch the program: %s", strerror(errno));
-		kill_tree(pid);
-		waitpid(pid, NULL, 0);
-		live_remove(pid);
-		goto out_close;
+		return ret;
 	}
-	st.cap[0] = (struct capture){ outp[0], &res->out, spec->limits.output_cap, 0, 0 };
-	st.cap[1] = (struct capture){ errp[0], &res->err, spec->limits.output_cap, 0, 0 };
-	st.cap[2] = (struct capture){ chanp[0], &res->channel, spec->limits.channel_cap, 0, 0 };
-	outp[0] = errp[0] = chanp[0] = -1;
-	for (i = 0; i < 3; i++)
-		if (st.cap[i].fd >= 0)
-			fcntl(st.cap[i].fd, F_SETFL, O_NONBLOCK);
+	return 0;
+}
 
-	supervise(&st, start);
-	/* Whatever is left of the tree goes with its first process. */
-	kill_tree(pid);
-	drain(&st);
-	while (wait4(pid, &status, 0, &ru) < 0 && errno == EINTR)
+/* Waits for the first process, which is then no longer ours to kill. */
+static void run_wait(struct run *r, int *status, struct rusage *ru)
+{
+	while (wait4(r->st.pid, status, 0, ru) < 0 && errno == EINTR)
 		;
-	live_remove(pid);
-	res->wall_ms = now_ms() - start;
-	classify(&st, status, &ru, res);
-	res->layers = sandbox_layers(sb, spec->profile);
-	if (have_view) {
-		res->workdir_fd = scratch_fd; /* the tmpfs lives on while it is open */
-		scratch_fd = -1;
+	live_remove(r->st.pid);
+	r->st.pid = 0;
+}
+
+/* Supervises the program to its end and fills res. */
+static int run_reap(struct run *r, struct sandbox_result *res)
+{
+	const struct sandbox_spec *spec = r->spec;
+	struct rusage ru;
+	int status = 0, i;
+
+	if (r->exec_errno) {
+		run_wait(r, &status, &ru);
+		res->outcome = SANDBOX_EXEC_FAILED;
+		res->exec_errno = r->exec_errno;
+		res->wall_ms = now_ms() - r->start;
+		res->layers = sandbox_layers(r->sb, spec->profile);
+		return empty_captures(res);
+	}
+	r->st.cap[0] = (struct capture){ r->outp[0], &res->out, spec->limits.output_cap, 0, 0 };
+	r->st.cap[1] = (struct capture){ r->errp[0], &res->err, spec->limits.output_cap, 0, 0 };
+	r->st.cap[2] = (struct capture){ r->chanp[0], &res->channel, spec->limits.channel_cap, 0, 0 };
+	r->outp[0] = r->errp[0] = r->chanp[0] = -1;
+	for (i = 0; i < 3; i++)
+		if (r->st.cap[i].fd >= 0)
+			fcntl(r->st.cap[i].fd, F_SETFL, O_NONBLOCK);
+	supervise(&r->st, r->start);
+	/* Whatever is left of the tree goes with its first process. */
+	kill_tree(r->st.pid);
+	drain(&r->st);
+	run_wait(r, &status, &ru);
+	res->wall_ms = now_ms() - r->start;
+	classify(&r->st, status, &ru, res);
+	res->layers = sandbox_layers(r->sb, spec->profile);
+	if (r->have_view) {
+		res->workdir_fd = r->scratch_fd; /* the tmpfs lives on while it is open */
+		r->scratch_fd = -1;
 	} else if (spec->workdir) {
 		res->workdir_fd = open(spec->workdir,
 				       O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	}
-	if (ruleset < 0)
+	if (r->ruleset < 0)
 		res->layers &= ~(SANDBOX_LAYER_LANDLOCK_FS | SANDBOX_LAYER_LANDLOCK_NET |
 				 SANDBOX_LAYER_LANDLOCK_SCOPE);
-	ret = empty_captures(res);
+	return empty_captures(res);
+}
 
-out_close:
-	for (i = 0; i < 3; i++)
-		if (st.cap[i].fd >= 0)
-			close(st.cap[i].fd);
-	if (st.pidfd >= 0)
-		close(st.pidfd);
-	if (st.listener >= 0)
-		close(st.listener);
-	for (i = 0; i < 2; i++) {
-		if (outp[i] >= 0)
-			close(outp[i]);
-		if (errp[i] >= 0)
-			close(errp[i]);
-		if (chanp[i] >= 0)
-			close(chanp[i]);
-		if (statusp[i] >= 0)
-			close(statusp[i]);
-		if (sock[i] >= 0)
-			close(sock[i]);
+/* The one way out: a child still there is killed and reaped, all is closed. */
+static void run_release(struct run *r)
+{
+	int i;
+
+	if (r->st.pid > 0) {
+		kill_tree(r->st.pid);
+		while (waitpid(r->st.pid, NULL, 0) < 0 && errno == EINTR)
+			;
+		live_remove(r->st.pid);
+		r->st.pid = 0;
 	}
-	if (null_fd >= 0)
-		close(null_fd);
-	if (exec_fd >= 0)
-		close(exec_fd);
-	if (ruleset >= 0)
-		close(ruleset);
-	if (scratch_fd >= 0)
-		close(scratch_fd);
-	if (have_view)
-		sandbox__view_release(&view);
+	for (i = 0; i < 3; i++)
+		close_fd(&r->st.cap[i].fd);
+	close_fd(&r->st.pidfd);
+	close_fd(&r->st.listener);
+	for (i = 0; i < 2; i++) {
+		close_fd(&r->outp[i]);
+		close_fd(&r->errp[i]);
+		close_fd(&r->chanp[i]);
+		close_fd(&r->statusp[i]);
+	}
+	close_fd(&r->null_fd);
+	close_fd(&r->exec_fd);
+	close_fd(&r->ruleset);
+	close_fd(&r->scratch_fd);
+	if (r->have_view)
+		sandbox__view_release(&r->view);
+	r->have_view = false;
+}
+
+int sandbox_run(struct sandbox *sb, const struct sandbox_spec *spec,
+		struct sandbox_result *res, char *err, size_t errlen)
+{
+	struct run r;
+	int ret;
+
+	memset(res, 0, sizeof(*res));
+	res->workdir_fd = -1;
+	run_init(&r, sb, spec);
+	ret = run_prepare(&r, err, errlen);
+	if (!ret)
+		ret = run_start(&r, err, errlen);
+	if (!ret)
+		ret = run_reap(&r, res);
+	run_release(&r);
 	if (ret)
 		sandbox_result_release(res);
 	/* A step the kernel refused is the host's failure, not bad input. */

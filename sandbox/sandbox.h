@@ -178,10 +178,20 @@ int sandbox_landlock_abi(const struct sandbox *sb);
 
 /*
  * Runs spec and fills res (which the caller releases). Returns 0 when the
- * program ran, whatever its outcome; a negative errno when the sandbox could
- * not be set up, with a reason in err, and never -EINVAL (callers keep it for
- * bad input; a setup step the kernel refused with EINVAL is -ENOTSUP). The
+ * program ran, whatever its outcome, an exec that failed included
+ * (SANDBOX_EXEC_FAILED); a negative errno when the sandbox could not be set
+ * up, with a reason in err, and never -EINVAL (callers keep it for bad
+ * input; a setup step the kernel refused with EINVAL is -ENOTSUP). The
  * program's whole process tree is gone when this returns.
+ *
+ * A setup step that failed, on either profile, is named in err as
+ * "cannot set up the sandbox: STEP: <strerror>", where STEP is one of these
+ * stable names: "clone", "status socket", "user namespace", "setsid",
+ * "parent death signal", "descriptors", "mount namespace (private)",
+ * "mount namespace (root)", "mount namespace (directories)", "mount
+ * namespace (bind)", "mount namespace (scratch)", "mount namespace (pivot)",
+ * "mount namespace (read-only root)", "working directory", "rlimits",
+ * "capabilities", "no_new_privs", "landlock", "seccomp", "seccomp listener".
  */
 int sandbox_run(struct sandbox *sb, const struct sandbox_spec *spec,
 		struct sandbox_result *res, char *err, size_t errlen);

@@ -2,10 +2,16 @@
  * spawn.c: the child's side, from clone to exec.
  *
  * The run profile is spawned with CLONE_VM|CLONE_VFORK: no page tables are
- * copied, and the parent sleeps until the exec, so the child may report a
- * failed step through shared memory. The child therefore touches only its
- * own stack and makes plain system calls. The compile profile forks (with a
- * PID namespace where possible), since a compiler tree outlives the exec.
+ * copied, and the parent sleeps until the exec. The child shares the
+ * parent's memory, so it touches only its own stack and makes plain system
+ * calls. The compile profile forks (with a PID namespace where possible),
+ * since a compiler tree outlives the exec.
+ *
+ * Either way the child tells the parent how its setup went on the status
+ * socket alone (struct sandbox__report): the step that failed and its
+ * -errno, then _exit(127); or nothing, and the close-on-exec socket reads
+ * EOF once the exec happened. The run profile's seccomp listener goes up
+ * the same socket.
  */
 #ifndef _GNU_SOURCE
 #define _GNU_SOURCE
@@ -33,10 +39,38 @@
 #endif
 
 #define CHILD_STACK_SIZE (64 * 1024)
-#define NFDS 8
-#define STATUS_FD 6
-#define RULESET_FD 7
+#define NFDS 7
+#define RULESET_FD 6
 #define HIGH_FD_BASE 100
+
+/* The parent quotes these in its messages: they are part of the interface. */
+static const char *const step_names[SANDBOX__STEP_COUNT] = {
+	[SANDBOX__STEP_NONE] = "none",
+	[SANDBOX__STEP_USER_NAMESPACE] = "user namespace",
+	[SANDBOX__STEP_SETSID] = "setsid",
+	[SANDBOX__STEP_PARENT_DEATH_SIGNAL] = "parent death signal",
+	[SANDBOX__STEP_DESCRIPTORS] = "descriptors",
+	[SANDBOX__STEP_MOUNT_PRIVATE] = "mount namespace (private)",
+	[SANDBOX__STEP_MOUNT_ROOT] = "mount namespace (root)",
+	[SANDBOX__STEP_MOUNT_DIRECTORIES] = "mount namespace (directories)",
+	[SANDBOX__STEP_MOUNT_BIND] = "mount namespace (bind)",
+	[SANDBOX__STEP_MOUNT_SCRATCH] = "mount namespace (scratch)",
+	[SANDBOX__STEP_MOUNT_PIVOT] = "mount namespace (pivot)",
+	[SANDBOX__STEP_MOUNT_READ_ONLY] = "mount namespace (read-only root)",
+	[SANDBOX__STEP_WORKING_DIRECTORY] = "working directory",
+	[SANDBOX__STEP_RLIMITS] = "rlimits",
+	[SANDBOX__STEP_CAPABILITIES] = "capabilities",
+	[SANDBOX__STEP_NO_NEW_PRIVS] = "no_new_privs",
+	[SANDBOX__STEP_LANDLOCK] = "landlock",
+	[SANDBOX__STEP_SECCOMP] = "seccomp",
+	[SANDBOX__STEP_SECCOMP_LISTENER] = "seccomp listener",
+	[SANDBOX__STEP_EXEC] = "exec",
+};
+
+const char *sandbox__step_name(int step)
+{
+	return step >= 0 && step < SANDBOX__STEP_COUNT ? step_names[step] : "unknown step";
+}
 
 SANDBOX__CHILD static int set_limit(int resource, uint64_t soft, uint64_t hard)
 {
@@ -73,15 +107,16 @@ SANDBOX__CHILD static int apply_limits(const struct sandbox_limits *l)
 
 /*
  * Moves the child's descriptors into place: 0-2, the channel on 3, the
- * program on 4, the parent's socket on 5, the status pipe on 6, the
- * Landlock ruleset on 7; everything else is closed. They are first parked
- * above HIGH_FD_BASE so that no dup2 overwrites a source still to be moved.
- * 4 to 7 are close-on-exec: the program starts with 0 to 3 only.
+ * program on 4, the status socket on 5, the Landlock ruleset on 6;
+ * everything else is closed. They are first parked above HIGH_FD_BASE so
+ * that no dup2 overwrites a source still to be moved. 4 to 6 are
+ * close-on-exec: the program starts with 0 to 3 only. *status_fd follows
+ * the status socket, for a report of this step's own failure.
  */
-SANDBOX__CHILD static int place_fds(struct sandbox__child *c)
+SANDBOX__CHILD static int place_fds(const struct sandbox__child *c, int *status_fd)
 {
 	int src[NFDS] = { c->stdin_fd, c->out_fd, c->err_fd, c->chan_fd,
-			  c->exec_fd, c->notify_fd, c->status_fd, c->ruleset_fd };
+			  c->exec_fd, c->status_fd, c->ruleset_fd };
 	int parked[NFDS];
 	int i;
 
@@ -93,6 +128,7 @@ SANDBOX__CHILD static int place_fds(struct sandbox__child *c)
 		if (parked[i] < 0)
 			return -errno;
 	}
+	*status_fd = parked[SANDBOX__STATUS_FD];
 	for (i = 0; i < NFDS; i++) {
 		if (parked[i] < 0)
 			continue;
@@ -101,20 +137,22 @@ SANDBOX__CHILD static int place_fds(struct sandbox__child *c)
 		if (fcntl(i, F_SETFD, i <= SANDBOX__CHANNEL_FD ? 0 : FD_CLOEXEC) < 0)
 			return -errno;
 	}
+	*status_fd = SANDBOX__STATUS_FD;
 	if (syscall(SYS_close_range, NFDS, ~0U, 0) < 0)
 		return -errno;
-	c->status_fd = c->status_fd >= 0 ? STATUS_FD : -1;
-	c->ruleset_fd = c->ruleset_fd >= 0 ? RULESET_FD : -1;
 	return 0;
 }
 
-/* Sends the seccomp listener and, with a view, the scratch directory. */
+/*
+ * Sends the seccomp listener and, with a view, the scratch directory, with
+ * a report that says no step failed.
+ */
 SANDBOX__CHILD static int send_fds(int sock, int listener, int scratch)
 {
-	char data = 'L';
+	struct sandbox__report data = { SANDBOX__STEP_SECCOMP_LISTENER, 0 };
 	int fds[2] = { listener, scratch };
 	size_t n = scratch >= 0 ? 2 : 1;
-	struct iovec iov = { .iov_base = &data, .iov_len = 1 };
+	struct iovec iov = { .iov_base = &data, .iov_len = sizeof(data) };
 	union {
 		struct cmsghdr h;
 		char buf[CMSG_SPACE(2 * sizeof(int))];
@@ -162,13 +200,18 @@ fail:
 	return n;
 }
 
+SANDBOX__CHILD static int sys_result(long r)
+{
+	return r < 0 ? -errno : 0;
+}
+
 /*
  * The containment order, and why:
  *  1. setsid: a new session, so that no terminal signal or TIOCSTI reaches
  *     the grader's terminal, and the tree can be killed as a group;
  *  2. parent-death signal: if the grader dies, so does the program;
  *  3. descriptors: only stdin, stdout, stderr, the channel (and, until
- *     exec, the program and the parent's socket); the rest closed;
+ *     exec, the program and the status socket); the rest closed;
  *  4. the run profile's view (view.c), while the child may still mount,
  *     or else the working directory;
  *  5. rlimits, while the child may still set them;
@@ -181,13 +224,11 @@ fail:
  *     before the program's first instruction, constructors included. An
  *     exec that fails (a loader or library the program asks for is not in
  *     its view) is the program's failure, not the sandbox's.
+ * Returns only on failure, with -errno and the failed step in *step;
+ * *status_fd is where the status socket is at that point.
  */
-SANDBOX__CHILD static int sys_result(long r)
-{
-	return r < 0 ? -errno : 0;
-}
-
-SANDBOX__CHILD static int contain(struct sandbox__child *c)
+SANDBOX__CHILD static int contain(const struct sandbox__child *c, int *status_fd,
+				  enum sandbox__step *step)
 {
 	const struct sandbox_spec *s = c->spec;
 	const struct sock_fprog *prog = s->profile == SANDBOX_RUN
@@ -197,92 +238,95 @@ SANDBOX__CHILD static int contain(struct sandbox__child *c)
 	char *const *envp = s->envp ? s->envp : empty_env;
 	bool userns = (s->profile == SANDBOX_COMPILE && c->sb->pidns && c->sb->userns) ||
 		      (c->view && c->sb->mountns_userns);
+	int ruleset_fd = c->ruleset_fd >= 0 ? RULESET_FD : -1;
 	long listener = -1;
 	int scratch_fd = -1;
 	int ret = 0;
 
 	if (userns) {
-		c->step = "user namespace";
+		*step = SANDBOX__STEP_USER_NAMESPACE;
 		ret = sandbox__map_ids(c->sb->uid, c->sb->gid);
 	}
 	if (!ret) {
-		c->step = "setsid";
+		*step = SANDBOX__STEP_SETSID;
 		ret = sys_result(setsid());
 	}
 	if (!ret) {
-		c->step = "parent death signal";
+		*step = SANDBOX__STEP_PARENT_DEATH_SIGNAL;
 		ret = sys_result(prctl(PR_SET_PDEATHSIG, SIGKILL));
 	}
 	if (!ret) {
-		c->step = "descriptors";
-		ret = place_fds(c);
+		*step = SANDBOX__STEP_DESCRIPTORS;
+		ret = place_fds(c, status_fd);
 	}
 	if (!ret && c->view) {
-		ret = sandbox__view_enter(c->view, &scratch_fd, &c->step);
+		ret = sandbox__view_enter(c->view, &scratch_fd, step);
 	} else if (!ret && s->workdir) {
-		c->step = "working directory";
+		*step = SANDBOX__STEP_WORKING_DIRECTORY;
 		ret = sys_result(chdir(s->workdir));
 	}
 	if (!ret) {
-		c->step = "rlimits";
+		*step = SANDBOX__STEP_RLIMITS;
 		ret = apply_limits(&s->limits);
 	}
 	if (!ret) {
-		c->step = "capabilities";
+		*step = SANDBOX__STEP_CAPABILITIES;
 		ret = sandbox__drop_privileges(c->sb->root || userns, c->view && c->sb->root);
 	}
 	if (!ret) {
-		c->step = "no_new_privs";
+		*step = SANDBOX__STEP_NO_NEW_PRIVS;
 		ret = sys_result(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0));
 	}
-	if (!ret && c->ruleset_fd >= 0) {
-		c->step = "landlock";
+	if (!ret && ruleset_fd >= 0) {
+		*step = SANDBOX__STEP_LANDLOCK;
 		if (scratch_fd >= 0)
-			ret = sandbox__landlock_allow_dir(c->ruleset_fd, scratch_fd,
+			ret = sandbox__landlock_allow_dir(ruleset_fd, scratch_fd,
 							  c->scratch_rights);
 		if (!ret)
-			ret = sandbox__landlock_restrict(c->ruleset_fd);
-		close(c->ruleset_fd);
+			ret = sandbox__landlock_restrict(ruleset_fd);
+		close(ruleset_fd);
 	}
 	if (!ret && s->profile == SANDBOX_RUN) {
-		c->step = "seccomp";
+		*step = SANDBOX__STEP_SECCOMP;
 		listener = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
 				   SECCOMP_FILTER_FLAG_NEW_LISTENER, prog);
 		ret = sys_result(listener);
 		if (!ret) {
-			c->step = "seccomp listener";
-			ret = send_fds(SANDBOX__NOTIFY_FD, (int)listener, scratch_fd);
+			*step = SANDBOX__STEP_SECCOMP_LISTENER;
+			ret = send_fds(SANDBOX__STATUS_FD, (int)listener, scratch_fd);
 			close((int)listener);
-			close(SANDBOX__NOTIFY_FD);
 		}
 	} else if (!ret) {
-		c->step = "seccomp";
+		*step = SANDBOX__STEP_SECCOMP;
 		ret = sys_result(syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, prog));
 	}
 	if (ret)
 		return ret;
-	c->step = "exec";
+	*step = SANDBOX__STEP_EXEC;
 	syscall(SYS_execveat, SANDBOX__EXEC_FD, "", s->argv, envp, AT_EMPTY_PATH);
-	c->exec_failed = true;
 	return -errno;
 }
 
 SANDBOX__CHILD static int child_main(void *arg)
 {
-	struct sandbox__child *c = arg;
-	int ret = contain(c);
+	const struct sandbox__child *c = arg;
+	struct sandbox__report rep = { SANDBOX__STEP_NONE, 0 };
+	int status_fd = c->status_fd;
+	enum sandbox__step step = SANDBOX__STEP_NONE;
+	ssize_t n;
 
-	if (c->status_fd >= 0) {
-		/* Forked: the parent reads the failure from the pipe. */
-		ssize_t n = write(c->status_fd, &ret, sizeof(ret));
-		(void)n;
-	} else {
-		c->error = ret;
-	}
+	rep.error = contain(c, &status_fd, &step);
+	rep.step = (int)step;
+	/*
+	 * Should this fail, the parent reads EOF as if the exec had happened,
+	 * and then finds no listener (run), or the exit status 127 (compile).
+	 */
+	n = write(status_fd, &rep, sizeof(rep));
+	(void)n;
 	_exit(127);
 }
 
-int sandbox__spawn(struct sandbox__child *c)
+int sandbox__spawn(const struct sandbox__child *c)
 {
 	int flags = SIGCHLD;
 	char *stack;
@@ -303,7 +347,7 @@ int sandbox__spawn(struct sandbox__child *c)
 		if (c->sb->userns)
 			flags |= CLONE_NEWUSER;
 	}
-	pid = clone(child_main, stack + CHILD_STACK_SIZE, flags, c);
+	pid = clone(child_main, stack + CHILD_STACK_SIZE, flags, (void *)c);
 	if (pid < 0)
 		pid = -errno;
 	munmap(stack, CHILD_STACK_SIZE);

@@ -254,36 +254,36 @@ SANDBOX__CHILD static int bind_one(const struct sandbox__bind *b)
  * built.
  */
 SANDBOX__CHILD int sandbox__view_enter(const struct sandbox__view *v, int *scratch_fd,
-				       const char **step)
+				       enum sandbox__step *step)
 {
 	size_t i;
 	int ret;
 
-	*step = "mount namespace (private)";
+	*step = SANDBOX__STEP_MOUNT_PRIVATE;
 	ret = sys(mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL));
 	if (!ret) {
-		*step = "mount namespace (root)";
+		*step = SANDBOX__STEP_MOUNT_ROOT;
 		ret = sys(mount("grader-root", v->root, "tmpfs", MS_NOSUID | MS_NODEV,
 				ROOT_TMPFS_OPTS));
 	}
 	for (i = 0; !ret && i < v->ndirs; i++) {
-		*step = "mount namespace (directories)";
+		*step = SANDBOX__STEP_MOUNT_DIRECTORIES;
 		if (mkdir(v->dirs[i], 0755) < 0 && errno != EEXIST)
 			ret = -errno;
 	}
 	for (i = 0; !ret && i < v->nbinds; i++) {
-		*step = "mount namespace (bind)";
+		*step = SANDBOX__STEP_MOUNT_BIND;
 		ret = bind_one(&v->binds[i]);
 	}
 	if (!ret) {
-		*step = "mount namespace (scratch)";
+		*step = SANDBOX__STEP_MOUNT_SCRATCH;
 		ret = sys(mkdir(v->scratch, 0755));
 		if (!ret)
 			ret = sys(mount("grader-scratch", v->scratch, "tmpfs",
 					MS_NOSUID | MS_NODEV | MS_NOEXEC, v->scratch_opts));
 	}
 	if (!ret) {
-		*step = "mount namespace (pivot)";
+		*step = SANDBOX__STEP_MOUNT_PIVOT;
 		ret = sys(chdir(v->root));
 		if (!ret)
 			ret = sys(syscall(SYS_pivot_root, ".", "."));
@@ -293,12 +293,12 @@ SANDBOX__CHILD int sandbox__view_enter(const struct sandbox__view *v, int *scrat
 			ret = sys(chdir("/"));
 	}
 	if (!ret) {
-		*step = "mount namespace (read-only root)";
+		*step = SANDBOX__STEP_MOUNT_READ_ONLY;
 		ret = sys(mount(NULL, "/", NULL,
 				MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL));
 	}
 	if (!ret) {
-		*step = "mount namespace (scratch)";
+		*step = SANDBOX__STEP_MOUNT_SCRATCH;
 		ret = sys(chdir(SANDBOX_SCRATCH));
 	}
 	if (!ret) {

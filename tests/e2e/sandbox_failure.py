@@ -9,7 +9,11 @@ layer. Asserts:
     `grader batch` exits 3 with the student's row marked "error", not a
     score or "invalid";
   - a kernel that refuses to load the filter: `grader check` exits 3 (not
-    2, which would blame the input);
+    2, which would blame the input), and the message names the setup step
+    that failed in the compiler's sandbox ("cannot set up the sandbox:
+    seccomp: ...");
+  - a compiler that cannot start (its exec fails inside the sandbox): exit
+    3 with no report, not a compile error that would score the submission;
   - no Landlock, or no namespaces: the grader still grades (exit 0 for the
     reference solution), and the report's receipt lists the layers that
     were really in force.
@@ -42,6 +46,28 @@ def main():
         if "sandbox" not in p.stderr:
             errors.append("without %s: the message does not say the sandbox failed: %r" %
                           (layer, p.stderr[:300]))
+        # The first sandbox is the compiler's: its filter is the step that failed.
+        if layer == "seccomp-load" and "cannot set up the sandbox: seccomp: " not in p.stderr:
+            errors.append("without %s: the message does not name the step: %r" %
+                          (layer, p.stderr[:300]))
+
+    tmp = tempfile.mkdtemp(prefix="grader-nocc-")
+    try:
+        notcc = os.path.join(tmp, "cc")
+        with open(notcc, "w") as f:
+            f.write("not a compiler\n")
+        os.chmod(notcc, 0o644)
+        env = dict(os.environ, GRADER_CC=notcc, GRADER_CACHE_DIR=os.path.join(tmp, "cache"))
+        p = subprocess.run([grader, "check", "sort-users", sub, "--format", "json"],
+                           capture_output=True, text=True, timeout=300, env=env)
+        if p.returncode != 3 or p.stdout.strip():
+            errors.append("a compiler that cannot start: check exited %d (not 3), stdout %r" %
+                          (p.returncode, p.stdout[:200]))
+        if "cannot start" not in p.stderr or "Permission denied" not in p.stderr:
+            errors.append("a compiler that cannot start: the message does not say so: %r" %
+                          p.stderr[:300])
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
     tmp = tempfile.mkdtemp(prefix="grader-nosandbox-")
     try:
@@ -77,7 +103,8 @@ def main():
     if errors:
         print("FAIL:\n  " + "\n  ".join(errors))
         sys.exit(1)
-    print("ok: no seccomp is exit 3 (check and batch); no Landlock or namespaces still grades")
+    print("ok: no seccomp is exit 3 (check and batch), naming the failed step; a compiler "
+          "that cannot start is exit 3; no Landlock or namespaces still grades")
 
 
 if __name__ == "__main__":

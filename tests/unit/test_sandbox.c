@@ -2,6 +2,7 @@
  * test_sandbox.c: the sandbox on its own, with real escapes.
  * usage: test_sandbox DATA_DIR (with probe built beside it)
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -112,7 +113,7 @@ static void expect_i386(void)
 	if (kernel_has_ia32()) {
 		CHECK(sandbox_has_ia32(sb));
 		CHECK(sandbox_layers(sb, SANDBOX_RUN) & SANDBOX_LAYER_IA32_BLOCKED);
-		expect_i386();
+		expect_forbidden("i386", "foreign");
 		return;
 	}
 	CHECK(!sandbox_has_ia32(sb));
@@ -195,6 +196,141 @@ static void test_tree_kill(void)
 	if (ps)
 		pclose(ps);
 	CHECK_EQ(left, 0);
+}
+
+/* Descriptors this process holds, to see that a failed run leaks none. */
+static int count_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	struct dirent *e;
+	int n = 0;
+
+	if (!d)
+		return -1;
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.')
+			n++;
+	closedir(d);
+	return n - 1; /* the directory's own */
+}
+
+/* What a failed setup leaves: the same descriptors as before, no child. */
+static void expect_nothing_left(int fds_before)
+{
+	CHECK_EQ(count_fds(), fds_before);
+	CHECK_EQ(waitpid(-1, NULL, WNOHANG), -1);
+	CHECK_EQ(errno, ECHILD);
+}
+
+/*
+ * A run of exe on either profile, with the limits the tests need and the
+ * toolchain's paths the compile profile reads.
+ */
+static int run_profile(enum sandbox_profile profile, const char *exe, const char *workdir,
+		       unsigned open_files, struct sandbox_result *r, char *err, size_t errlen)
+{
+	char *argv[] = { "probe", "ok", NULL };
+	struct sandbox_path paths[] = { { "/usr", SANDBOX_READ | SANDBOX_EXEC },
+					{ "/lib", SANDBOX_READ | SANDBOX_EXEC },
+					{ "/lib64", SANDBOX_READ | SANDBOX_EXEC } };
+	struct sandbox_spec spec = { 0 };
+
+	spec.profile = profile;
+	spec.exe = exe;
+	spec.argv = argv;
+	spec.workdir = workdir;
+	spec.paths = paths;
+	spec.npaths = profile == SANDBOX_COMPILE ? 3 : 0;
+	spec.stdin_fd = -1;
+	spec.channel = true;
+	spec.limits.cpu_ms = 1000;
+	spec.limits.wall_ms = 5000;
+	spec.limits.memory_kb = 64 * 1024;
+	spec.limits.file_kb = 64;
+	spec.limits.open_files = open_files;
+	spec.limits.output_cap = 4096;
+	spec.limits.channel_cap = 4096;
+	return sandbox_run(sb, &spec, r, err, errlen);
+}
+
+/*
+ * A setup step that fails, in the parent or in the child, on either
+ * profile, is the sandbox's failure: sandbox_run returns -errno and names
+ * the step; it leaves nothing behind.
+ */
+static void expect_setup_failure(enum sandbox_profile profile, const char *exe,
+				 const char *workdir, unsigned open_files, int want_ret,
+				 const char *want_err)
+{
+	const char *name = profile == SANDBOX_RUN ? "run" : "compile";
+	int fds = count_fds();
+	struct sandbox_result r;
+	char err[256] = "";
+	int ret;
+
+	ret = run_profile(profile, exe, workdir, open_files, &r, err, sizeof(err));
+	if (ret != want_ret || !strstr(err, want_err))
+		fprintf(stderr, "%s profile: %d '%s'\n", name, ret, err);
+	CHECK_EQ(ret, want_ret);
+	CHECK_CONTAINS(err, want_err);
+	if (!ret)
+		sandbox_result_release(&r);
+	expect_nothing_left(fds);
+}
+
+/*
+ * Forced failures of the child's setup, and a failed exec, which is the
+ * program's verdict and not a setup failure, on both profiles.
+ */
+static void test_setup_failures(bool view)
+{
+	enum sandbox_profile profiles[] = { SANDBOX_RUN, SANDBOX_COMPILE };
+	char absent[PATH_MAX], notexec[] = "/tmp/test-sandbox-notexec-XXXXXX";
+	struct sandbox_result r;
+	char err[256];
+	int i, fd;
+
+	snprintf(absent, sizeof(absent), "%s/absent", scratch);
+	fd = mkstemp(notexec);
+	CHECK(fd >= 0);
+	CHECK_EQ(write(fd, "not a program\n", 14), 14);
+	close(fd);
+	CHECK_EQ(chmod(notexec, 0644), 0);
+
+	for (i = 0; i < 2; i++) {
+		enum sandbox_profile p = profiles[i];
+		int fds = count_fds();
+
+		/* Before the spawn: no program to open. */
+		expect_setup_failure(p, absent, scratch, 0, -ENOENT, "cannot open '");
+		/* No working directory: the view's root cannot be mounted, or chdir fails. */
+		expect_setup_failure(p, probe, absent, 0, -ENOENT,
+				     p == SANDBOX_RUN && view
+					     ? "cannot set up the sandbox: mount namespace (root): "
+					       "No such file or directory"
+					     : "cannot set up the sandbox: working directory: "
+					       "No such file or directory");
+		/* More open files than the kernel allows anyone (fs.nr_open). */
+		expect_setup_failure(p, probe, scratch, UINT_MAX, -EPERM,
+				     "cannot set up the sandbox: rlimits: Operation not permitted");
+
+		/* Every step worked but the exec: a result, not an error. */
+		CHECK_EQ(run_profile(p, notexec, scratch, 0, &r, err, sizeof(err)), 0);
+		CHECK_EQ(r.outcome, SANDBOX_EXEC_FAILED);
+		CHECK_EQ(r.exec_errno, EACCES);
+		CHECK(r.layers & SANDBOX_LAYER_SECCOMP);
+		sandbox_result_release(&r);
+		expect_nothing_left(fds);
+
+		/* And the next run works. */
+		CHECK_EQ(run_profile(p, probe, scratch, 0, &r, err, sizeof(err)), 0);
+		CHECK_EQ(r.outcome, SANDBOX_EXITED);
+		CHECK_EQ(r.exit_code, 0);
+		CHECK_STR(r.channel.data, "hello\n");
+		sandbox_result_release(&r);
+		expect_nothing_left(fds);
+	}
+	unlink(notexec);
 }
 
 int main(int argc, char **argv)
@@ -305,6 +441,7 @@ int main(int argc, char **argv)
 	CHECK_CONTAINS(r.channel.data, "malloc failed");
 	sandbox_result_release(&r);
 
+	test_setup_failures(view);
 	test_tree_kill();
 
 	rmdir(scratch);
