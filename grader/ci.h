@@ -103,7 +103,7 @@ int ci_locate(const char *root, const char *file, struct strbuf *note);
  */
 int ci_run_markdown(const struct ci_run *run, struct strbuf *sb);
 
-/* The json summary (see README, "CI"), allocated; NULL if out of memory. */
+/* The json summary (see docs/ci.md), allocated; NULL if out of memory. */
 char *ci_run_json(const struct ci_run *run);
 
 #endif /* GRADER_CI_H */

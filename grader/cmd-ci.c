@@ -29,7 +29,7 @@ static const char usage[] =
 	"Grades a repository: every exercise its grader.json names, from the file\n"
 	"grader.json gives, with the exercises and tests of this grader. Detects\n"
 	"GitHub Actions (GITHUB_ACTIONS=true) and GitLab CI (GITLAB_CI=true) and\n"
-	"writes what each shows; see README.md, \"CI\".\n\n"
+	"writes what each shows; see docs/ci.md.\n\n"
 	"  --repo DIR        the repository (default: $GITHUB_WORKSPACE in GitHub\n"
 	"                    Actions, $CI_PROJECT_DIR in GitLab CI, else .)\n"
 	"  --config FILE     the assignment file (default: grader.json in the repository)\n"

@@ -6,7 +6,9 @@
  * which parses its own options (argv[0] is the command's name), prints
  * its own diagnostics and returns an exit status (EXIT_* below); declare it
  * here; add a line to the commands[] table in main.c; add the file to the
- * grader target in CMakeLists.txt; document it in README.md.
+ * grader target in CMakeLists.txt; list it in README.md's table of
+ * commands and describe it and its options in docs/ (the test
+ * docs/help-vs-docs fails on an option its --help names that no page does).
  */
 #ifndef GRADER_CMD_H
 #define GRADER_CMD_H

@@ -83,7 +83,7 @@ char *report_json(const struct report *r);
  * The report formats, by name, each written from the same struct report.
  * How to add one: write report-<name>.c with a writer of the type below
  * (untrusted text goes through report-text.h), declare it here, add it to
- * the table in report.c and describe it in README.md ("Reports").
+ * the table in report.c and describe it in docs/reports-and-webhook.md.
  */
 struct report_opts {
 	bool color;     /* human: ANSI colours */
