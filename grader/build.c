@@ -543,9 +543,16 @@ out:
 	return ret;
 }
 
-/* A trusted program of the exercise (reference, mistake) linked with the driver. */
+/*
+ * A trusted program of the exercise (reference, mistake) linked with the
+ * driver: the file source or, when text is not NULL, text written into the
+ * build directory as "<kind>.c" (a mistake's program: reference.c patched);
+ * source then names it in messages. The cache key covers text through
+ * ex->hash, which hashes every mistake's program.
+ */
 static int build_solution(struct builder *b, const struct exercise *ex, const char *source,
-			  const char *kind, struct build *bd, struct strbuf *err)
+			  const char *text, size_t text_len, const char *kind,
+			  struct build *bd, struct strbuf *err)
 {
 	struct sandbox_path extra[] = { { ex->dir, SANDBOX_READ } };
 	struct argv_builder a = { 0 };
@@ -572,7 +579,20 @@ static int build_solution(struct builder *b, const struct exercise *ex, const ch
 		strbuf_addf(err, "cannot create a build directory: %s", strerror(errno));
 		goto out;
 	}
-	src = xstrdup(source);
+	if (text) {
+		struct strbuf name = STRBUF_INIT;
+
+		strbuf_addf(&name, "%s.c", kind);
+		src = path_join(dir, name.buf);
+		strbuf_release(&name);
+		ret = write_file_atomic(src, text, text_len, 0644);
+		if (ret) {
+			strbuf_addf(err, "cannot write '%s': %s", src, strerror(-ret));
+			goto out;
+		}
+	} else {
+		src = xstrdup(source);
+	}
 	dst = path_join(dir, "solution");
 	push_common(&a, b->cc);
 	strbuf_addf(&inc, "-I%s", ex->dir);
@@ -593,7 +613,7 @@ static int build_solution(struct builder *b, const struct exercise *ex, const ch
 		goto out;
 	if (!bd->ok) {
 		ret = -EPROTO; /* a broken exercise is the grader's failure, not bad input */
-		strbuf_addf(err, "%s: the %s does not compile:\n%s", src, kind, strbuf_str(&out));
+		strbuf_addf(err, "%s: the %s does not compile:\n%s", source, kind, strbuf_str(&out));
 		goto out;
 	}
 	if (cached && copy_file(dst, cached, 0755, true) == 0) {
@@ -621,7 +641,7 @@ int build_reference(struct builder *b, const struct exercise *ex,
 		    struct build *bd, struct strbuf *err)
 {
 	char *src = path_join(ex->dir, "reference.c");
-	int ret = build_solution(b, ex, src, "reference", bd, err);
+	int ret = build_solution(b, ex, src, NULL, 0, "reference", bd, err);
 
 	free(src);
 	return ret;
@@ -630,11 +650,12 @@ int build_reference(struct builder *b, const struct exercise *ex,
 int build_mistake(struct builder *b, const struct exercise *ex, size_t i,
 		  struct build *bd, struct strbuf *err)
 {
+	const struct mistake *mk = &ex->mistakes[i];
 	struct strbuf kind = STRBUF_INIT;
 	int ret;
 
-	strbuf_addf(&kind, "mistake-%s", ex->mistakes[i].name);
-	ret = build_solution(b, ex, ex->mistakes[i].source, kind.buf, bd, err);
+	strbuf_addf(&kind, "mistake-%s", mk->name);
+	ret = build_solution(b, ex, mk->file, mk->program, mk->program_len, kind.buf, bd, err);
 	strbuf_release(&kind);
 	return ret;
 }

@@ -1,5 +1,5 @@
 /*
- * cmd-show.c: grader show EXERCISE
+ * cmd-show.c: grader show EXERCISE [--mistake NAME]
  */
 #include <errno.h>
 #include <getopt.h>
@@ -12,8 +12,35 @@
 #include "util.h"
 
 static const char usage[] =
-	"usage: grader show EXERCISE [--exercises DIR]\n\n"
-	"Shows the statement, the header to implement, the tests and the limits.\n";
+	"usage: grader show EXERCISE [--exercises DIR]\n"
+	"   or: grader show EXERCISE --mistake NAME [--exercises DIR]\n\n"
+	"Shows the statement, the header to implement, the tests and the limits.\n\n"
+	"  --mistake NAME    print the program of the known mistake NAME instead\n"
+	"                    (reference.c with the mistake's patch applied), for\n"
+	"                    exercise authors; an unknown NAME is bad usage (exit 2)\n"
+	"  --exercises DIR   exercises directory (default: $GRADER_EXERCISES)\n";
+
+/* Prints mistake name's program; EXIT_USAGE when the exercise has no such mistake. */
+static int show_mistake(const struct exercise *ex, const char *name)
+{
+	const struct mistake *mk = exercise_mistake(ex, name);
+	struct strbuf known = STRBUF_INIT;
+	size_t i;
+
+	if (mk) {
+		fwrite(mk->program, 1, mk->program_len, stdout);
+		return fflush(stdout) ? EXIT_GRADER : 0;
+	}
+	for (i = 0; i < ex->nmistakes; i++)
+		strbuf_addf(&known, "%s%s", i ? ", " : "", ex->mistakes[i].name);
+	if (ex->nmistakes)
+		error("no mistake named '%s' in exercise '%s' (its mistakes: %s)", name, ex->id,
+		      known.buf);
+	else
+		error("no mistake named '%s': exercise '%s' has no known mistakes", name, ex->id);
+	strbuf_release(&known);
+	return EXIT_USAGE;
+}
 
 static int print_file(const char *path, const char *what)
 {
@@ -35,9 +62,10 @@ int cmd_show(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "exercises", required_argument, NULL, 'e' },
+		{ "mistake", required_argument, NULL, 'm' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *dir_opt = NULL;
+	const char *dir_opt = NULL, *mistake = NULL;
 	struct strbuf err = STRBUF_INIT;
 	struct exercise *ex;
 	char *header;
@@ -49,6 +77,8 @@ int cmd_show(int argc, char **argv)
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
 		if (c == 'e')
 			dir_opt = optarg;
+		else if (c == 'm')
+			mistake = optarg;
 		else {
 			fputs(usage, stderr);
 			return EXIT_USAGE;
@@ -63,6 +93,10 @@ int cmd_show(int argc, char **argv)
 		error("%s", err.buf);
 		strbuf_release(&err);
 		return EXIT_USAGE;
+	}
+	if (mistake) {
+		ret = show_mistake(ex, mistake);
+		goto out;
 	}
 	printf("# %s (%s)\n\n", ex->title, ex->id);
 	ret = print_file(ex->statement, "statement");
@@ -90,6 +124,7 @@ int cmd_show(int argc, char **argv)
 		if (ex->accounting)
 			printf("Every allocation is accounted: leaks and bad frees fail tests.\n");
 	}
+out:
 	exercise_free(ex);
 	strbuf_release(&err);
 	return ret;

@@ -132,6 +132,37 @@ static bool claims(const struct mistake *mk, size_t idx)
 	return false;
 }
 
+/*
+ * Grades a mistake's program (reference.c patched, or its C file) as a
+ * submission, written into the work directory as "<name>.c".
+ */
+static int grade_mistake(struct grader *g, const struct exercise *ex,
+			 const struct mistake *mk, const struct grade_opts *o, struct report *r)
+{
+	struct strbuf name = STRBUF_INIT;
+	char *dir = workdir_subdir(&g->wd, "mistake"), *path = NULL;
+	int ret, status = EXIT_GRADER;
+
+	if (!dir) {
+		error("%s: cannot create a directory for mistake '%s': %s", ex->id, mk->name,
+		      strerror(errno));
+		goto out;
+	}
+	strbuf_addf(&name, "%s.c", mk->name);
+	path = path_join(dir, name.buf);
+	ret = write_file_atomic(path, mk->program, mk->program_len, 0644);
+	if (ret) {
+		error("%s: cannot write '%s': %s", ex->id, path, strerror(-ret));
+		goto out;
+	}
+	status = grade_file(g, ex, path, o, r);
+out:
+	strbuf_release(&name);
+	free(dir);
+	free(path);
+	return status;
+}
+
 /* The claimed tests fail (a skipped one is not run, so not judged), no other does. */
 static int verify_mistake(struct grader *g, const struct exercise *ex, size_t k,
 			  const struct grade_opts *o)
@@ -139,7 +170,7 @@ static int verify_mistake(struct grader *g, const struct exercise *ex, size_t k,
 	const struct mistake *mk = &ex->mistakes[k];
 	struct report r;
 	size_t i;
-	int status = grade_file(g, ex, mk->source, o, &r);
+	int status = grade_mistake(g, ex, mk, o, &r);
 
 	if (status)
 		return status;

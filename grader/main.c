@@ -25,7 +25,7 @@ static const struct command {
 	const char *summary;
 } commands[] = {
 	{ "list", cmd_list, "list the exercises, their titles and points" },
-	{ "show", cmd_show, "show an exercise's statement, API and tests" },
+	{ "show", cmd_show, "show an exercise's statement, API and tests, or a known mistake" },
 	{ "init", cmd_init, "write an exercise's header and a starter file" },
 	{ "check", cmd_check, "grade one submission" },
 	{ "deliver", cmd_deliver, "re-send webhook reports that were not delivered" },

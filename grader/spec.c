@@ -12,11 +12,13 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "patch.h"
 #include "sha256.h"
 #include "spec.h"
 #include "util.h"
 
 #define SPEC_MAX_BYTES (1 << 20)
+#define PROGRAM_MAX_BYTES (1 << 20) /* reference.c, a mistake's patch or C file */
 #define MAX_TESTS 500
 #define MAX_ARGS 32
 #define MAX_POINTS 1000
@@ -95,6 +97,8 @@ struct loader {
 	const char *file;   /* as shown in messages */
 	struct strbuf *err;
 	int failed;
+	struct strbuf reference; /* reference.c, once a patch needs it */
+	bool have_reference;
 };
 
 static int fail(struct loader *ld, const char *field, const char *what)
@@ -405,6 +409,124 @@ out:
 	return ld->failed ? -EINVAL : ret;
 }
 
+/* Reads a file of the exercise named by a field; fails naming the field. */
+static int read_exercise_file(struct loader *ld, const char *path, const char *field,
+			      struct strbuf *out)
+{
+	struct stat st;
+	int ret;
+
+	if (stat(path, &st) < 0 || !S_ISREG(st.st_mode))
+		return fail(ld, field, "no such file in the exercise directory");
+	ret = read_file(path, PROGRAM_MAX_BYTES, false, out);
+	if (ret == -EFBIG)
+		return fail(ld, field, "larger than 1 MiB");
+	if (ret) {
+		struct strbuf what = STRBUF_INIT;
+
+		strbuf_addf(&what, "cannot read it: %s", strerror(-ret));
+		fail(ld, field, what.buf);
+		strbuf_release(&what);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/*
+ * The program of a mistake given as "patch": reference.c with the patch
+ * applied strictly. A patch that no longer applies fails the whole load,
+ * naming the mistake and the hunk: an edit of reference.c must not turn a
+ * known mistake silently into another program.
+ */
+static int load_patched(struct loader *ld, const struct exercise *ex, struct mistake *mk,
+			const char *rel, const char *field)
+{
+	struct strbuf patch = STRBUF_INIT, out = STRBUF_INIT, why = STRBUF_INIT;
+	struct strbuf what = STRBUF_INIT;
+	size_t i, head;
+	int ret;
+
+	if (!ld->have_reference) {
+		char *ref = path_join(ex->dir, "reference.c");
+
+		ret = read_file(ref, PROGRAM_MAX_BYTES, false, &ld->reference);
+		free(ref);
+		if (ret) {
+			strbuf_addf(&what, "mistake '%s': cannot read reference.c, which %s applies "
+				    "to: %s", mk->name, rel,
+				    ret == -EFBIG ? "larger than 1 MiB" : strerror(-ret));
+			ret = fail(ld, field, what.buf);
+			goto out;
+		}
+		ld->have_reference = true;
+	}
+	ret = read_exercise_file(ld, mk->file, field, &patch);
+	if (ret)
+		goto out;
+	head = patch_header_len(patch.buf, patch.len);
+	for (i = 0; i < head && (patch.buf[i] == ' ' || patch.buf[i] == '\t' ||
+				 patch.buf[i] == '\n'); i++)
+		;
+	if (i == head) {
+		strbuf_addf(&what, "mistake '%s': %s: expected a sentence or two before the first "
+			    "'---' line that say which idea the mistake gets wrong", mk->name, rel);
+		ret = fail(ld, field, what.buf);
+		goto out;
+	}
+	if (patch_apply(patch.buf, patch.len, ld->reference.buf, ld->reference.len,
+			"reference.c", &out, &why)) {
+		strbuf_addf(&what, "mistake '%s': %s does not apply to reference.c: %s", mk->name,
+			    rel, why.buf);
+		ret = fail(ld, field, what.buf);
+		goto out;
+	}
+	mk->program_len = out.len;
+	mk->program = strbuf_detach(&out);
+out:
+	strbuf_release(&patch);
+	strbuf_release(&out);
+	strbuf_release(&why);
+	strbuf_release(&what);
+	return ret;
+}
+
+/* "patch": "mistakes/x.patch" (a diff against reference.c) or "source": "mistakes/x.c". */
+static int load_program(struct loader *ld, const struct exercise *ex, const cJSON *m,
+			size_t i, struct mistake *mk)
+{
+	bool has_patch = cJSON_GetObjectItemCaseSensitive(m, "patch") != NULL;
+	bool has_source = cJSON_GetObjectItemCaseSensitive(m, "source") != NULL;
+	struct strbuf text = STRBUF_INIT;
+	const char *s;
+	char f[96];
+	int ret;
+
+	snprintf(f, sizeof(f), "mistakes[%zu].%s", i, has_source ? "source" : "patch");
+	if (has_patch && has_source) {
+		snprintf(f, sizeof(f), "mistakes[%zu]", i);
+		return fail(ld, f, "expected \"patch\" or \"source\", not both");
+	}
+	if (!has_patch && !has_source)
+		return fail(ld, f, "missing (expected a patch to reference.c, or a \"source\" "
+			    "C file where a patch would be longer than the program)");
+	s = get_string(ld, m, has_source ? "source" : "patch", f, true);
+	if (!s)
+		return -EINVAL;
+	if (!valid_relpath(s))
+		return fail(ld, f, "expected a relative path inside the exercise");
+	mk->file = path_join(ex->dir, s);
+	mk->patched = has_patch;
+	if (has_patch)
+		return load_patched(ld, ex, mk, s, f);
+	ret = read_exercise_file(ld, mk->file, f, &text);
+	if (!ret) {
+		mk->program_len = text.len;
+		mk->program = strbuf_detach(&text);
+	}
+	strbuf_release(&text);
+	return ret;
+}
+
 static int load_mistakes(struct loader *ld, struct exercise *ex, const cJSON *root)
 {
 	const cJSON *list = cJSON_GetObjectItemCaseSensitive(root, "mistakes"), *m;
@@ -419,7 +541,6 @@ static int load_mistakes(struct loader *ld, struct exercise *ex, const cJSON *ro
 	cJSON_ArrayForEach(m, list) {
 		struct mistake *mk = &ex->mistakes[i];
 		const char *s;
-		struct stat st;
 
 		snprintf(f, sizeof(f), "mistakes[%zu]", i);
 		if (!cJSON_IsObject(m))
@@ -435,15 +556,8 @@ static int load_mistakes(struct loader *ld, struct exercise *ex, const cJSON *ro
 				return fail(ld, f, "a mistake of that name comes earlier");
 		ex->nmistakes = i + 1;
 		mk->name = xstrdup(s);
-		snprintf(f, sizeof(f), "mistakes[%zu].source", i);
-		s = get_string(ld, m, "source", f, true);
-		if (!s)
+		if (load_program(ld, ex, m, i, mk))
 			return -EINVAL;
-		if (!valid_relpath(s))
-			return fail(ld, f, "expected a relative path inside the exercise");
-		mk->source = path_join(ex->dir, s);
-		if (stat(mk->source, &st) < 0 || !S_ISREG(st.st_mode))
-			return fail(ld, f, "no such file in the exercise directory");
 		snprintf(f, sizeof(f), "mistakes[%zu].hint", i);
 		s = get_string(ld, m, "hint", f, true);
 		if (!s)
@@ -457,6 +571,16 @@ static int load_mistakes(struct loader *ld, struct exercise *ex, const cJSON *ro
 		i++;
 	}
 	return 0;
+}
+
+const struct mistake *exercise_mistake(const struct exercise *ex, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ex->nmistakes; i++)
+		if (!strcmp(ex->mistakes[i].name, name))
+			return &ex->mistakes[i];
+	return NULL;
 }
 
 static void hash_file(struct sha256 *c, const char *path)
@@ -491,8 +615,11 @@ static void hash_exercise(struct exercise *ex, const char *spec_path)
 	for (i = 0; i < ex->ntests; i++)
 		if (ex->tests[i].input)
 			hash_file(&c, ex->tests[i].input);
-	for (i = 0; i < ex->nmistakes; i++)
-		hash_file(&c, ex->mistakes[i].source);
+	/* The programs themselves, patched ones included: builds are cached under this hash. */
+	for (i = 0; i < ex->nmistakes; i++) {
+		sha256_update(&c, ex->mistakes[i].program, ex->mistakes[i].program_len);
+		sha256_update(&c, "\0", 1);
+	}
 	sha256_final(&c, d);
 	hex_encode(d, 32, ex->hash);
 }
@@ -600,6 +727,7 @@ int exercise_load(const char *dir, const char *id, struct exercise **out,
 	ret = load_spec(&ld, ex, root);
 	if (!ret)
 		hash_exercise(ex, spec_path);
+	strbuf_release(&ld.reference);
 out:
 	cJSON_Delete(root);
 	strbuf_release(&text);
@@ -634,7 +762,8 @@ void exercise_free(struct exercise *ex)
 	free(ex->tests);
 	for (i = 0; i < ex->nmistakes; i++) {
 		free(ex->mistakes[i].name);
-		free(ex->mistakes[i].source);
+		free(ex->mistakes[i].file);
+		free(ex->mistakes[i].program);
 		free(ex->mistakes[i].hint);
 		free(ex->mistakes[i].breaks);
 	}

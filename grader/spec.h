@@ -65,10 +65,16 @@ struct test {
 /*
  * A known mistake, as a program: when a failed test's observations equal
  * the mistake's, the learner made that mistake, and its hint applies.
+ * Its program is reference.c with the mistake's patch applied (spec field
+ * "patch", a unified diff whose description says the idea it gets wrong),
+ * or a whole C file ("source") where a diff would be longer than the program.
  */
 struct mistake {
 	char *name;
-	char *source;       /* absolute path of its C file */
+	char *file;         /* absolute path of its patch or C file */
+	bool patched;       /* file is a patch to reference.c */
+	char *program;      /* the mistaken program's source, NUL-terminated */
+	size_t program_len;
 	char *hint;
 	size_t *breaks;     /* indexes of the tests it fails, ascending */
 	size_t nbreaks;
@@ -98,7 +104,9 @@ const char *exercises_dir(const char *opt);
 
 /*
  * Loads exercise id from dir. Returns 0; -ENOENT when there is no such
- * exercise; -EINVAL when its spec is malformed (err says where and why).
+ * exercise; -EINVAL when its spec is malformed or a mistake's patch does
+ * not apply to reference.c (err says where and why: the field, the
+ * mistake, the hunk).
  */
 int exercise_load(const char *dir, const char *id, struct exercise **out,
 		  struct strbuf *err);
@@ -106,6 +114,9 @@ void exercise_free(struct exercise *ex);
 
 /* Sorted ids of the exercises in dir; the caller frees each and the array. */
 int exercise_ids(const char *dir, char ***ids, size_t *n);
+
+/* The known mistake named name, or NULL. */
+const struct mistake *exercise_mistake(const struct exercise *ex, const char *name);
 
 /* The learner header's file name for an id: "sort-users" -> "sort_users.h". */
 char *exercise_header_name(const char *id);

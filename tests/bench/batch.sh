@@ -65,8 +65,8 @@ for ex in $exercises; do
 		d=$work/class/$(printf 'student%04d' "$i")
 		mkdir -p "$d"
 		f=${fx[$(( (i - 1) % ${#fx[@]} ))]}
-		{ cat "fixtures/$ex/$f/submission.c"; printf '\n/* student %d */\n' "$i"; } \
-			>"$d/${ex//-/_}.c"
+		{ python3 tests/fixture_source.py "$new" "$ex" "fixtures/$ex/$f"
+		  printf '\n/* student %d */\n' "$i"; } >"$d/${ex//-/_}.c"
 	done
 done
 
@@ -76,7 +76,8 @@ for name in old new; do
 	[ $name = new ] && bin=$new
 	for ex in $exercises; do
 		wrong=$(ls fixtures/"$ex" | grep '^fails-' | head -1)
-		for s in exercises/"$ex"/reference.c fixtures/"$ex"/"$wrong"/submission.c; do
+		python3 tests/fixture_source.py "$new" "$ex" "fixtures/$ex/$wrong" >"$work/wrong.c"
+		for s in exercises/"$ex"/reference.c "$work/wrong.c"; do
 			GRADER_CACHE_DIR=$work/cache-$name "$bin" check "$ex" "$s" >/dev/null 2>&1 || true
 		done
 	done

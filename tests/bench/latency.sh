@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # The latency budget of `grader check`: how long a learner waits.
 #
-# Grades every fixture submission of every exercise
-# (fixtures/<exercise>/*/submission.c), one at a time, RUNS times each
+# Grades every fixture of every exercise (fixtures/<exercise>/*/: its
+# submission.c, or the known mistake it names), one at a time, RUNS times each
 # (default 3), and right beside each grading a bare `gcc -O2 -c` of the
 # same file (the least any feedback can cost). Per exercise it prints the
 # median, p90 and worst of the grading's wall time (each fixture's median
@@ -29,6 +29,9 @@ export GRADER_CACHE_DIR=$work/cache
 python3 - "$grader" "$work" "$runs" "$@" <<'PY'
 import glob, os, statistics, subprocess, sys, time
 
+sys.path.insert(0, "tests")
+import fixture_source
+
 grader, work, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
 exercises = sys.argv[4:] or sorted(
     d for d in os.listdir("fixtures") if os.path.isdir(os.path.join("exercises", d)))
@@ -48,7 +51,8 @@ print("%-14s %3s | %6s %6s %6s | %6s | %7s %7s %7s" %
       ("exercise", "n", "median", "p90", "worst", "bare", "x med", "x p90", "x worst"))
 slow = []
 for ex in exercises:
-    subs = sorted(glob.glob(os.path.join("fixtures", ex, "*", "submission.c")))
+    subs = [fixture_source.submission(grader, os.path.dirname(e), ex, work)
+            for e in sorted(glob.glob(os.path.join("fixtures", ex, "*", "expect.json")))]
     if not subs:
         continue
     inc = "-I" + os.path.join("exercises", ex)

@@ -24,7 +24,8 @@ cleanup() {
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
-sub=fixtures/sort-users/fails-ascending-score/submission.c
+sub=$tmp/submission.c
+python3 tests/fixture_source.py "$grader" sort-users fixtures/sort-users/fails-ascending-score >"$sub"
 
 median_ms() { # median_ms COMMAND...: median wall time of RUNS runs, in ms
 	local i t0 t1

@@ -23,11 +23,11 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from batch_lib import (EXPECTED, STUDENTS, cache_entries, check, comparable,  # noqa: E402
-                       csv_dicts, csv_rows, expect, fail, make_class, read, run,
+                       csv_dicts, csv_rows, expect, fail, fixture, make_class, read, run,
                        same_gradebook)
 
 def test_gradebook(grader, src, tmp):
-    cls = make_class(src, os.path.join(tmp, "class"))
+    cls = make_class(grader, src, os.path.join(tmp, "class"))
     if os.geteuid() != 0:
         # Unreadable only for a user that is not root.
         os.mkdir(os.path.join(cls, "quentin"))
@@ -158,7 +158,7 @@ def test_single_exercise(grader, src, tmp):
     cls = os.path.join(tmp, "flat")
     os.makedirs(cls)
     ok = os.path.join(src, "fixtures/sort-users/passes-reference/submission.c")
-    bad = os.path.join(src, "fixtures/sort-users/fails-ascending-score/submission.c")
+    bad = fixture(grader, src, "sort-users", "fails-ascending-score")
     shutil.copy(ok, os.path.join(cls, "amy.c"))
     os.mkdir(os.path.join(cls, "ben"))
     shutil.copy(ok, os.path.join(cls, "ben", "a.c"))
@@ -193,10 +193,17 @@ def test_errors(grader, src, tmp):
     exdir = os.path.join(tmp, "broken-exercises")
     shutil.copytree(os.path.join(src, "exercises", "sort-users"),
                     os.path.join(exdir, "sort-users"))
-    # A reference that crashes: the exercise is broken, not the learner.
+    # A reference that crashes: the exercise is broken, not the learner. Its
+    # known mistakes go: they are patches to the reference it replaces.
     with open(os.path.join(exdir, "sort-users", "reference.c"), "w") as f:
         f.write('#include <stdlib.h>\n#include "sort_users.h"\n'
                 "void sort_users(struct user *u, size_t n) { (void)u; (void)n; abort(); }\n")
+    spec_path = os.path.join(exdir, "sort-users", "spec.json")
+    with open(spec_path) as f:
+        spec = json.load(f)
+    del spec["mistakes"]
+    with open(spec_path, "w") as f:
+        json.dump(spec, f)
     cls = os.path.join(tmp, "errors")
     os.makedirs(cls)
     shutil.copy(os.path.join(src, "fixtures/sort-users/passes-reference/submission.c"),
@@ -253,7 +260,7 @@ def test_usage(grader, src, tmp, cls):
 
 
 def test_resume(grader, src, tmp):
-    cls = make_class(src, os.path.join(tmp, "class"))
+    cls = make_class(grader, src, os.path.join(tmp, "class"))
     clean = os.path.join(tmp, "clean")
     p = run(grader, "batch", cls, "--out", clean, "-j", "2")
     expect(p, 1, "uninterrupted batch")
@@ -344,7 +351,7 @@ def shard_run(grader, cls, n, root, cache=None, jobs="2"):
 
 
 def test_shards(grader, src, tmp):
-    cls = make_class(src, os.path.join(tmp, "class"))
+    cls = make_class(grader, src, os.path.join(tmp, "class"))
     single = os.path.join(tmp, "single")
     p = run(grader, "batch", cls, "--out", single, "-j", "2")
     expect(p, 1, "single batch")

@@ -16,7 +16,8 @@ import tempfile
 import zlib
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from batch_lib import check, csv_dicts, csv_rows, expect, fail, read, run  # noqa: E402
+from batch_lib import (check, csv_dicts, csv_rows, expect, fail, fixture_source,  # noqa: E402
+                       read, run)
 
 BAR = (0x3d, 0x6f, 0xd8)       # .bar in report-html.c
 PASS_BAR = (0x2f, 0x9e, 0x66)  # .pass-bar
@@ -134,8 +135,9 @@ def main():
         cls = os.path.join(tmp, "class")
         os.makedirs(cls)
         for name, fx in CLASS.items():
-            shutil.copy(os.path.join(src, "fixtures/sort-users", fx, "submission.c"),
-                        os.path.join(cls, name + ".c"))
+            shutil.copy(fixture_source.submission(
+                grader, os.path.join(src, "fixtures/sort-users", fx), "sort-users"),
+                os.path.join(cls, name + ".c"))
         os.mkdir(os.path.join(cls, "jo"))  # missing: a row, no pass-rate input
         out = os.path.join(tmp, "out")
         p = run(grader, "batch", cls, "--exercise", "sort-users", "--out", out, "-j", "2")

@@ -1,7 +1,8 @@
 """Helpers for the batch tests: a class directory built from the fixtures,
 running the grader, reading its outputs.
 
-A class is made at test time from fixtures/<exercise>/<outcome>/submission.c
+A class is made at test time from the fixtures' programs (their
+submission.c, or the known mistake they name: tests/fixture_source.py)
 plus the cases no fixture holds (missing, ambiguous, binary, symlink, fifo,
 a directory where a file should be).
 """
@@ -12,6 +13,9 @@ import os
 import shutil
 import subprocess
 import sys
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import fixture_source  # noqa: E402
 
 GRADER_JSON = {
     "name": "Batch test class",
@@ -73,11 +77,13 @@ def check(cond, msg):
         fail(msg)
 
 
-def fixture(src, exercise, name):
-    return os.path.join(src, "fixtures", exercise, name, "submission.c")
+def fixture(grader, src, exercise, name):
+    """The program fixtures/<exercise>/<name> grades."""
+    return fixture_source.submission(grader, os.path.join(src, "fixtures", exercise, name),
+                                     exercise)
 
 
-def place(src, sdir, exercise, fname, what):
+def place(grader, src, sdir, exercise, fname, what):
     path = os.path.join(sdir, fname)
     if what is None:
         return
@@ -91,13 +97,13 @@ def place(src, sdir, exercise, fname, what):
     elif what == "fifo":
         os.mkfifo(path)
     elif what == "other-name":
-        shutil.copy(fixture(src, exercise, "passes-reference"),
+        shutil.copy(fixture(grader, src, exercise, "passes-reference"),
                     os.path.join(sdir, "fib.c"))
     else:
-        shutil.copy(fixture(src, exercise, what), path)
+        shutil.copy(fixture(grader, src, exercise, what), path)
 
 
-def make_class(src, root, students=STUDENTS, grader_json=GRADER_JSON):
+def make_class(grader, src, root, students=STUDENTS, grader_json=GRADER_JSON):
     """The two-exercise class of STUDENTS in root (created)."""
     os.makedirs(root)
     with open(os.path.join(root, "grader.json"), "w") as f:
@@ -105,8 +111,8 @@ def make_class(src, root, students=STUDENTS, grader_json=GRADER_JSON):
     for name, (sort, fib) in students.items():
         sdir = os.path.join(root, name)
         os.mkdir(sdir)
-        place(src, sdir, "sort-users", SORT, sort)
-        place(src, sdir, "fib-generator", FIB, fib)
+        place(grader, src, sdir, "sort-users", SORT, sort)
+        place(grader, src, sdir, "fib-generator", FIB, fib)
     # Not students: a hidden directory, a stray file, a symlinked directory.
     os.mkdir(os.path.join(root, ".git"))
     with open(os.path.join(root, "notes.txt"), "w") as f:

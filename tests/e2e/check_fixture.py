@@ -3,6 +3,11 @@
 
 usage: check_fixture.py GRADER EXERCISE FIXTURE_DIR [--seed N]
 
+The fixture's program is its submission.c or, when expect.json names a
+known mistake of the exercise ("mistake": NAME, and no submission.c), the
+mistake's program as `grader show EXERCISE --mistake NAME` prints it
+(tests/fixture_source.py).
+
 expect.json keys: compile ("ok"/"error"), full_score (bool), tests
 ({name: status, or a list of statuses when two limits race}, every test
 of the exercise), hints ({name: substring}),
@@ -40,6 +45,7 @@ import time
 import jsonschema
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import fixture_source  # noqa: E402
 import kernel_kind  # noqa: E402
 
 TCP_PORT = 47011
@@ -89,7 +95,10 @@ def main():
         listener.setblocking(False)
     env = dict(os.environ)
     env.update(expect.get("env", {}))
-    sub = os.path.join(fixture, "submission.c")
+    try:
+        sub = fixture_source.submission(grader, fixture, exercise)
+    except (OSError, RuntimeError, subprocess.TimeoutExpired) as e:
+        fail("cannot make the fixture's program: %s" % e)
     proc = subprocess.run([grader, "check", exercise, sub, "--format", "json",
                            "--seed", seed], capture_output=True, text=True,
                           timeout=170, env=env)

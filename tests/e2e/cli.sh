@@ -112,6 +112,66 @@ echo '{"title": "b", "tests": [{"name": "a", "points": "two"}]}' >"$tmp/ex/broke
 expect_status 2 "$grader" check broken "$ref" --exercises "$tmp/ex"
 expect_in "$err" "broken/spec.json: tests[0].points: expected an integer" "malformed spec"
 
+# show --mistake: a known mistake's program on stdout. A patch gives what
+# patch(1) makes of reference.c with no fuzz; a whole-file mistake its file.
+for spec in "$src"/exercises/*/spec.json; do
+	ex=$(basename "$(dirname "$spec")")
+	python3 -c '
+import json, sys
+for m in json.load(open(sys.argv[1])).get("mistakes", []):
+    print(m["name"], m.get("patch") or m["source"])' "$spec" >"$tmp/mistakes"
+	while read -r name file; do
+		expect_status 0 "$grader" show "$ex" --mistake "$name"
+		case "$file" in
+		*.patch)
+			command -v patch >/dev/null || continue
+			patch -s -F0 -o "$tmp/want.c" "$src/exercises/$ex/reference.c" \
+				"$src/exercises/$ex/$file" >/dev/null 2>&1 ||
+				fail "patch(1) does not apply $ex/$file"
+			;;
+		*) cp "$src/exercises/$ex/$file" "$tmp/want.c" ;;
+		esac
+		cmp -s "$tmp/out" "$tmp/want.c" ||
+			fail "show $ex --mistake $name: not the program patch(1) makes"
+	done <"$tmp/mistakes"
+done
+expect_status 0 "$grader" show lru-cache --mistake get-not-refreshing
+expect_in "$out" "bool lru_get(" "show --mistake"
+case "$out" in *"list_push_front(c, n);
+	*value = n->value;"*) fail "show --mistake: get still refreshes";; esac
+expect_status 2 "$grader" show lru-cache --mistake no-such-mistake
+expect_in "$err" "no mistake named 'no-such-mistake' in exercise 'lru-cache'" "unknown mistake"
+expect_in "$err" "get-not-refreshing" "unknown mistake: the known ones listed"
+expect_status 2 "$grader" show lru-cache --mistake
+expect_status 2 "$grader" show no-such-exercise --mistake leak
+
+# A patch that no longer applies fails loading the exercise, naming the
+# mistake and the hunk: after an edit of reference.c (the drift a diff is
+# there to catch), and in a patch whose context was corrupted.
+mkdir "$tmp/pex"
+cp -r "$src/exercises/lru-cache" "$tmp/pex/"
+sed -i 's|^\t\*value = n->value;$|\t*value = n->value; /* edited */|' "$tmp/pex/lru-cache/reference.c"
+expect_status 2 "$grader" check lru-cache --exercises "$tmp/pex" "$ref"
+expect_in "$err" "lru-cache/spec.json: mistakes[0].patch: mistake 'get-not-refreshing': mistakes/get-not-refreshing.patch does not apply to reference.c: hunk 1 (@@ -" "drifted reference"
+expect_in "$err" "of reference.c does not match line" "drifted reference: the lines"
+expect_in "$err" "/* edited */" "drifted reference: the text"
+expect_status 2 "$grader" show lru-cache --exercises "$tmp/pex" --mistake leak
+expect_in "$err" "mistake 'get-not-refreshing'" "show: drifted reference"
+expect_status 3 "$grader" verify --exercises "$tmp/pex" lru-cache
+expect_in "$err" "does not apply to reference.c" "verify: drifted reference"
+cp "$src/exercises/lru-cache/reference.c" "$tmp/pex/lru-cache/reference.c"
+expect_status 0 "$grader" show lru-cache --exercises "$tmp/pex" --mistake leak
+sed -i 's|^ \tif (c->capacity == 0)$| \tif (c->capacity == 1)|' "$tmp/pex/lru-cache/mistakes/update-evicts.patch"
+expect_status 2 "$grader" show lru-cache --exercises "$tmp/pex"
+expect_in "$err" "mistakes[2].patch: mistake 'update-evicts': mistakes/update-evicts.patch does not apply to reference.c: hunk 1" "corrupted patch"
+expect_in "$err" "reference.c has '\\tif (c->capacity == 0)', the patch '\\tif (c->capacity == 1)'" "corrupted patch: both lines"
+cp "$src/exercises/lru-cache/mistakes/update-evicts.patch" "$tmp/pex/lru-cache/mistakes/"
+sed -i 's|^@@ -\([0-9]*\),\([0-9]*\) +\([0-9]*\),\([0-9]*\) @@|@@ -\1,\2 +\3,99 @@|' \
+	"$tmp/pex/lru-cache/mistakes/leak.patch"
+expect_status 2 "$grader" check lru-cache --exercises "$tmp/pex" "$ref"
+expect_in "$err" "mistake 'leak': mistakes/leak.patch does not apply to reference.c: hunk 1" "lying count"
+expect_in "$err" "the patch ends after" "lying count: why"
+
 # grader verify: usage, and an exercise that is not sound (exit 3) for each
 # reason it names: a mistake's "breaks" list that is wrong, and too little
 # headroom under a limit.

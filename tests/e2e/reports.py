@@ -27,6 +27,9 @@ import xml.etree.ElementTree as ET
 
 import jsonschema
 
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), ".."))
+import fixture_source  # noqa: E402
+
 GRADER = SRC = TMP = None
 UPDATE = False
 FAILURES = []
@@ -45,7 +48,7 @@ def check(cond, msg):
     return cond
 
 
-def grade(submission, name, fmt="human", extra=(), env_extra=None):
+def grade(submission, name, fmt="human", extra=(), env_extra=None, cwd=None):
     """Runs grader check once with every format to a file; returns paths and stdout."""
     out = os.path.join(TMP, name)
     os.makedirs(out, exist_ok=True)
@@ -59,7 +62,7 @@ def grade(submission, name, fmt="human", extra=(), env_extra=None):
     for f in FORMATS:
         cmd += ["--report", "%s=%s" % (f, paths[f])]
     cmd += list(extra)
-    proc = subprocess.run(cmd, cwd=SRC, env=env, capture_output=True, timeout=150)
+    proc = subprocess.run(cmd, cwd=cwd or SRC, env=env, capture_output=True, timeout=150)
     return proc, paths, summary, outputs
 
 
@@ -326,8 +329,8 @@ def check_markdown(path, rep):
 
 # ---------------------------------------------------------------- every format
 
-def check_all(submission, name, schema, want_exit):
-    proc, paths, summary, outputs = grade(submission, name, fmt="github")
+def check_all(submission, name, schema, want_exit, cwd=None):
+    proc, paths, summary, outputs = grade(submission, name, fmt="github", cwd=cwd)
     stdout = proc.stdout.decode("utf-8")
     check(proc.returncode == want_exit, "%s: exit %d, expected %d: %s" % (
         name, proc.returncode, want_exit, proc.stderr.decode(errors="replace")))
@@ -507,8 +510,12 @@ def main():
     jsonschema.Draft7Validator.check_schema(schema)
     with tempfile.TemporaryDirectory() as tmp:
         TMP = tmp
-        res = check_all("fixtures/sort-users/fails-ascending-score/submission.c",
-                        "fails", schema, 1)
+        # A known mistake's program, written under TMP at the fixture's own
+        # path: the reports name the submission as given, golden files too.
+        fails = "fixtures/sort-users/fails-ascending-score"
+        fixture_source.submission(GRADER, os.path.join(SRC, fails), "sort-users",
+                                  work=os.path.join(TMP, "fixtures"))
+        res = check_all(fails + "/submission.c", "fails", schema, 1, cwd=TMP)
         if res:
             check_golden(res["paths"])
         check_all("exercises/sort-users/reference.c", "reference", schema, 0)

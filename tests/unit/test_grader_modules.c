@@ -140,6 +140,122 @@ static void test_spec_errors(void)
 	CHECK_EQ(system(path), 0);
 }
 
+static void write_in(const char *dir, const char *name, const char *text)
+{
+	char path[512];
+
+	snprintf(path, sizeof(path), "%s/ex/%s", dir, name);
+	write_text(path, text);
+}
+
+/* Loads dir/ex with spec; returns exercise_load's status, the error in err. */
+static int load_with(const char *dir, const char *spec, struct exercise **ex,
+		     struct strbuf *err)
+{
+	write_in(dir, "spec.json", spec);
+	strbuf_reset(err);
+	*ex = NULL;
+	return exercise_load(dir, "ex", ex, err);
+}
+
+#define SPEC_WITH(mistake)                                                       \
+	"{\"title\": \"t\", \"tests\": [{\"name\": \"a\", \"points\": 1}], "        \
+	"\"mistakes\": [{\"name\": \"m\", \"breaks\": [\"a\"], \"hint\": \"h\", " mistake "}]}"
+
+/*
+ * A mistake given as a patch is reference.c patched, at load time; one that
+ * no longer applies fails the load naming the mistake and the hunk; the
+ * exercise's hash (the build cache's key) covers the patched program.
+ */
+static void test_spec_mistakes(void)
+{
+	static const char patch[] = "Wrong: two is shouted.\n--- reference.c\n+++ reference.c\n"
+				    "@@ -1,3 +1,3 @@\n one\n-two\n+TWO\n three\n";
+	char dir[] = "/tmp/test-mistakes-XXXXXX";
+	char path[256], hash[65];
+	struct strbuf err = STRBUF_INIT;
+	struct exercise *ex = NULL;
+
+	if (!mkdtemp(dir))
+		return;
+	snprintf(path, sizeof(path), "%s/ex", dir);
+	mkdir(path, 0755);
+	snprintf(path, sizeof(path), "%s/ex/mistakes", dir);
+	mkdir(path, 0755);
+	write_in(dir, "ex.h", "/* header */\n");
+	write_in(dir, "reference.c", "one\ntwo\nthree\n");
+	write_in(dir, "mistakes/m.patch", patch);
+
+	CHECK_EQ(load_with(dir, SPEC_WITH("\"patch\": \"mistakes/m.patch\""), &ex, &err), 0);
+	if (ex) {
+		CHECK_EQ(ex->nmistakes, 1);
+		CHECK(ex->mistakes[0].patched);
+		CHECK_STR(ex->mistakes[0].program, "one\nTWO\nthree\n");
+		CHECK_EQ(ex->mistakes[0].program_len, 14);
+		CHECK_CONTAINS(ex->mistakes[0].file, "/ex/mistakes/m.patch");
+		CHECK(exercise_mistake(ex, "m") == &ex->mistakes[0]);
+		CHECK(exercise_mistake(ex, "n") == NULL);
+		memcpy(hash, ex->hash, sizeof(hash));
+		exercise_free(ex);
+	}
+	/* The hash covers the program: not the patch's wording, but what it makes. */
+	write_in(dir, "mistakes/m.patch", "Wrong: two in capitals.\n--- reference.c\n"
+		 "+++ reference.c\n@@ -2 +2 @@\n-two\n+TWO\n");
+	CHECK_EQ(load_with(dir, SPEC_WITH("\"patch\": \"mistakes/m.patch\""), &ex, &err), 0);
+	if (ex) {
+		CHECK_STR(ex->hash, hash);
+		exercise_free(ex);
+	}
+	write_in(dir, "mistakes/m.patch", "Wrong: two capitalised.\n--- reference.c\n"
+		 "+++ reference.c\n@@ -2 +2 @@\n-two\n+Two\n");
+	CHECK_EQ(load_with(dir, SPEC_WITH("\"patch\": \"mistakes/m.patch\""), &ex, &err), 0);
+	if (ex) {
+		CHECK_STR(ex->mistakes[0].program, "one\nTwo\nthree\n");
+		CHECK(strcmp(ex->hash, hash) != 0);
+		exercise_free(ex);
+	}
+	write_in(dir, "mistakes/m.patch", patch);
+	/* A whole-file mistake is its file. */
+	write_in(dir, "mistakes/m.c", "int m;\n");
+	CHECK_EQ(load_with(dir, SPEC_WITH("\"source\": \"mistakes/m.c\""), &ex, &err), 0);
+	if (ex) {
+		CHECK(!ex->mistakes[0].patched);
+		CHECK_STR(ex->mistakes[0].program, "int m;\n");
+		exercise_free(ex);
+	}
+
+	/* reference.c changed under the patch. */
+	write_in(dir, "reference.c", "one\n2\nthree\n");
+	CHECK_EQ(load_with(dir, SPEC_WITH("\"patch\": \"mistakes/m.patch\""), &ex, &err), -EINVAL);
+	CHECK_CONTAINS(err.buf, "spec.json: mistakes[0].patch: mistake 'm': mistakes/m.patch "
+			"does not apply to reference.c: hunk 1 (@@ -1,3 +1,3 @@): line 2 of "
+			"reference.c does not match line 6 of the patch");
+	write_in(dir, "reference.c", "one\ntwo\nthree\n");
+
+	/* A patch without its description, both fields, neither, a path outside. */
+	write_in(dir, "mistakes/m.patch", strstr(patch, "---"));
+	CHECK_EQ(load_with(dir, SPEC_WITH("\"patch\": \"mistakes/m.patch\""), &ex, &err), -EINVAL);
+	CHECK_CONTAINS(err.buf, "mistakes[0].patch: mistake 'm': mistakes/m.patch: expected a "
+			"sentence or two before the first '---' line");
+	CHECK_EQ(load_with(dir, SPEC_WITH("\"patch\": \"mistakes/m.patch\", "
+					  "\"source\": \"mistakes/m.c\""), &ex, &err), -EINVAL);
+	CHECK_CONTAINS(err.buf, "mistakes[0]: expected \"patch\" or \"source\", not both");
+	CHECK_EQ(load_with(dir, SPEC_WITH("\"x\": 1"), &ex, &err), -EINVAL);
+	CHECK_CONTAINS(err.buf, "mistakes[0].patch: missing");
+	CHECK_EQ(load_with(dir, SPEC_WITH("\"patch\": \"../ex/mistakes/m.patch\""), &ex, &err),
+		 -EINVAL);
+	CHECK_CONTAINS(err.buf, "mistakes[0].patch: expected a relative path inside");
+	CHECK_EQ(load_with(dir, SPEC_WITH("\"patch\": \"mistakes/none.patch\""), &ex, &err),
+		 -EINVAL);
+	CHECK_CONTAINS(err.buf, "mistakes[0].patch: no such file");
+	CHECK_EQ(load_with(dir, SPEC_WITH("\"patch\": 3"), &ex, &err), -EINVAL);
+	CHECK_CONTAINS(err.buf, "mistakes[0].patch: expected a string");
+
+	strbuf_release(&err);
+	snprintf(path, sizeof(path), "rm -rf %s", dir);
+	CHECK_EQ(system(path), 0);
+}
+
 static void test_jsondiff(void)
 {
 	static const char want[] = "[{\"user_id\": 1, \"name\": \"a\", \"roles\": [\"x\"]}]";
@@ -393,6 +509,7 @@ int main(void)
 	test_visible();
 	test_observe();
 	test_spec_errors();
+	test_spec_mistakes();
 	test_ref_cache_keys();
 	test_ref_cache();
 	test_ref_cache_disk();

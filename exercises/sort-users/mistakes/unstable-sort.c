@@ -1,4 +1,8 @@
 /*
+ * Known mistake unstable-sort. A whole program, not a patch: the idea it
+ * gets wrong is the algorithm, and a diff that swaps the reference's merge
+ * sort for this would be longer than the program.
+ *
  * Right keys, but heapsort is not stable: users equal on every key come
  * out in a different order than they went in.
  */
@@ -6,10 +10,12 @@
 
 #include "sort_users.h"
 
+/* Negative if a goes first, positive if b goes first, 0 for a full tie. */
 static int user_cmp(const struct user *a, const struct user *b)
 {
 	if (a->has_score != b->has_score)
 		return a->has_score ? -1 : 1;
+	/* Compare, never subtract: INT_MAX - INT_MIN does not fit in an int. */
 	if (a->has_score && a->score != b->score)
 		return a->score > b->score ? -1 : 1;
 	return strcmp(a->name, b->name);
