@@ -811,7 +811,6 @@ static int recheck_timeout(struct job_ctx *jc, const struct test *t, struct run 
 	int ret = 0, k;
 
 	for (k = 0; !ret && k < RECHECKS && over_limit(sub, *limit); k++) {
-		double ran_under = *limit;
 		struct run again, retry;
 
 		ret = run_reference(jc, t, &again, err);
@@ -822,16 +821,6 @@ static int recheck_timeout(struct job_ctx *jc, const struct test *t, struct run 
 		run_release(&again);
 		(*runs)++;
 		*limit = scaled_limit(t, *yard);
-		/*
-		 * CPU time, unlike wall time, hardly grows with the machine's load:
-		 * when the reference did not get slower, the limit stands, and so
-		 * does a submission that used all of it. Only a moved yardstick
-		 * runs the submission again.
-		 */
-		if (*limit <= ran_under) {
-			*limit = ran_under;
-			break;
-		}
 		ret = run_program(jc, t, jc->sub_exe, "-", *limit, &t->limits, NULL, &retry, err);
 		if (ret)
 			break;
