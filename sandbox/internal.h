@@ -5,6 +5,8 @@
 #define SANDBOX_INTERNAL_H
 
 #include <linux/filter.h>
+#include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "sandbox.h"
@@ -20,6 +22,9 @@
 #define SANDBOX__CHANNEL_FD 3
 #define SANDBOX__EXEC_FD 4   /* the program, opened by the parent; close-on-exec */
 #define SANDBOX__STATUS_FD 5 /* the status socket to the parent; close-on-exec */
+
+/* The exit status of a child whose setup failed. */
+#define SANDBOX__CHILD_FAILED 127
 
 /*
  * The child's setup steps, in the order it takes them. Each has a stable
@@ -69,8 +74,17 @@ struct sandbox {
 /* policy.c: the only file that uses libseccomp. */
 int sandbox__policy_build(enum sandbox_profile profile, struct sock_fprog *prog);
 void sandbox__policy_release(struct sock_fprog *prog);
-/* Reads one notification from listener and names its system call. */
-int sandbox__notify_name(int listener, char *name, size_t len);
+/* A system call the run profile's program waits in until the parent answers. */
+struct sandbox__call {
+	uint64_t id;
+	bool is_exit;      /* exit_group or exit: the program's end, let go on */
+	int exit_status;   /* its status, should the call have to be ended for it */
+	char name[64];     /* what a denied call is reported as */
+};
+/* Reads one notification from listener. 0, or a negative errno. */
+int sandbox__notify_receive(int listener, struct sandbox__call *call);
+/* Lets the call of notification id go on as if allowed. */
+int sandbox__notify_continue(int listener, uint64_t id);
 
 /* landlock.c */
 int sandbox__landlock_abi(void);

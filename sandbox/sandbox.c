@@ -325,7 +325,11 @@ struct run_state {
 	bool stopped;          /* we killed it, for the reason in outcome */
 	enum sandbox_outcome outcome;
 	char syscall_name[64];
-	long spawner_kb;       /* our own peak memory once the program had started */
+	int status_fd;         /* the status socket: EOF once the exec is done */
+	bool exec_done;        /* /proc/<pid> shows the program, not our memory */
+	long exit_kb;          /* the program's peak, read as it called exit_group */
+	bool exit_forced;      /* the kernel would not let exit_group go on: */
+	int exit_status;       /* we ended the program, with the status it asked */
 	long seen_kb;          /* the program's peak memory, as last polled */
 	double seen_at;
 };
@@ -349,19 +353,61 @@ static uint64_t cpu_limit(const struct sandbox_spec *spec)
 	return spec->limits.cpu_ms;
 }
 
+/*
+ * The status socket reads EOF once the exec closed the child's end: from
+ * then on /proc/<pid> describes the program. Before, its memory is ours
+ * (a vfork child wakes us before it leaves our address space).
+ */
+static void exec_check(struct run_state *st)
+{
+	char c;
+	ssize_t n = recv(st->status_fd, &c, 1, MSG_DONTWAIT);
+
+	if (n == 0 || (n < 0 && errno != EAGAIN && errno != EINTR))
+		st->exec_done = true;
+}
+
+/*
+ * A notification: the program's end, whose peak memory we read while it
+ * waits in exit_group (its own address space, whole, and nothing of ours),
+ * or a denied call, which stops it.
+ */
+static void answer(struct run_state *st)
+{
+	struct sandbox__call call;
+
+	if (sandbox__notify_receive(st->listener, &call))
+		return;
+	if (st->stopped)
+		return;
+	if (!call.is_exit) {
+		memcpy(st->syscall_name, call.name, sizeof(call.name));
+		stop(st, SANDBOX_FORBIDDEN);
+		return;
+	}
+	st->exit_kb = peak_rss_kb(st->pid);
+	if (sandbox__notify_continue(st->listener, call.id) == 0)
+		return;
+	/* A kernel without SECCOMP_USER_NOTIF_FLAG_CONTINUE (before 5.5). */
+	st->exit_forced = true;
+	st->exit_status = call.exit_status;
+	kill_tree(st->pid);
+}
+
 /* Watches the program until it ends or is stopped. */
 static void supervise(struct run_state *st, double start)
 {
 	const struct sandbox_limits *l = &st->spec->limits;
 	double last_cpu = 0, last_busy = start;
-	struct pollfd pfd[5];
+	struct pollfd pfd[6];
 
 	for (;;) {
-		int nfds = 0, i, timeout = -1, idx[5];
+		int nfds = 0, i, timeout = -1, idx[6];
 		double now = now_ms();
 		double cpu = (cpu_limit(st->spec) || l->idle_ms) ? proc_cpu_ms(st->pid) : 0;
 
-		if (!st->stopped && (st->seen_at == 0 || now - st->seen_at >= CPU_TICK_MS)) {
+		if (!st->stopped && st->exec_done &&
+		    (st->seen_at == 0 || now - st->seen_at >= CPU_TICK_MS)) {
 			long kb = peak_rss_kb(st->pid);
 
 			if (kb > st->seen_kb)
@@ -402,6 +448,11 @@ static void supervise(struct run_state *st, double start)
 			pfd[nfds].events = POLLIN;
 			idx[nfds++] = 3;
 		}
+		if (!st->exec_done && st->status_fd >= 0) {
+			pfd[nfds].fd = st->status_fd;
+			pfd[nfds].events = POLLIN;
+			idx[nfds++] = 5;
+		}
 		pfd[nfds].fd = st->pidfd;
 		pfd[nfds].events = POLLIN;
 		idx[nfds++] = 4;
@@ -424,19 +475,15 @@ static void supervise(struct run_state *st, double start)
 					stop(st, SANDBOX_OUTPUT_LIMIT);
 				}
 			} else if (idx[i] == 3) {
-				char name[64];
-
 				/* POLLHUP alone: the program is gone, the listener with it. */
-				if ((pfd[i].revents & POLLIN) &&
-				    sandbox__notify_name(st->listener, name, sizeof(name)) == 0) {
-					if (!st->stopped)
-						memcpy(st->syscall_name, name, sizeof(name));
-					stop(st, SANDBOX_FORBIDDEN);
-				}
+				if (pfd[i].revents & POLLIN)
+					answer(st);
 				if (st->stopped || !(pfd[i].revents & POLLIN)) {
 					close(st->listener);
 					st->listener = -1;
 				}
+			} else if (idx[i] == 5) {
+				exec_check(st);
 			} else {
 				return; /* exited; the caller drains what is left */
 			}
@@ -473,18 +520,27 @@ static void classify(struct run_state *st, int status, const struct rusage *ru,
 	res->cpu_ms = ru->ru_utime.tv_sec * 1e3 + ru->ru_utime.tv_usec / 1e3 +
 		      ru->ru_stime.tv_sec * 1e3 + ru->ru_stime.tv_usec / 1e3;
 	/*
-	 * ru_maxrss also counts the process the program was spawned from: at
-	 * exec, the kernel records the old address space's peak, which was ours
-	 * (shared by the vfork, or copied by the fork). Above our own peak it
-	 * is the program's; at or below, the program's own peak is unknown from
-	 * it, and the peak polled from /proc while it ran stands instead: a
-	 * grader that holds a lot of memory must not make small programs look
-	 * like memory hogs.
+	 * The program's peak memory. Read at its exit_group, it is exact.
+	 * Otherwise (a signal ended it): ru_maxrss also counts the process it
+	 * was spawned from, since at exec the kernel records the old address
+	 * space's peak, which was ours (shared by the vfork, or copied by the
+	 * fork). Our own peak, read now that the program is gone, bounds that
+	 * part whatever our other threads did meanwhile: above it, ru_maxrss is
+	 * the program's; at or below, the peak polled from /proc while it ran
+	 * stands. A grader that holds a lot of memory must not make small
+	 * programs look like memory hogs.
 	 */
-	res->peak_kb = ru->ru_maxrss;
-	if (ru->ru_maxrss <= st->spawner_kb)
-		res->peak_kb = st->seen_kb;
-	if (st->stopped) {
+	if (st->exit_kb > 0) {
+		res->peak_kb = st->exit_kb;
+	} else {
+		res->peak_kb = ru->ru_maxrss;
+		if (ru->ru_maxrss <= peak_rss_kb(0))
+			res->peak_kb = st->seen_kb;
+	}
+	if (st->exit_forced && !st->stopped) {
+		res->outcome = SANDBOX_EXITED;
+		res->exit_code = st->exit_status;
+	} else if (st->stopped) {
 		res->outcome = st->outcome;
 		memcpy(res->syscall_name, st->syscall_name, sizeof(res->syscall_name));
 	} else if (WIFEXITED(status)) {
@@ -563,6 +619,7 @@ static void run_init(struct run *r, struct sandbox *sb, const struct sandbox_spe
 	r->st.spec = spec;
 	r->st.pidfd = -1;
 	r->st.listener = -1;
+	r->st.status_fd = -1;
 	for (i = 0; i < 3; i++)
 		r->st.cap[i].fd = -1;
 }
@@ -666,8 +723,10 @@ static int read_reports(struct run *r, struct sandbox__report *failed)
 			continue;
 		if (n < 0)
 			return errno == EAGAIN ? 0 : -errno;
-		if (n == 0)
+		if (n == 0) {
+			r->st.exec_done = true;
 			return 0;
+		}
 		take_fds(r, &msg);
 		if (n != sizeof(rep))
 			return -EPROTO;
@@ -710,12 +769,12 @@ static int run_start(struct run *r, char *err, size_t errlen)
 	}
 	live_add(pid);
 	r->st.pid = pid;
-	r->st.spawner_kb = peak_rss_kb(0);
 	close_fd(&r->outp[1]);
 	close_fd(&r->errp[1]);
 	close_fd(&r->chanp[1]);
 	close_fd(&r->statusp[1]);
 
+	r->st.status_fd = r->statusp[0];
 	ret = read_reports(r, &failed);
 	if (ret) {
 		snprintf(err, errlen, "cannot set up the sandbox: status socket: %s",

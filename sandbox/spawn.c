@@ -9,7 +9,7 @@
  *
  * Either way the child tells the parent how its setup went on the status
  * socket alone (struct sandbox__report): the step that failed and its
- * -errno, then _exit(127); or nothing, and the close-on-exec socket reads
+ * -errno, then exit(127); or nothing, and the close-on-exec socket reads
  * EOF once the exec happened. The run profile's seccomp listener goes up
  * the same socket.
  */
@@ -323,7 +323,13 @@ SANDBOX__CHILD static int child_main(void *arg)
 	 */
 	n = write(status_fd, &rep, sizeof(rep));
 	(void)n;
-	_exit(127);
+	/*
+	 * exit, not exit_group: the run profile's filter, if installed, allows
+	 * only this status of it; exit_group would wait for a parent that
+	 * sleeps until we are gone.
+	 */
+	syscall(SYS_exit, SANDBOX__CHILD_FAILED);
+	_exit(SANDBOX__CHILD_FAILED);
 }
 
 int sandbox__spawn(const struct sandbox__child *c)

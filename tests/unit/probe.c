@@ -85,6 +85,18 @@ int main(int argc, char **argv)
 			}
 			memset(p, 1, 1 << 20);
 		}
+	} else if (!strcmp(mode, "peak") || !strcmp(mode, "peak-raw-exit")) {
+		/* arg MiB touched and freed, then the end: exit_group, or exit. */
+		size_t len = (size_t)atoi(argc > 2 ? argv[2] : "1") << 20;
+		char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (p == MAP_FAILED)
+			_exit(98);
+		memset(p, 1, len);
+		munmap(p, len);
+		if (!strcmp(mode, "peak-raw-exit"))
+			syscall(SYS_exit, argc > 3 ? atoi(argv[3]) : 0);
 	} else if (!strcmp(mode, "i386")) {
 		long ret;
 		__asm__ volatile("int $0x80" : "=a"(ret) : "a"(20) : "memory");

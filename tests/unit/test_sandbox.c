@@ -3,6 +3,8 @@
  * usage: test_sandbox DATA_DIR (with probe built beside it)
  */
 #include <dirent.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -23,9 +25,8 @@ static struct sandbox *sb;
 static char probe[PATH_MAX];
 static char scratch[] = "/tmp/test-sandbox-XXXXXX";
 
-static struct sandbox_result run(const char *mode, const char *arg)
+static struct sandbox_result run_argv(char **argv)
 {
-	char *argv[] = { "probe", (char *)mode, (char *)arg, NULL };
 	struct sandbox_spec spec = { 0 };
 	struct sandbox_result res;
 	char err[256];
@@ -46,10 +47,17 @@ static struct sandbox_result run(const char *mode, const char *arg)
 	spec.limits.output_cap = 16 * 1024;
 	spec.limits.channel_cap = 4096;
 	if (sandbox_run(sb, &spec, &res, err, sizeof(err))) {
-		fprintf(stderr, "sandbox_run(%s): %s\n", mode, err);
+		fprintf(stderr, "sandbox_run(%s): %s\n", argv[1], err);
 		exit(1);
 	}
 	return res;
+}
+
+static struct sandbox_result run(const char *mode, const char *arg)
+{
+	char *argv[] = { "probe", (char *)mode, (char *)arg, NULL };
+
+	return run_argv(argv);
 }
 
 static void expect_channel(const char *mode, const char *arg, const char *want)
@@ -333,6 +341,68 @@ static void test_setup_failures(bool view)
 	unlink(notexec);
 }
 
+/*
+ * The program's peak memory is its own, exact, however much memory the
+ * spawner holds: a thread of ours touches and frees 96 MiB over and over
+ * while programs that touch 8 MiB run and end.
+ */
+static atomic_bool churning;
+
+static void *churn(void *arg)
+{
+	(void)arg;
+	while (atomic_load(&churning)) {
+		size_t len = 96u << 20, i;
+		char *p = malloc(len);
+
+		if (!p)
+			break;
+		for (i = 0; i < len; i += 4096)
+			p[i] = 1;
+		free(p);
+	}
+	return NULL;
+}
+
+static void test_peak_is_the_programs(void)
+{
+	const char *modes[] = { "peak", "peak-raw-exit" };
+	long least = -1, most = 0;
+	pthread_t t;
+	int i;
+
+	atomic_store(&churning, true);
+	CHECK_EQ(pthread_create(&t, NULL, churn, NULL), 0);
+	for (i = 0; i < 40; i++) {
+		char *argv[] = { "probe", (char *)modes[i % 2], "8", NULL };
+		struct sandbox_result r = run_argv(argv);
+
+		CHECK_EQ(r.outcome, SANDBOX_EXITED);
+		CHECK_EQ(r.exit_code, 0);
+		if (least < 0 || r.peak_kb < least)
+			least = r.peak_kb;
+		if (r.peak_kb > most)
+			most = r.peak_kb;
+		sandbox_result_release(&r);
+	}
+	atomic_store(&churning, false);
+	pthread_join(t, NULL);
+	printf("peak of an 8 MiB program beside a churning spawner: %ld to %ld KiB\n",
+	       least, most);
+	CHECK(least >= 8 * 1024 && most < 12 * 1024);
+}
+
+/* exit with the status of the child's failure path is allowed as it is. */
+static void test_raw_exit(void)
+{
+	char *argv[] = { "probe", "peak-raw-exit", "1", "127", NULL };
+	struct sandbox_result r = run_argv(argv);
+
+	CHECK_EQ(r.outcome, SANDBOX_EXITED);
+	CHECK_EQ(r.exit_code, 127);
+	sandbox_result_release(&r);
+}
+
 int main(int argc, char **argv)
 {
 	char err[256], *slash;
@@ -359,6 +429,8 @@ int main(int argc, char **argv)
 	printf("landlock ABI %d, %s\n", abi, view ? "mount namespace" : "no mount namespace");
 
 	test_policy_golden(argv[1]);
+	test_peak_is_the_programs();
+	test_raw_exit();
 
 	r = run("ok", NULL);
 	CHECK_EQ(r.outcome, SANDBOX_EXITED);
