@@ -17,7 +17,7 @@
 #include "cmd.h"
 #include "grade.h"
 #include "ref-cache.h"
-#include "report-text.h"
+#include "text-escape.h"
 #include "report.h"
 #include "spec.h"
 #include "spool.h"

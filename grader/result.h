@@ -1,13 +1,12 @@
 /*
- * report.h: the result of grading one submission, as every report format
- * sees it. The grader fills it; writers only read it.
+ * result.h: the result of grading one submission (struct report), as
+ * grade() fills it and every report format (report/report.h) reads it.
  */
-#ifndef GRADER_REPORT_H
-#define GRADER_REPORT_H
+#ifndef GRADER_RESULT_H
+#define GRADER_RESULT_H
 
 #include <stdbool.h>
 #include <stdint.h>
-#include <stdio.h>
 
 #include "spec.h"
 
@@ -74,47 +73,4 @@ void report_release(struct report *r);
 /* 0 all passed, 1 something failed (compile errors included). */
 int report_exit_code(const struct report *r);
 
-/* Writers. Each returns 0, or -errno when the stream failed. */
-int report_write_human(const struct report *r, FILE *f, bool color);
-/* The json report, allocated; see the contract and docs/report.schema.json. */
-char *report_json(const struct report *r);
-
-/*
- * The report formats, by name, each written from the same struct report.
- * How to add one: write report-<name>.c with a writer of the type below
- * (untrusted text goes through report-text.h), declare it here, add it to
- * the table in report.c and describe it in docs/reports-and-webhook.md.
- */
-struct report_opts {
-	bool color;     /* human: ANSI colours */
-};
-
-struct report_format {
-	const char *name;
-	int (*write)(const struct report *r, FILE *f, const struct report_opts *o);
-};
-
-/* The format called name, or NULL. */
-const struct report_format *report_format_find(const char *name);
-/* The names, for messages: "human, json, junit, ...". */
-extern const char report_format_names[];
-
-/* The writers of the table; each returns 0, or -errno when f failed. */
-int report_write_human_fmt(const struct report *r, FILE *f, const struct report_opts *o);
-int report_write_json(const struct report *r, FILE *f, const struct report_opts *o);
-int report_write_junit(const struct report *r, FILE *f, const struct report_opts *o);
-int report_write_tap(const struct report *r, FILE *f, const struct report_opts *o);
-int report_write_gradescope(const struct report *r, FILE *f, const struct report_opts *o);
-int report_write_github(const struct report *r, FILE *f, const struct report_opts *o);
-int report_write_markdown(const struct report *r, FILE *f, const struct report_opts *o);
-
-/*
- * The rest of the github format, for a GitHub Actions step: appends the
- * markdown table to summary_path ($GITHUB_STEP_SUMMARY) and "score=" and
- * "max_score=" lines to output_path ($GITHUB_OUTPUT); either may be NULL.
- * Returns 0, or -errno with err naming the file.
- */
-int report_github_step_files(const struct report *r, const char *summary_path,
-			     const char *output_path, struct strbuf *err);
-
-#endif /* GRADER_REPORT_H */
+#endif /* GRADER_RESULT_H */

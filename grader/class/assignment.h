@@ -23,6 +23,10 @@
 #ifndef GRADER_ASSIGNMENT_H
 #define GRADER_ASSIGNMENT_H
 
+#ifndef GRADER_LAYER_CLASS
+#error "a header of grader/class/, for that layer and those above it only: see \"Layers\" in CMakeLists.txt"
+#endif
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>

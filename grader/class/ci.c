@@ -11,7 +11,7 @@
 #include <sys/stat.h>
 
 #include "ci.h"
-#include "report-text.h"
+#include "text-escape.h"
 #include "util.h"
 
 #define SUMMARY_SCHEMA_VERSION 1

@@ -10,6 +10,10 @@
 #ifndef GRADER_CI_H
 #define GRADER_CI_H
 
+#ifndef GRADER_LAYER_CLASS
+#error "a header of grader/class/, for that layer and those above it only: see \"Layers\" in CMakeLists.txt"
+#endif
+
 #include <stdbool.h>
 #include <stddef.h>
 

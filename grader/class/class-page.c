@@ -1,7 +1,7 @@
 /*
- * report-html.c: report.html, one self-contained page for an instructor:
- * the score distribution, per-test pass rates, the most common hints and
- * the table of students. Inline CSS and inline SVG only; a Content Security
+ * class-page.c: the class page, report.html: one self-contained page for
+ * an instructor with the score distribution, per-test pass rates, the most
+ * common hints and the table of students. Inline CSS and inline SVG only; a Content Security
  * Policy forbids every fetch and every script, so the page works offline
  * and a student's name cannot run anything (every text is escaped too).
  *

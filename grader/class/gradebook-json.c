@@ -11,7 +11,7 @@
 #include <string.h>
 
 #include "gradebook.h"
-#include "report-text.h"
+#include "text-escape.h"
 #include "util.h"
 
 static void *checked(void *p)

@@ -16,6 +16,10 @@
 #ifndef GRADER_GRADEBOOK_H
 #define GRADER_GRADEBOOK_H
 
+#ifndef GRADER_LAYER_CLASS
+#error "a header of grader/class/, for that layer and those above it only: see \"Layers\" in CMakeLists.txt"
+#endif
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -154,6 +158,7 @@ void gradebook_stats_release(struct gradebook_stats *st, const struct gradebook 
 /* The outputs, allocated (the caller frees). */
 char *gradebook_grades_csv(const struct gradebook *gb);
 char *gradebook_tests_csv(const struct gradebook *gb);
+/* The class page, report.html (class-page.c). */
 char *gradebook_html(const struct gradebook *gb, const struct gradebook_stats *st);
 char *gradebook_summary_json(const struct gradebook *gb, const struct gradebook_stats *st,
 			     const struct gradebook_run *run);

@@ -16,6 +16,10 @@
 #ifndef GRADER_RESULT_CACHE_H
 #define GRADER_RESULT_CACHE_H
 
+#ifndef GRADER_LAYER_CLASS
+#error "a header of grader/class/, for that layer and those above it only: see \"Layers\" in CMakeLists.txt"
+#endif
+
 #include <stdint.h>
 
 #include "spec.h"

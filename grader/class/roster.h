@@ -15,6 +15,10 @@
 #ifndef GRADER_ROSTER_H
 #define GRADER_ROSTER_H
 
+#ifndef GRADER_LAYER_CLASS
+#error "a header of grader/class/, for that layer and those above it only: see \"Layers\" in CMakeLists.txt"
+#endif
+
 #include <sys/types.h>
 
 #include "gradebook.h"

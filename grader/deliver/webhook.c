@@ -10,7 +10,7 @@
 #include <strings.h>
 #include <time.h>
 
-#include "report-text.h"
+#include "text-escape.h"
 #include "sha256.h"
 #include "webhook.h"
 #include "util.h"

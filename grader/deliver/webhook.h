@@ -17,6 +17,10 @@
 #ifndef GRADER_WEBHOOK_H
 #define GRADER_WEBHOOK_H
 
+#ifndef GRADER_LAYER_DELIVER
+#error "a header of grader/deliver/, for that layer and those above it only: see \"Layers\" in CMakeLists.txt"
+#endif
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>

@@ -8,7 +8,7 @@
  * and the score to the step's outputs.
  *
  * Every line written here is a command the grader chose: whatever the
- * submission printed is escaped by the runner's own rules (report-text.h),
+ * submission printed is escaped by the runner's own rules (text-escape.h),
  * so a newline, a carriage return or a "::" in it never starts a command
  * of its own, and "##[" never appears.
  */
@@ -18,7 +18,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "report-text.h"
+#include "text-escape.h"
 #include "report.h"
 #include "util.h"
 

@@ -15,7 +15,7 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "report-text.h"
+#include "text-escape.h"
 #include "report.h"
 #include "util.h"
 

@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report-text.h"
+#include "text-escape.h"
 #include "report.h"
 #include "util.h"
 

@@ -5,12 +5,12 @@
  *
  * What a submission printed is shown inside <code> or <pre> with every
  * character that markdown or HTML could act on written as a character
- * reference (report-text.h): no table cell breaks, no tag, link, image or
+ * reference (text-escape.h): no table cell breaks, no tag, link, image or
  * @mention comes out of it. The receipt is the footer.
  */
 #include <errno.h>
 
-#include "report-text.h"
+#include "text-escape.h"
 #include "report.h"
 #include "util.h"
 

@@ -11,7 +11,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "report-text.h"
+#include "text-escape.h"
 #include "report.h"
 #include "util.h"
 

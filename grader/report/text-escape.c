@@ -1,11 +1,11 @@
 /*
- * report-text.c: untrusted text made safe for each report format.
+ * text-escape.c: untrusted text made safe for each report format.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
 
-#include "report-text.h"
+#include "text-escape.h"
 #include "util.h"
 
 /* The length of the valid UTF-8 sequence at s and its code point; 0 if none. */

@@ -1,5 +1,5 @@
 /*
- * report-text.h: untrusted text (what a submission printed, the compiler's
+ * text-escape.h: untrusted text (what a submission printed, the compiler's
  * output about it, its file name) made safe for each report format.
  *
  * Every function appends to sb. text_clean() is the common first step: it
@@ -9,8 +9,12 @@
  * (GitHub) or "##vso[" (Azure) log commands that CI runners honour
  * anywhere in a line.
  */
-#ifndef GRADER_REPORT_TEXT_H
-#define GRADER_REPORT_TEXT_H
+#ifndef GRADER_TEXT_ESCAPE_H
+#define GRADER_TEXT_ESCAPE_H
+
+#ifndef GRADER_LAYER_REPORT
+#error "a header of grader/report/, for that layer and those above it only: see \"Layers\" in CMakeLists.txt"
+#endif
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -64,4 +68,4 @@ void text_md(struct strbuf *sb, const char *s, size_t max);
  */
 char *text_json_guard(const char *json);
 
-#endif /* GRADER_REPORT_TEXT_H */
+#endif /* GRADER_TEXT_ESCAPE_H */

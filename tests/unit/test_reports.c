@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "report-text.h"
+#include "text-escape.h"
 #include "report.h"
 #include "spool.h"
 #include "webhook.h"

@@ -1,0 +1,63 @@
+/*
+ * report.h: the report formats, each written from the same struct report
+ * (result.h): the human text, the json report, junit, tap, gradescope,
+ * github and markdown, by name (report_format_find()).
+ */
+#ifndef GRADER_REPORT_H
+#define GRADER_REPORT_H
+
+#ifndef GRADER_LAYER_REPORT
+#error "a header of grader/report/, for that layer and those above it only: see \"Layers\" in CMakeLists.txt"
+#endif
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "result.h"
+#include "strbuf.h"
+
+/* Writers. Each returns 0, or -errno when the stream failed. */
+int report_write_human(const struct report *r, FILE *f, bool color);
+/* The json report, allocated; see the contract and docs/report.schema.json. */
+char *report_json(const struct report *r);
+
+/*
+ * The report formats, by name, each written from the same struct report.
+ * How to add one: write report-<name>.c with a writer of the type below
+ * (untrusted text goes through text-escape.h), declare it here, add it to
+ * the table in report.c and describe it in docs/reports-and-webhook.md.
+ */
+struct report_opts {
+	bool color;     /* human: ANSI colours */
+};
+
+struct report_format {
+	const char *name;
+	int (*write)(const struct report *r, FILE *f, const struct report_opts *o);
+};
+
+/* The format called name, or NULL. */
+const struct report_format *report_format_find(const char *name);
+/* The names, for messages: "human, json, junit, ...". */
+extern const char report_format_names[];
+
+/* The writers of the table; each returns 0, or -errno when f failed. */
+int report_write_human_fmt(const struct report *r, FILE *f, const struct report_opts *o);
+int report_write_json(const struct report *r, FILE *f, const struct report_opts *o);
+int report_write_junit(const struct report *r, FILE *f, const struct report_opts *o);
+int report_write_tap(const struct report *r, FILE *f, const struct report_opts *o);
+int report_write_gradescope(const struct report *r, FILE *f, const struct report_opts *o);
+int report_write_github(const struct report *r, FILE *f, const struct report_opts *o);
+int report_write_markdown(const struct report *r, FILE *f, const struct report_opts *o);
+
+/*
+ * The rest of the github format, for a GitHub Actions step: appends the
+ * markdown table to summary_path ($GITHUB_STEP_SUMMARY) and "score=" and
+ * "max_score=" lines to output_path ($GITHUB_OUTPUT); either may be NULL.
+ * Returns 0, or -errno with err naming the file.
+ */
+int report_github_step_files(const struct report *r, const char *summary_path,
+			     const char *output_path, struct strbuf *err);
+
+
+#endif /* GRADER_REPORT_H */
