@@ -12,12 +12,9 @@
 #include "cmd.h"
 #include "sandbox.h"
 #include "spool.h"
-#include "util.h"
+#include "version.h"
 #include "webhook.h"
-
-#ifndef GRADER_VERSION
-#define GRADER_VERSION "0.0.0"
-#endif
+#include "util.h"
 
 static const struct command {
 	const char *name;

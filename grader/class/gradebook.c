@@ -10,11 +10,8 @@
 #include <unistd.h>
 
 #include "gradebook.h"
+#include "version.h"
 #include "util.h"
-
-#ifndef GRADER_VERSION
-#define GRADER_VERSION "0.0.0"
-#endif
 
 static const char *const cell_names[CELL_STATUS_COUNT] = {
 	[CELL_PASSED] = "passed",

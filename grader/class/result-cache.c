@@ -11,11 +11,8 @@
 
 #include "result-cache.h"
 #include "sha256.h"
+#include "version.h"
 #include "util.h"
-
-#ifndef GRADER_VERSION
-#define GRADER_VERSION "0.0.0"
-#endif
 
 /* Bumped when what an entry holds changes meaning. */
 #define RESULT_CACHE_FORMAT "grader-result 1"

@@ -10,14 +10,11 @@
 #include <strings.h>
 #include <time.h>
 
-#include "text-escape.h"
 #include "sha256.h"
+#include "text-escape.h"
+#include "version.h"
 #include "webhook.h"
 #include "util.h"
-
-#ifndef GRADER_VERSION
-#define GRADER_VERSION "0.0.0"
-#endif
 
 #define SNIPPET_MAX 160
 #define BACKOFF_BASE_MS 500L

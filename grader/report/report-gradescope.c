@@ -15,13 +15,10 @@
 #include <math.h>
 #include <stdlib.h>
 
-#include "text-escape.h"
 #include "report.h"
+#include "text-escape.h"
+#include "version.h"
 #include "util.h"
-
-#ifndef GRADER_VERSION
-#define GRADER_VERSION "0.0.0"
-#endif
 
 #define OUTPUT_MAX 16384
 

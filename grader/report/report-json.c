@@ -8,13 +8,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "text-escape.h"
 #include "report.h"
+#include "text-escape.h"
+#include "version.h"
 #include "util.h"
-
-#ifndef GRADER_VERSION
-#define GRADER_VERSION "0.0.0"
-#endif
 
 static const char *visibility_name(enum visibility v)
 {

@@ -13,13 +13,10 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "text-escape.h"
 #include "report.h"
+#include "text-escape.h"
+#include "version.h"
 #include "util.h"
-
-#ifndef GRADER_VERSION
-#define GRADER_VERSION "0.0.0"
-#endif
 
 #define MESSAGE_ATTR_MAX 200
 #define BODY_MAX 16384

@@ -10,13 +10,10 @@
  */
 #include <errno.h>
 
-#include "text-escape.h"
 #include "report.h"
+#include "text-escape.h"
+#include "version.h"
 #include "util.h"
-
-#ifndef GRADER_VERSION
-#define GRADER_VERSION "0.0.0"
-#endif
 
 #define CELL_MAX 600
 #define OUTPUT_MAX 3000

@@ -11,13 +11,10 @@
 #include <errno.h>
 #include <string.h>
 
-#include "text-escape.h"
 #include "report.h"
+#include "text-escape.h"
+#include "version.h"
 #include "util.h"
-
-#ifndef GRADER_VERSION
-#define GRADER_VERSION "0.0.0"
-#endif
 
 #define YAML_MAX 16384
 
