@@ -4,7 +4,6 @@
  */
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -482,20 +481,12 @@ static int write_junit(const char *dir, const struct ci_result *res)
 	return ret;
 }
 
-static int append_file(const char *path, const char *data, size_t len)
+static int append_out(const char *path, const char *data, size_t len)
 {
-	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0644);
-	int ret;
+	int ret = append_file(path, data, len);
 
-	if (fd < 0) {
-		ret = -errno;
-		error("cannot append to '%s': %s", path, strerror(-ret));
-		return ret;
-	}
-	ret = write_all(fd, data, len);
 	if (ret)
 		error("cannot append to '%s': %s", path, strerror(-ret));
-	close(fd);
 	return ret;
 }
 
@@ -515,7 +506,7 @@ static int write_github_outputs(const struct ci_run *run, const char *path, cons
 	/* A directory name with a newline would add an output of its own. */
 	if (!strchr(out, '\n') && !strchr(out, '\r'))
 		strbuf_addf(&sb, "reports=%s\n", out);
-	ret = append_file(path, sb.buf, sb.len);
+	ret = append_out(path, sb.buf, sb.len);
 	strbuf_release(&sb);
 	return ret;
 }
@@ -547,7 +538,7 @@ static int write_reports(const struct ci_run *run, const char *out)
 		}
 	}
 	if (!ret && run->env->system == CI_GITHUB && run->env->step_summary)
-		ret = append_file(run->env->step_summary, md.buf, md.len);
+		ret = append_out(run->env->step_summary, md.buf, md.len);
 	if (!ret && run->env->system == CI_GITHUB && run->env->output)
 		ret = write_github_outputs(run, run->env->output, out);
 	strbuf_release(&md);

@@ -41,31 +41,6 @@ static bool valid_id(const char *s)
 	return true;
 }
 
-/* A relative path without "." or ".." components, empty components or control bytes. */
-static bool valid_file(const char *s)
-{
-	const char *p = s;
-
-	if (!*s || *s == '/' || strlen(s) > 255)
-		return false;
-	while (*p) {
-		const char *slash = strchr(p, '/');
-		size_t n = slash ? (size_t)(slash - p) : strlen(p);
-
-		if (n == 0 || (n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
-			return false;
-		p += n;
-		if (*p == '/')
-			p++;
-		if (slash && !*p)
-			return false; /* a trailing slash names a directory */
-	}
-	for (p = s; *p; p++)
-		if ((unsigned char)*p < 0x20 || *p == 0x7f || *p == '\\')
-			return false;
-	return true;
-}
-
 static int field_error(struct strbuf *err, const char *path, const char *field,
 		       const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
@@ -107,7 +82,7 @@ static int load_exercise(const cJSON *item, size_t idx, const char *path,
 	f = cJSON_GetObjectItemCaseSensitive(item, "file");
 	if (!f)
 		e->file = assignment_default_file(e->id);
-	else if (!cJSON_IsString(f) || !valid_file(f->valuestring))
+	else if (!cJSON_IsString(f) || !valid_relative_path(f->valuestring))
 		return field_error(err, path, field, "expected a relative path inside the "
 				   "student's directory, without '..'");
 	else

@@ -37,14 +37,6 @@ struct pool {
 	struct ref_cache *refs; /* the reference's runs, shared by every grading */
 };
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 static void key_of(const struct batch_opts *o, const struct exercise *ex, const char *sha,
 		   const char *file, char key[65])
 {
@@ -255,7 +247,7 @@ int batch_run(struct gradebook *gb, const struct batch_opts *o, volatile sig_ato
 	if ((size_t)want > pl.njobs)
 		want = (int)pl.njobs;
 	threads = xcalloc((size_t)want + 1, sizeof(*threads));
-	start = now_s();
+	start = now_ms() / 1e3;
 	/* Signals go to this thread, whose handler sets *stop. */
 	sigfillset(&all);
 	pl.running = want;
@@ -278,7 +270,7 @@ int batch_run(struct gradebook *gb, const struct batch_opts *o, volatile sig_ato
 		struct batch_progress snap;
 		bool stopping = *stop;
 
-		pl.p.elapsed_s = now_s() - start;
+		pl.p.elapsed_s = now_ms() / 1e3 - start;
 		pl.p.rate = pl.p.elapsed_s > 0 ? (double)pl.graded / pl.p.elapsed_s : 0;
 		snap = pl.p;
 		if (pl.running == 0)

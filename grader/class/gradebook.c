@@ -517,28 +517,6 @@ char *gradebook_report_path(const struct gradebook_student *s,
 	return strbuf_detach(&sb);
 }
 
-int gradebook_make_dir(const char *path)
-{
-	struct strbuf sb = STRBUF_INIT;
-	char *p;
-	int ret = 0;
-
-	strbuf_addstr(&sb, path);
-	for (p = sb.buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		mkdir(sb.buf, 0755);
-		*p = '/';
-	}
-	if (mkdir(sb.buf, 0755) < 0 && errno != EEXIST)
-		ret = -errno;
-	strbuf_release(&sb);
-	if (ret)
-		errno = -ret;
-	return ret;
-}
-
 /* Writes data to path unless the file already holds exactly that. */
 static int write_if_changed(const char *path, const char *data, struct strbuf *err)
 {
@@ -615,7 +593,7 @@ int gradebook_write(const struct gradebook *gb, const char *dir,
 	size_t i;
 	int ret;
 
-	ret = gradebook_make_dir(dir);
+	ret = mkdir_p(dir, 0755);
 	if (ret) {
 		strbuf_addf(err, "cannot create '%s': %s", dir, strerror(-ret));
 		return ret;

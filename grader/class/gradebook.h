@@ -182,9 +182,6 @@ int gradebook_manifest_read(const char *text, const char *path, struct gradebook
 int gradebook_write(const struct gradebook *gb, const char *dir,
 		    const struct gradebook_run *run, struct strbuf *err);
 
-/* mkdir -p: 0, or -errno (errno set too). */
-int gradebook_make_dir(const char *path);
-
 /* The path of a cell's json report inside an output directory: "reports/<student>/<id>.json". */
 char *gradebook_report_path(const struct gradebook_student *s,
 			    const struct gradebook_exercise *ex);

@@ -59,32 +59,6 @@ bool spool_valid_id(const char *id)
 	return i > 0;
 }
 
-/* mkdir -p with mode for what it creates. */
-static int make_dirs(const char *dir, mode_t mode)
-{
-	char *p = xstrdup(dir), *s;
-	int ret = 0;
-
-	for (s = p + 1; ; s++) {
-		if (*s != '/' && *s != '\0')
-			continue;
-		{
-			char c = *s;
-
-			*s = '\0';
-			if (mkdir(p, mode) < 0 && errno != EEXIST) {
-				ret = -errno;
-				break;
-			}
-			*s = c;
-		}
-		if (!*s)
-			break;
-	}
-	free(p);
-	return ret;
-}
-
 static char *entry_path(const char *dir, const char *id)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -103,7 +77,7 @@ int spool_put(const char *dir, struct spool_entry *e, struct strbuf *err)
 		strbuf_addf(err, "'%s' is not a delivery id", e->id);
 		return -EINVAL;
 	}
-	ret = make_dirs(dir, 0700);
+	ret = mkdir_p(dir, 0700);
 	if (ret) {
 		strbuf_addf(err, "cannot create the spool directory '%s': %s", dir, strerror(-ret));
 		return ret;

@@ -121,14 +121,6 @@ char *webhook_redacted_url(const char *url)
 	return strbuf_detach(&sb);
 }
 
-static long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
 static void sleep_ms(long ms)
 {
 	struct timespec ts = { ms / 1000, (ms % 1000) * 1000000L };
@@ -245,7 +237,7 @@ static struct curl_slist *make_headers(const struct webhook *w)
 int webhook_deliver(const struct webhook *w, struct webhook_result *res)
 {
 	static bool initialised;
-	long start = now_ms(), deadline = start + w->deadline_ms;
+	long start = (long)now_ms(), deadline = start + w->deadline_ms;
 	struct curl_slist *headers;
 	struct attempt a;
 	CURL *c;
@@ -268,7 +260,7 @@ int webhook_deliver(const struct webhook *w, struct webhook_result *res)
 		return -ENOMEM;
 	}
 	for (n = 1;; n++) {
-		long remaining = deadline - now_ms(), wait;
+		long remaining = deadline - (long)now_ms(), wait;
 
 		if (remaining <= 0)
 			break;
@@ -291,10 +283,10 @@ int webhook_deliver(const struct webhook *w, struct webhook_result *res)
 		wait = webhook_backoff_ms(n, random_u64());
 		if (a.retry_after_ms > wait)
 			wait = a.retry_after_ms;
-		if (now_ms() + wait >= deadline) {
+		if ((long)now_ms() + wait >= deadline) {
 			size_t used = strlen(res->reason);
 
-			if (a.retry_after_ms >= 0 && a.retry_after_ms >= deadline - now_ms())
+			if (a.retry_after_ms >= 0 && a.retry_after_ms >= deadline - (long)now_ms())
 				snprintf(res->reason + used, sizeof(res->reason) - used,
 					 "; the receiver asked to wait %ld s, past the deadline",
 					 a.retry_after_ms / 1000);
@@ -306,7 +298,8 @@ int webhook_deliver(const struct webhook *w, struct webhook_result *res)
 		size_t used = strlen(res->reason);
 
 		snprintf(res->reason + used, sizeof(res->reason) - used, " (%d attempt%s in %.1f s)",
-			 res->attempts, res->attempts == 1 ? "" : "s", (now_ms() - start) / 1000.0);
+			 res->attempts, res->attempts == 1 ? "" : "s",
+			 (now_ms() - (double)start) / 1000.0);
 	} else if (res->attempts == 0) {
 		snprintf(res->reason, sizeof(res->reason), "no time left for an attempt");
 	}

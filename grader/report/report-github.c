@@ -13,10 +13,8 @@
  * of its own, and "##[" never appears.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "text-escape.h"
 #include "report.h"
@@ -223,46 +221,46 @@ int report_write_github(const struct report *r, FILE *f, const struct report_opt
 	return ret;
 }
 
-static int append(const char *path, const struct report *r, bool summary, struct strbuf *err)
+/* The markdown report and a blank line, for the step summary; NULL if out of memory. */
+static char *summary_markdown(const struct report *r, size_t *len)
 {
-	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0644);
-	FILE *f;
+	char *md = NULL;
+	FILE *f = open_memstream(&md, len);
 	int ret;
 
-	if (fd < 0) {
-		ret = -errno;
-		strbuf_addf(err, "cannot append to '%s': %s", path, strerror(errno));
-		return ret;
+	if (!f)
+		return NULL;
+	ret = report_write_markdown(r, f, NULL);
+	fputc('\n', f);
+	if (fclose(f) != 0 || ret) {
+		free(md);
+		return NULL;
 	}
-	f = fdopen(fd, "a");
-	if (!f) {
-		ret = -errno;
-		close(fd);
-		strbuf_addf(err, "cannot append to '%s': %s", path, strerror(-ret));
-		return ret;
-	}
-	if (summary) {
-		ret = report_write_markdown(r, f, NULL);
-		fputc('\n', f);
-	} else {
-		fprintf(f, "score=%d\nmax_score=%d\n", r->score, r->max_score);
-		ret = 0;
-	}
-	if (fclose(f) != 0 && !ret)
-		ret = -errno;
-	if (ret)
-		strbuf_addf(err, "cannot append to '%s': %s", path, strerror(-ret));
-	return ret;
+	return md;
 }
 
 int report_github_step_files(const struct report *r, const char *summary_path,
 			     const char *output_path, struct strbuf *err)
 {
+	struct strbuf out = STRBUF_INIT;
+	const char *path = NULL;
+	char *md = NULL;
+	size_t len = 0;
 	int ret = 0;
 
-	if (summary_path && *summary_path)
-		ret = append(summary_path, r, true, err);
-	if (!ret && output_path && *output_path)
-		ret = append(output_path, r, false, err);
+	if (summary_path && *summary_path) {
+		path = summary_path;
+		md = summary_markdown(r, &len);
+		ret = md ? append_file(path, md, len) : -ENOMEM;
+	}
+	if (!ret && output_path && *output_path) {
+		path = output_path;
+		strbuf_addf(&out, "score=%d\nmax_score=%d\n", r->score, r->max_score);
+		ret = append_file(path, out.buf, out.len);
+	}
+	if (ret)
+		strbuf_addf(err, "cannot append to '%s': %s", path, strerror(-ret));
+	free(md);
+	strbuf_release(&out);
 	return ret;
 }
