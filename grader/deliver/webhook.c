@@ -3,7 +3,6 @@
  */
 #include <curl/curl.h>
 #include <errno.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -88,19 +87,6 @@ long webhook_retry_after_ms(const char *value, time_t now)
 	}
 	free(v);
 	return ret;
-}
-
-bool webhook_parse_seconds(const char *s, long *ms)
-{
-	char *end;
-	double v;
-
-	errno = 0;
-	v = strtod(s, &end);
-	if (errno || end == s || *end || !isfinite(v) || v <= 0 || v > 3600)
-		return false;
-	*ms = (long)(v * 1000.0 + 0.5);
-	return *ms > 0;
 }
 
 char *webhook_redacted_url(const char *url)
@@ -331,37 +317,5 @@ int webhook_deliver_entry(struct spool_entry *e, const char *secret, size_t secr
 		snprintf(res->reason, sizeof(res->reason),
 			 "delivered, but not removed from the spool (%s): it will be sent again",
 			 strerror(-ret));
-	return 0;
-}
-
-int webhook_secret(const char *file, struct strbuf *out, struct strbuf *err)
-{
-	const char *env = getenv("GRADER_WEBHOOK_SECRET");
-	int ret = 0;
-
-	strbuf_reset(out);
-	if (file) {
-		ret = read_file(file, 4096, false, out);
-		if (ret == -EFBIG)
-			strbuf_addf(err, "'%s' is too large for a secret", file);
-		else if (ret)
-			strbuf_addf(err, "cannot read '%s': %s", file, strerror(-ret));
-	} else if (env) {
-		strbuf_addstr(out, env);
-	} else {
-		ret = -ENOENT;
-	}
-	/* Whatever happens next, no child inherits it. */
-	unsetenv("GRADER_WEBHOOK_SECRET");
-	if (ret)
-		return ret;
-	if (out->len && out->buf[out->len - 1] == '\n')
-		out->buf[--out->len] = '\0';
-	if (out->len && out->buf[out->len - 1] == '\r')
-		out->buf[--out->len] = '\0';
-	if (!out->len) {
-		strbuf_addstr(err, file ? "the secret file is empty" : "GRADER_WEBHOOK_SECRET is empty");
-		return -EINVAL;
-	}
 	return 0;
 }

@@ -69,15 +69,6 @@ int webhook_deliver(const struct webhook *w, struct webhook_result *res);
 int webhook_deliver_entry(struct spool_entry *e, const char *secret, size_t secret_len,
 			  long deadline_ms, struct webhook_result *res);
 
-/*
- * The signing secret into out: the contents of file (one trailing newline
- * dropped) when file is set, else $GRADER_WEBHOOK_SECRET. The variable is
- * removed from the environment either way, so that no program the grader
- * starts inherits it. Returns 0; -ENOENT when there is none; -EINVAL when
- * it is empty; -errno when file cannot be read (err says why).
- */
-int webhook_secret(const char *file, struct strbuf *out, struct strbuf *err);
-
 /* The retry policy, on its own for the tests. */
 bool webhook_status_retryable(long status);
 /* The wait after the nth failed attempt (n >= 1), jittered by rnd, in ms. */
@@ -87,9 +78,6 @@ long webhook_backoff_ms(int n, uint64_t rnd);
  * now; -1 when it is neither.
  */
 long webhook_retry_after_ms(const char *value, time_t now);
-
-/* "1", "2.5", "30" seconds as milliseconds; false unless 0 < s <= 3600. */
-bool webhook_parse_seconds(const char *s, long *ms);
 
 /* The URL without a user:password@ part, for messages; allocated. */
 char *webhook_redacted_url(const char *url);

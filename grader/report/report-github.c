@@ -259,7 +259,7 @@ int report_github_step_files(const struct report *r, const char *summary_path,
 		ret = append_file(path, out.buf, out.len);
 	}
 	if (ret)
-		strbuf_addf(err, "cannot append to '%s': %s", path, strerror(-ret));
+		strbuf_addf(err, "cannot append to '%s': %s\n", path, strerror(-ret));
 	free(md);
 	strbuf_release(&out);
 	return ret;

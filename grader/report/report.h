@@ -41,6 +41,35 @@ const struct report_format *report_format_find(const char *name);
 /* The names, for messages: "human, json, junit, ...". */
 extern const char report_format_names[];
 
+/* Sets *f to the format called name: 0, or -EINVAL with err saying why. */
+int report_format_parse(const char *name, const struct report_format **f, struct strbuf *err);
+
+#define REPORT_FILES_MAX 16
+
+/* The reports a command writes to files (--report FORMAT=FILE, repeatable). */
+struct report_files {
+	struct {
+		const struct report_format *format;
+		const char *path; /* points into the argument it was parsed from */
+	} file[REPORT_FILES_MAX];
+	size_t n;
+};
+
+/* Adds "FORMAT=FILE" to rf. 0, or -EINVAL with err saying why. */
+int report_files_add(struct report_files *rf, const char *arg, struct strbuf *err);
+
+/* Whether one of the files is in format f. */
+bool report_files_have(const struct report_files *rf, const struct report_format *f);
+
+/*
+ * Writes r to every file of rf, each rendered in memory first: a regular
+ * file (or a new one) is replaced atomically, a device or a pipe
+ * (/dev/stderr, a process substitution) is written to as it is. Returns
+ * 0, or -errno when some file failed, with a line in err for each.
+ */
+int report_files_write(const struct report_files *rf, const struct report *r,
+		       struct strbuf *err);
+
 /* The writers of the table; each returns 0, or -errno when f failed. */
 int report_write_human_fmt(const struct report *r, FILE *f, const struct report_opts *o);
 int report_write_json(const struct report *r, FILE *f, const struct report_opts *o);
@@ -54,7 +83,7 @@ int report_write_markdown(const struct report *r, FILE *f, const struct report_o
  * The rest of the github format, for a GitHub Actions step: appends the
  * markdown table to summary_path ($GITHUB_STEP_SUMMARY) and "score=" and
  * "max_score=" lines to output_path ($GITHUB_OUTPUT); either may be NULL.
- * Returns 0, or -errno with err naming the file.
+ * Returns 0, or -errno with a line in err naming the file.
  */
 int report_github_step_files(const struct report *r, const char *summary_path,
 			     const char *output_path, struct strbuf *err);
