@@ -313,7 +313,7 @@ static void print_log(const struct ci_run *run, FILE *f)
 		const struct ci_result *res = &run->results[i];
 
 		if (res->graded) {
-			report_write_human(&res->report, f, false);
+			report_write_human(&res->report, f, NULL);
 		} else {
 			strbuf_reset(&sb);
 			strbuf_add_visible(&sb, res->note, strlen(res->note), 400);

@@ -1,7 +1,6 @@
 /*
- * gradebook-json.c: the gradebook's JSON: reading json reports back,
- * summary.json, and the batch.json manifest that `grader merge` reads
- * (cJSON stays in this file).
+ * gradebook-json.c: the gradebook's JSON: summary.json, and the batch.json
+ * manifest that `grader merge` reads (cJSON stays in this file).
  */
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -11,203 +10,8 @@
 #include <string.h>
 
 #include "gradebook.h"
-#include "text-escape.h"
+#include "json-fields.h"
 #include "util.h"
-
-static void *checked(void *p)
-{
-	if (!p) {
-		fprintf(stderr, "grader: out of memory\n");
-		abort();
-	}
-	return p;
-}
-
-/* A u64 exactly, which a double cannot hold. */
-static void add_u64(cJSON *obj, const char *key, uint64_t v)
-{
-	char buf[24];
-
-	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)v);
-	cJSON_AddItemToObject(obj, key, cJSON_CreateRaw(buf));
-}
-
-static const char *get_str(const cJSON *o, const char *key)
-{
-	const cJSON *f = cJSON_GetObjectItemCaseSensitive(o, key);
-
-	return cJSON_IsString(f) ? f->valuestring : NULL;
-}
-
-static char *dup_str(const cJSON *o, const char *key)
-{
-	const char *s = get_str(o, key);
-
-	return xstrdup(s ? s : "");
-}
-
-static bool get_num(const cJSON *o, const char *key, double *v)
-{
-	const cJSON *f = cJSON_GetObjectItemCaseSensitive(o, key);
-
-	if (!cJSON_IsNumber(f) || !isfinite(f->valuedouble))
-		return false;
-	*v = f->valuedouble;
-	return true;
-}
-
-static bool get_int(const cJSON *o, const char *key, int *v)
-{
-	double d;
-
-	if (!get_num(o, key, &d) || d != floor(d) || d < -1e9 || d > 1e9)
-		return false;
-	*v = (int)d;
-	return true;
-}
-
-static int parse_test_status(const char *s)
-{
-	int i;
-
-	for (i = ST_PASSED; i <= ST_SKIPPED; i++)
-		if (!strcmp(s, test_status_name((enum test_status)i)))
-			return i;
-	return -1;
-}
-
-static int parse_test(const cJSON *o, struct test_report *t, struct strbuf *err)
-{
-	const char *s;
-	double d;
-	int st;
-
-	s = get_str(o, "name");
-	if (!s || !get_str(o, "status") || (st = parse_test_status(get_str(o, "status"))) < 0 ||
-	    !get_int(o, "score", &t->score) || !get_int(o, "max_score", &t->max_score)) {
-		strbuf_addstr(err, "a test lacks its name, status or score");
-		return -EINVAL;
-	}
-	t->name = xstrdup(s);
-	t->status = (enum test_status)st;
-	t->message = dup_str(o, "message");
-	t->hint = dup_str(o, "hint");
-	t->output = dup_str(o, "output");
-	if (get_num(o, "time_ms", &d))
-		t->time_ms = d;
-	if (get_num(o, "memory_kb", &d))
-		t->memory_kb = (long)d;
-	if (get_num(o, "limit_ms", &d))
-		t->limit_ms = d;
-	if (get_num(o, "reference_ms", &d))
-		t->reference_ms = d;
-	if (get_num(o, "injections", &d))
-		t->injections = (int)d;
-	t->accounting = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "accounting"));
-	s = get_str(o, "visibility");
-	t->visibility = !s || !strcmp(s, "visible") ? VIS_VISIBLE
-			: !strcmp(s, "hidden")       ? VIS_HIDDEN
-						     : VIS_AFTER_DUE_DATE;
-	return 0;
-}
-
-static int parse_report(const cJSON *root, struct report *r, struct strbuf *err)
-{
-	const cJSON *compile, *tests, *t, *receipt, *f;
-	double d;
-	size_t i;
-
-	if (!cJSON_IsObject(root) || !get_str(root, "exercise") || !get_str(root, "sha256") ||
-	    !get_int(root, "score", &r->score) || !get_int(root, "max_score", &r->max_score)) {
-		strbuf_addstr(err, "not a json report: exercise, sha256 or score missing");
-		return -EINVAL;
-	}
-	r->exercise = dup_str(root, "exercise");
-	r->title = dup_str(root, "title");
-	r->submission = dup_str(root, "submission");
-	r->sha256 = dup_str(root, "sha256");
-	compile = cJSON_GetObjectItemCaseSensitive(root, "compile");
-	r->compiled = get_str(compile, "status") && !strcmp(get_str(compile, "status"), "ok");
-	r->compile_output = dup_str(compile, "output");
-	if (get_num(root, "seed", &d) && d >= 0)
-		r->seed = (uint64_t)d;
-	if (get_num(root, "wall_ms", &d))
-		r->wall_ms = d;
-	receipt = cJSON_GetObjectItemCaseSensitive(root, "receipt");
-	r->spec_hash = dup_str(receipt, "spec_sha256");
-	r->compiler = dup_str(receipt, "compiler");
-	r->delivery_id = dup_str(receipt, "delivery_id");
-	r->timestamp = dup_str(receipt, "timestamp");
-	f = cJSON_GetObjectItemCaseSensitive(receipt, "isolation");
-	if (cJSON_IsArray(f)) {
-		r->layers = xcalloc((size_t)cJSON_GetArraySize(f) + 1, sizeof(char *));
-		cJSON_ArrayForEach(t, f)
-			if (cJSON_IsString(t))
-				r->layers[r->nlayers++] = xstrdup(t->valuestring);
-	}
-	f = cJSON_GetObjectItemCaseSensitive(receipt, "limits");
-	if (get_num(f, "cpu_ms", &d))
-		r->limits.cpu_ms = (uint64_t)d;
-	if (get_num(f, "wall_ms", &d))
-		r->limits.wall_ms = (uint64_t)d;
-	if (get_num(f, "memory_kb", &d))
-		r->limits.memory_kb = (uint64_t)d;
-	if (get_num(f, "file_kb", &d))
-		r->limits.file_kb = (uint64_t)d;
-	if (get_num(f, "output_kb", &d))
-		r->limits.output_kb = (uint64_t)d;
-
-	tests = cJSON_GetObjectItemCaseSensitive(root, "tests");
-	if (!cJSON_IsArray(tests)) {
-		strbuf_addstr(err, "not a json report: no tests");
-		return -EINVAL;
-	}
-	r->tests = xcalloc((size_t)cJSON_GetArraySize(tests) + 1, sizeof(*r->tests));
-	i = 0;
-	cJSON_ArrayForEach(t, tests) {
-		r->ntests = i + 1;
-		if (parse_test(t, &r->tests[i], err))
-			return -EINVAL;
-		i++;
-	}
-	return 0;
-}
-
-int report_parse(const char *json, struct report *r, struct strbuf *err)
-{
-	cJSON *root = cJSON_Parse(json);
-	int ret;
-
-	memset(r, 0, sizeof(*r));
-	if (!root) {
-		strbuf_addstr(err, "not valid JSON");
-		return -EINVAL;
-	}
-	ret = parse_report(root, r, err);
-	cJSON_Delete(root);
-	if (ret)
-		report_release(r);
-	return ret;
-}
-
-char *report_json_relabel(const char *json, const char *submission)
-{
-	cJSON *root = cJSON_Parse(json);
-	char *text, *printed;
-
-	if (!cJSON_IsObject(root)) {
-		cJSON_Delete(root);
-		return NULL;
-	}
-	cJSON_ReplaceItemInObjectCaseSensitive(root, "submission",
-					       checked(cJSON_CreateString(submission)));
-	printed = checked(cJSON_Print(root));
-	cJSON_Delete(root);
-	/* As report_json() leaves it: no "##" (a CI log command) even in a string. */
-	text = text_json_guard(printed);
-	free(printed);
-	return text;
-}
 
 static cJSON *status_counts(const size_t *counts)
 {
@@ -266,7 +70,7 @@ char *gradebook_summary_json(const struct gradebook *gb, const struct gradebook_
 
 	cJSON_AddNumberToObject(root, "schema", GRADEBOOK_SCHEMA_VERSION);
 	cJSON_AddStringToObject(root, "assignment", gb->name);
-	add_u64(root, "seed", gb->seed);
+	json_add_u64(root, "seed", gb->seed);
 	cJSON_AddStringToObject(root, "grader_version", gb->grader_version);
 	cJSON_AddStringToObject(root, "compiler", gb->compiler);
 	if (gb->nshards > 1) {
@@ -313,7 +117,7 @@ char *gradebook_summary_json(const struct gradebook *gb, const struct gradebook_
 		cJSON_AddNumberToObject(o, "jobs", run->jobs);
 	cJSON_AddNumberToObject(o, "wall_s", round3(run->wall_s));
 
-	text = checked(cJSON_Print(root));
+	text = json_checked(cJSON_Print(root));
 	cJSON_Delete(root);
 	return text;
 }
@@ -327,7 +131,7 @@ char *gradebook_manifest_json(const struct gradebook *gb)
 	cJSON_AddNumberToObject(root, "schema", GRADEBOOK_SCHEMA_VERSION);
 	cJSON_AddStringToObject(root, "kind", "grader-batch");
 	cJSON_AddStringToObject(root, "assignment", gb->name);
-	add_u64(root, "seed", gb->seed);
+	json_add_u64(root, "seed", gb->seed);
 	cJSON_AddStringToObject(root, "grader_version", gb->grader_version);
 	cJSON_AddStringToObject(root, "compiler", gb->compiler);
 	o = cJSON_AddObjectToObject(root, "shard");
@@ -379,7 +183,7 @@ char *gradebook_manifest_json(const struct gradebook *gb)
 		}
 		cJSON_AddItemToArray(arr, o);
 	}
-	text = checked(cJSON_Print(root));
+	text = json_checked(cJSON_Print(root));
 	cJSON_Delete(root);
 	return text;
 }
@@ -412,25 +216,25 @@ static int read_exercise(const cJSON *o, const char *path, size_t i,
 	size_t j;
 
 	snprintf(field, sizeof(field), "exercises[%zu]", i);
-	if (!get_str(o, "id") || !get_str(o, "spec_sha256") ||
-	    strlen(get_str(o, "spec_sha256")) != 64 || !get_num(o, "weight", &w) ||
-	    !get_int(o, "max_score", &ex->max_score))
+	if (!json_str(o, "id") || !json_str(o, "spec_sha256") ||
+	    strlen(json_str(o, "spec_sha256")) != 64 || !json_num(o, "weight", &w) ||
+	    !json_int(o, "max_score", &ex->max_score))
 		return bad(err, path, field);
-	ex->id = dup_str(o, "id");
-	ex->title = dup_str(o, "title");
+	ex->id = json_strdup(o, "id");
+	ex->title = json_strdup(o, "title");
 	f = cJSON_GetObjectItemCaseSensitive(o, "file");
 	ex->file = cJSON_IsString(f) ? xstrdup(f->valuestring) : NULL;
 	ex->weight = w;
-	memcpy(ex->spec_hash, get_str(o, "spec_sha256"), 65);
+	memcpy(ex->spec_hash, json_str(o, "spec_sha256"), 65);
 	tests = cJSON_GetObjectItemCaseSensitive(o, "tests");
 	if (!cJSON_IsArray(tests))
 		return bad(err, path, field);
 	ex->tests = xcalloc((size_t)cJSON_GetArraySize(tests) + 1, sizeof(*ex->tests));
 	j = 0;
 	cJSON_ArrayForEach(t, tests) {
-		if (!get_str(t, "name") || !get_int(t, "max_score", &ex->tests[j].max_score))
+		if (!json_str(t, "name") || !json_int(t, "max_score", &ex->tests[j].max_score))
 			return bad(err, path, field);
-		ex->tests[j].name = dup_str(t, "name");
+		ex->tests[j].name = json_strdup(t, "name");
 		ex->ntests = ++j;
 	}
 	return 0;
@@ -444,16 +248,16 @@ static int read_student(const cJSON *o, const char *path, size_t i, struct grade
 	size_t j = 0;
 
 	snprintf(field, sizeof(field), "students[%zu]", i);
-	if (!get_str(o, "name") || !valid_student(get_str(o, "name")))
+	if (!json_str(o, "name") || !valid_student(json_str(o, "name")))
 		return bad(err, path, field);
-	s->name = dup_str(o, "name");
+	s->name = json_strdup(o, "name");
 	s->cells = xcalloc(gb->nexercises ? gb->nexercises : 1, sizeof(*s->cells));
 	cells = cJSON_GetObjectItemCaseSensitive(o, "exercises");
 	if (!cJSON_IsArray(cells) || (size_t)cJSON_GetArraySize(cells) != gb->nexercises)
 		return bad(err, path, field);
 	cJSON_ArrayForEach(c, cells) {
 		struct gradebook_cell *cell = &s->cells[j++];
-		const char *st = get_str(c, "status"), *sha = get_str(c, "sha256");
+		const char *st = json_str(c, "status"), *sha = json_str(c, "sha256");
 		const cJSON *f = cJSON_GetObjectItemCaseSensitive(c, "file");
 		int status = st ? cell_status_parse(st) : -1;
 
@@ -461,7 +265,7 @@ static int read_student(const cJSON *o, const char *path, size_t i, struct grade
 			return bad(err, path, field);
 		cell->status = (enum cell_status)status;
 		cell->file = cJSON_IsString(f) ? xstrdup(f->valuestring) : NULL;
-		cell->note = dup_str(c, "note");
+		cell->note = json_strdup(c, "note");
 		memcpy(cell->sha256, sha, strlen(sha) + 1);
 	}
 	return 0;
@@ -475,19 +279,19 @@ static int read_manifest(const cJSON *root, const char *path, struct gradebook *
 	size_t i;
 	int ret;
 
-	if (!cJSON_IsObject(root) || !get_str(root, "kind") ||
-	    strcmp(get_str(root, "kind"), "grader-batch"))
+	if (!cJSON_IsObject(root) || !json_str(root, "kind") ||
+	    strcmp(json_str(root, "kind"), "grader-batch"))
 		return bad(err, path, "kind");
-	if (!get_num(root, "schema", &d) || d != GRADEBOOK_SCHEMA_VERSION)
+	if (!json_num(root, "schema", &d) || d != GRADEBOOK_SCHEMA_VERSION)
 		return bad(err, path, "schema");
-	gb->name = dup_str(root, "assignment");
-	gb->grader_version = dup_str(root, "grader_version");
-	gb->compiler = dup_str(root, "compiler");
-	if (!get_num(root, "seed", &d) || d < 0)
+	gb->name = json_strdup(root, "assignment");
+	gb->grader_version = json_strdup(root, "grader_version");
+	gb->compiler = json_strdup(root, "compiler");
+	if (!json_num(root, "seed", &d) || d < 0)
 		return bad(err, path, "seed");
 	gb->seed = (uint64_t)d;
 	shard = cJSON_GetObjectItemCaseSensitive(root, "shard");
-	if (!get_num(shard, "index", &d) || !get_num(shard, "count", &n) || n < 1 || d < 0 ||
+	if (!json_num(shard, "index", &d) || !json_num(shard, "count", &n) || n < 1 || d < 0 ||
 	    d >= n || n > 100000)
 		return bad(err, path, "shard");
 	gb->shard = (unsigned)d;

@@ -186,12 +186,4 @@ int gradebook_write(const struct gradebook *gb, const char *dir,
 char *gradebook_report_path(const struct gradebook_student *s,
 			    const struct gradebook_exercise *ex);
 
-/*
- * Parses a json report (the contract's, section 3) into r, to be released
- * with report_release(). 0 or -EINVAL (err set).
- */
-int report_parse(const char *json, struct report *r, struct strbuf *err);
-/* json with its "submission" replaced, allocated; NULL if json is not an object. */
-char *report_json_relabel(const char *json, const char *submission);
-
 #endif /* GRADER_GRADEBOOK_H */

@@ -59,9 +59,9 @@ static void indented(FILE *f, const char *prefix, const char *text)
 	}
 }
 
-int report_write_human(const struct report *r, FILE *f, bool color)
+int report_write_human(const struct report *r, FILE *f, const struct report_opts *o)
 {
-	const struct style *st = color ? &ansi : &plain;
+	const struct style *st = o && o->color ? &ansi : &plain;
 	size_t i, passed = 0, width = 4;
 
 	{

@@ -1,13 +1,16 @@
 /*
- * report-json.c: the json report (CONTRACT section 3), versioned.
- * Learner output is escaped by cJSON, so it cannot break the document.
+ * report-json.c: the json report (CONTRACT section 3), versioned, written
+ * and read back. Learner output is escaped by cJSON, so it cannot break the
+ * document.
  */
 #include <cjson/cJSON.h>
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "json-fields.h"
 #include "report.h"
 #include "text-escape.h"
 #include "version.h"
@@ -38,15 +41,6 @@ static void add_text(cJSON *obj, const char *key, const char *s)
 	strbuf_add_utf8(&sb, s, strlen(s));
 	cJSON_AddStringToObject(obj, key, strbuf_str(&sb));
 	strbuf_release(&sb);
-}
-
-/* A u64 exactly, which a double cannot hold. */
-static void add_u64(cJSON *obj, const char *key, uint64_t v)
-{
-	char buf[24];
-
-	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)v);
-	cJSON_AddItemToObject(obj, key, cJSON_CreateRaw(buf));
 }
 
 static cJSON *test_json(const struct test_report *t)
@@ -89,7 +83,7 @@ char *report_json(const struct report *r)
 	tests = cJSON_AddArrayToObject(root, "tests");
 	for (i = 0; i < r->ntests; i++)
 		cJSON_AddItemToArray(tests, test_json(&r->tests[i]));
-	add_u64(root, "seed", r->seed);
+	json_add_u64(root, "seed", r->seed);
 	add_text(root, "grader_version", GRADER_VERSION);
 
 	receipt = cJSON_AddObjectToObject(root, "receipt");
@@ -97,7 +91,7 @@ char *report_json(const struct report *r)
 	add_text(receipt, "spec_sha256", r->spec_hash ? r->spec_hash : "");
 	add_text(receipt, "grader_version", GRADER_VERSION);
 	add_text(receipt, "compiler", r->compiler ? r->compiler : "");
-	add_u64(receipt, "seed", r->seed);
+	json_add_u64(receipt, "seed", r->seed);
 	limits = cJSON_AddObjectToObject(receipt, "limits");
 	cJSON_AddNumberToObject(limits, "cpu_ms", (double)r->limits.cpu_ms);
 	cJSON_AddNumberToObject(limits, "wall_ms", (double)r->limits.wall_ms);
@@ -121,4 +115,147 @@ char *report_json(const struct report *r)
 	guarded = text_json_guard(text);
 	free(text);
 	return guarded;
+}
+
+static int parse_test_status(const char *s)
+{
+	int i;
+
+	for (i = ST_PASSED; i <= ST_SKIPPED; i++)
+		if (!strcmp(s, test_status_name((enum test_status)i)))
+			return i;
+	return -1;
+}
+
+static int parse_test(const cJSON *o, struct test_report *t, struct strbuf *err)
+{
+	const char *s;
+	double d;
+	int st;
+
+	s = json_str(o, "name");
+	if (!s || !json_str(o, "status") || (st = parse_test_status(json_str(o, "status"))) < 0 ||
+	    !json_int(o, "score", &t->score) || !json_int(o, "max_score", &t->max_score)) {
+		strbuf_addstr(err, "a test lacks its name, status or score");
+		return -EINVAL;
+	}
+	t->name = xstrdup(s);
+	t->status = (enum test_status)st;
+	t->message = json_strdup(o, "message");
+	t->hint = json_strdup(o, "hint");
+	t->output = json_strdup(o, "output");
+	if (json_num(o, "time_ms", &d))
+		t->time_ms = d;
+	if (json_num(o, "memory_kb", &d))
+		t->memory_kb = (long)d;
+	if (json_num(o, "limit_ms", &d))
+		t->limit_ms = d;
+	if (json_num(o, "reference_ms", &d))
+		t->reference_ms = d;
+	if (json_num(o, "injections", &d))
+		t->injections = (int)d;
+	t->accounting = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "accounting"));
+	s = json_str(o, "visibility");
+	t->visibility = !s || !strcmp(s, "visible") ? VIS_VISIBLE
+			: !strcmp(s, "hidden")       ? VIS_HIDDEN
+						     : VIS_AFTER_DUE_DATE;
+	return 0;
+}
+
+static int parse_report(const cJSON *root, struct report *r, struct strbuf *err)
+{
+	const cJSON *compile, *tests, *t, *receipt, *f;
+	double d;
+	size_t i;
+
+	if (!cJSON_IsObject(root) || !json_str(root, "exercise") || !json_str(root, "sha256") ||
+	    !json_int(root, "score", &r->score) || !json_int(root, "max_score", &r->max_score)) {
+		strbuf_addstr(err, "not a json report: exercise, sha256 or score missing");
+		return -EINVAL;
+	}
+	r->exercise = json_strdup(root, "exercise");
+	r->title = json_strdup(root, "title");
+	r->submission = json_strdup(root, "submission");
+	r->sha256 = json_strdup(root, "sha256");
+	compile = cJSON_GetObjectItemCaseSensitive(root, "compile");
+	r->compiled = json_str(compile, "status") && !strcmp(json_str(compile, "status"), "ok");
+	r->compile_output = json_strdup(compile, "output");
+	if (json_num(root, "seed", &d) && d >= 0)
+		r->seed = (uint64_t)d;
+	if (json_num(root, "wall_ms", &d))
+		r->wall_ms = d;
+	receipt = cJSON_GetObjectItemCaseSensitive(root, "receipt");
+	r->spec_hash = json_strdup(receipt, "spec_sha256");
+	r->compiler = json_strdup(receipt, "compiler");
+	r->delivery_id = json_strdup(receipt, "delivery_id");
+	r->timestamp = json_strdup(receipt, "timestamp");
+	f = cJSON_GetObjectItemCaseSensitive(receipt, "isolation");
+	if (cJSON_IsArray(f)) {
+		r->layers = xcalloc((size_t)cJSON_GetArraySize(f) + 1, sizeof(char *));
+		cJSON_ArrayForEach(t, f)
+			if (cJSON_IsString(t))
+				r->layers[r->nlayers++] = xstrdup(t->valuestring);
+	}
+	f = cJSON_GetObjectItemCaseSensitive(receipt, "limits");
+	if (json_num(f, "cpu_ms", &d))
+		r->limits.cpu_ms = (uint64_t)d;
+	if (json_num(f, "wall_ms", &d))
+		r->limits.wall_ms = (uint64_t)d;
+	if (json_num(f, "memory_kb", &d))
+		r->limits.memory_kb = (uint64_t)d;
+	if (json_num(f, "file_kb", &d))
+		r->limits.file_kb = (uint64_t)d;
+	if (json_num(f, "output_kb", &d))
+		r->limits.output_kb = (uint64_t)d;
+
+	tests = cJSON_GetObjectItemCaseSensitive(root, "tests");
+	if (!cJSON_IsArray(tests)) {
+		strbuf_addstr(err, "not a json report: no tests");
+		return -EINVAL;
+	}
+	r->tests = xcalloc((size_t)cJSON_GetArraySize(tests) + 1, sizeof(*r->tests));
+	i = 0;
+	cJSON_ArrayForEach(t, tests) {
+		r->ntests = i + 1;
+		if (parse_test(t, &r->tests[i], err))
+			return -EINVAL;
+		i++;
+	}
+	return 0;
+}
+
+int report_parse(const char *json, struct report *r, struct strbuf *err)
+{
+	cJSON *root = cJSON_Parse(json);
+	int ret;
+
+	memset(r, 0, sizeof(*r));
+	if (!root) {
+		strbuf_addstr(err, "not valid JSON");
+		return -EINVAL;
+	}
+	ret = parse_report(root, r, err);
+	cJSON_Delete(root);
+	if (ret)
+		report_release(r);
+	return ret;
+}
+
+char *report_json_relabel(const char *json, const char *submission)
+{
+	cJSON *root = cJSON_Parse(json);
+	char *text, *printed;
+
+	if (!cJSON_IsObject(root)) {
+		cJSON_Delete(root);
+		return NULL;
+	}
+	cJSON_ReplaceItemInObjectCaseSensitive(root, "submission",
+					       json_checked(cJSON_CreateString(submission)));
+	printed = json_checked(cJSON_Print(root));
+	cJSON_Delete(root);
+	/* As report_json() leaves it: no "##" (a CI log command) even in a string. */
+	text = text_json_guard(printed);
+	free(printed);
+	return text;
 }

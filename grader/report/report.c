@@ -11,7 +11,7 @@
 #include "util.h"
 
 static const struct report_format formats[] = {
-	{ "human", report_write_human_fmt },
+	{ "human", report_write_human },
 	{ "json", report_write_json },
 	{ "junit", report_write_junit },
 	{ "tap", report_write_tap },
@@ -129,11 +129,6 @@ int report_files_write(const struct report_files *rf, const struct report *r,
 			ret = one;
 	}
 	return ret;
-}
-
-int report_write_human_fmt(const struct report *r, FILE *f, const struct report_opts *o)
-{
-	return report_write_human(r, f, o && o->color);
 }
 
 int report_write_json(const struct report *r, FILE *f, const struct report_opts *o)

@@ -16,10 +16,15 @@
 #include "result.h"
 #include "strbuf.h"
 
-/* Writers. Each returns 0, or -errno when the stream failed. */
-int report_write_human(const struct report *r, FILE *f, bool color);
 /* The json report, allocated; see the contract and docs/report.schema.json. */
 char *report_json(const struct report *r);
+/*
+ * Parses a json report (the contract's, section 3) into r, to be released
+ * with report_release(). 0 or -EINVAL (err set).
+ */
+int report_parse(const char *json, struct report *r, struct strbuf *err);
+/* json with its "submission" replaced, allocated; NULL if json is not an object. */
+char *report_json_relabel(const char *json, const char *submission);
 
 /*
  * The report formats, by name, each written from the same struct report.
@@ -71,7 +76,8 @@ int report_files_write(const struct report_files *rf, const struct report *r,
 		       struct strbuf *err);
 
 /* The writers of the table; each returns 0, or -errno when f failed. */
-int report_write_human_fmt(const struct report *r, FILE *f, const struct report_opts *o);
+/* The human text; o may be NULL (no colour). */
+int report_write_human(const struct report *r, FILE *f, const struct report_opts *o);
 int report_write_json(const struct report *r, FILE *f, const struct report_opts *o);
 int report_write_junit(const struct report *r, FILE *f, const struct report_opts *o);
 int report_write_tap(const struct report *r, FILE *f, const struct report_opts *o);
