@@ -9,6 +9,8 @@
  * grader target in CMakeLists.txt; list it in README.md's table of
  * commands and describe it and its options in docs/ (the test
  * docs/help-vs-docs fails on an option its --help names that no page does).
+ * Options that several commands take come as getopt_long entries with one
+ * parser each: GRADE_OPTIONS below, WEBHOOK_OPTIONS in deliver/deliver.h.
  */
 #ifndef GRADER_CMD_H
 #define GRADER_CMD_H
