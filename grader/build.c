@@ -123,7 +123,6 @@ char *build_cache_dir(void)
 	const char *env = getenv("GRADER_CACHE_DIR"), *xdg = getenv("XDG_CACHE_HOME");
 	const char *home = getenv("HOME");
 	struct strbuf sb = STRBUF_INIT;
-	char *p;
 
 	if (env && !strcmp(env, "off"))
 		return NULL;
@@ -135,15 +134,8 @@ char *build_cache_dir(void)
 		strbuf_addf(&sb, "%s/.cache/grader", home);
 	else
 		return NULL;
-	/* mkdir -p, quietly: without a cache the grader is only slower. */
-	for (p = sb.buf + 1; *p; p++) {
-		if (*p != '/')
-			continue;
-		*p = '\0';
-		mkdir(sb.buf, 0755);
-		*p = '/';
-	}
-	if (mkdir(sb.buf, 0755) < 0 && errno != EEXIST) {
+	/* Quietly: without a cache the grader is only slower. */
+	if (mkdir_p(sb.buf, 0755)) {
 		strbuf_release(&sb);
 		return NULL;
 	}
@@ -329,14 +321,6 @@ static int push_pkg_flags(struct argv_builder *a, const struct exercise *ex,
 		strbuf_release(&out);
 	}
 	return 0;
-}
-
-static double now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
 /*

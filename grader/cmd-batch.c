@@ -309,14 +309,6 @@ static void print_result(const struct gradebook *gb, const struct batch_progress
 	printf("\nwrote %s/grades.csv and report.html\n", out);
 }
 
-static double now_s(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
-}
-
 int cmd_batch(int argc, char **argv)
 {
 	struct assignment a = ASSIGNMENT_INIT;
@@ -333,7 +325,7 @@ int cmd_batch(int argc, char **argv)
 	char *out = NULL, *cache = NULL;
 	size_t i, nskip = 0;
 	struct opts o;
-	double start = now_s();
+	double start = now_ms() / 1e3;
 	int ret, status = EXIT_USAGE;
 
 	if (wants_help(argc, argv, usage))
@@ -381,10 +373,10 @@ int cmd_batch(int argc, char **argv)
 	if (!o.list) {
 		const char *dir = out;
 
-		ret = gradebook_make_dir(out);
+		ret = mkdir_p(out, 0755);
 		if (!ret && cache) {
 			dir = cache;
-			ret = gradebook_make_dir(cache);
+			ret = mkdir_p(cache, 0755);
 		}
 		if (ret) {
 			error("cannot create '%s': %s", dir, strerror(-ret));
@@ -430,7 +422,7 @@ int cmd_batch(int argc, char **argv)
 	run.graded = p.done - p.cached;
 	run.cached = p.cached;
 	run.jobs = o.jobs;
-	run.wall_s = now_s() - start;
+	run.wall_s = now_ms() / 1e3 - start;
 	strbuf_reset(&err);
 	if (ret == -EINTR) {
 		size_t pending = p.total - p.done;

@@ -4,7 +4,6 @@
  */
 #include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -17,11 +16,10 @@
 #include "cmd.h"
 #include "grade.h"
 #include "ref-cache.h"
-#include "report-text.h"
+#include "text-escape.h"
 #include "report.h"
 #include "spec.h"
-#include "spool.h"
-#include "webhook.h"
+#include "deliver.h"
 #include "util.h"
 
 static const char usage[] =
@@ -42,15 +40,8 @@ static const char usage[] =
 	"                    random)\n"
 	"  --exercises DIR   exercises directory (default: $GRADER_EXERCISES)\n"
 	"  -j N              tests run at once (default: one per core)\n\n"
-	"Webhook (each exercise's json report, POSTed and signed, its submission\n"
-	"named <repository>@<commit>:<file> in CI):\n"
-	"  --webhook URL     deliver to URL (spooled first: 'grader deliver' re-sends)\n"
-	"  --webhook-secret-file FILE\n"
-	"                    the signing secret (default: $GRADER_WEBHOOK_SECRET)\n"
-	"  --webhook-ca FILE CA certificates for a private CA\n"
-	"  --webhook-deadline SECONDS\n"
-	"                    give up retrying after this long (default 30)\n"
-	"  --webhook-strict  exit 4 when a report was not delivered\n\n"
+	"Webhook (each exercise's json report, its submission named\n"
+	"<repository>@<commit>:<file> in CI):\n" WEBHOOK_USAGE "\n"
 	"exit status: 0 passed, 1 graded and failed (below --min-score, or a test\n"
 	"failed when there is none), 2 bad usage or input (no grader.json, an\n"
 	"unknown exercise), 3 the grader failed, 4 (only with --webhook-strict)\n"
@@ -60,31 +51,12 @@ struct ci_opts {
 	const char *repo;
 	const char *config;
 	const char *out;
-	const char *exercises;
-	struct grade_opts go;
-	bool have_seed;
+	struct grade_args ga;
 	bool has_min;
 	bool min_percent;
 	double min_score;
-	const char *webhook;
-	const char *secret_file;
-	const char *ca_file;
-	long deadline_ms;
-	bool strict;
+	struct webhook_opts wo;
 };
-
-/* An http or https URL without blanks or control characters. */
-static bool valid_url(const char *url)
-{
-	const char *p;
-
-	if (strncmp(url, "http://", 7) && strncmp(url, "https://", 8))
-		return false;
-	for (p = url; *p; p++)
-		if ((unsigned char)*p <= ' ' || *p == 0x7f)
-			return false;
-	return true;
-}
 
 static int parse_args(int argc, char **argv, struct ci_opts *o)
 {
@@ -93,89 +65,44 @@ static int parse_args(int argc, char **argv, struct ci_opts *o)
 		{ "config", required_argument, NULL, 'c' },
 		{ "out", required_argument, NULL, 'o' },
 		{ "min-score", required_argument, NULL, 'm' },
-		{ "seed", required_argument, NULL, 's' },
-		{ "exercises", required_argument, NULL, 'e' },
-		{ "jobs", required_argument, NULL, 'j' },
-		{ "webhook", required_argument, NULL, 'W' },
-		{ "webhook-secret-file", required_argument, NULL, 'S' },
-		{ "webhook-ca", required_argument, NULL, 'C' },
-		{ "webhook-deadline", required_argument, NULL, 'D' },
-		{ "webhook-strict", no_argument, NULL, 'X' },
+		GRADE_OPTIONS,
+		WEBHOOK_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
-	uint64_t jobs;
-	int c;
+	struct strbuf err = STRBUF_INIT;
+	int c, ret = 0;
 
-	while ((c = getopt_long(argc, argv, "j:", opts, NULL)) != -1) {
-		switch (c) {
-		case 'r':
+	while (!ret && (c = getopt_long(argc, argv, "j:", opts, NULL)) != -1) {
+		if (c == 'r') {
 			o->repo = optarg;
-			break;
-		case 'c':
+		} else if (c == 'c') {
 			o->config = optarg;
-			break;
-		case 'o':
+		} else if (c == 'o') {
 			o->out = optarg;
-			break;
-		case 'm':
-			if (!ci_min_score_parse(optarg, &o->min_score, &o->min_percent)) {
-				error("--min-score: expected points (12, 12.5) or a percentage "
-				      "(80%%), not '%s'", optarg);
-				return -1;
+		} else if (c == 'm') {
+			o->has_min = ci_min_score_parse(optarg, &o->min_score, &o->min_percent);
+			if (!o->has_min) {
+				strbuf_addf(&err, "--min-score: expected points (12, 12.5) or a "
+					    "percentage (80%%), not '%s'", optarg);
+				ret = -EINVAL;
 			}
-			o->has_min = true;
-			break;
-		case 's':
-			if (!parse_u64(optarg, &o->go.seed)) {
-				error("--seed: expected a non-negative integer, not '%s'", optarg);
-				return -1;
-			}
-			o->have_seed = true;
-			break;
-		case 'e':
-			o->exercises = optarg;
-			break;
-		case 'j':
-			if (!parse_u64(optarg, &jobs) || jobs < 1 || jobs > 64) {
-				error("-j: expected a number from 1 to 64, not '%s'", optarg);
-				return -1;
-			}
-			o->go.jobs = (int)jobs;
-			break;
-		case 'W':
-			if (!valid_url(optarg)) {
-				error("--webhook: expected an http:// or https:// URL, not '%s'",
-				      optarg);
-				return -1;
-			}
-			o->webhook = optarg;
-			break;
-		case 'S':
-			o->secret_file = optarg;
-			break;
-		case 'C':
-			o->ca_file = optarg;
-			break;
-		case 'D':
-			if (!webhook_parse_seconds(optarg, &o->deadline_ms)) {
-				error("--webhook-deadline: expected seconds (at most 3600), "
-				      "not '%s'", optarg);
-				return -1;
-			}
-			break;
-		case 'X':
-			o->strict = true;
-			break;
-		default:
+		} else if (grade_option(c)) {
+			ret = grade_args_parse(&o->ga, c, optarg, &err);
+		} else if (webhook_option(c)) {
+			ret = webhook_opts_parse(&o->wo, c, optarg, &err);
+		} else {
 			fputs(usage, stderr);
-			return -1;
+			ret = -EINVAL;
 		}
 	}
-	if (optind != argc) {
+	if (!ret && optind != argc) {
 		fputs(usage, stderr);
-		return -1;
+		ret = -EINVAL;
 	}
-	return 0;
+	if (err.len)
+		error("%s", err.buf);
+	strbuf_release(&err);
+	return ret;
 }
 
 /*
@@ -386,7 +313,7 @@ static void print_log(const struct ci_run *run, FILE *f)
 		const struct ci_result *res = &run->results[i];
 
 		if (res->graded) {
-			report_write_human(&res->report, f, false);
+			report_write_human(&res->report, f, NULL);
 		} else {
 			strbuf_reset(&sb);
 			strbuf_add_visible(&sb, res->note, strlen(res->note), 400);
@@ -482,20 +409,12 @@ static int write_junit(const char *dir, const struct ci_result *res)
 	return ret;
 }
 
-static int append_file(const char *path, const char *data, size_t len)
+static int append_out(const char *path, const char *data, size_t len)
 {
-	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0644);
-	int ret;
+	int ret = append_file(path, data, len);
 
-	if (fd < 0) {
-		ret = -errno;
-		error("cannot append to '%s': %s", path, strerror(-ret));
-		return ret;
-	}
-	ret = write_all(fd, data, len);
 	if (ret)
 		error("cannot append to '%s': %s", path, strerror(-ret));
-	close(fd);
 	return ret;
 }
 
@@ -515,7 +434,7 @@ static int write_github_outputs(const struct ci_run *run, const char *path, cons
 	/* A directory name with a newline would add an output of its own. */
 	if (!strchr(out, '\n') && !strchr(out, '\r'))
 		strbuf_addf(&sb, "reports=%s\n", out);
-	ret = append_file(path, sb.buf, sb.len);
+	ret = append_out(path, sb.buf, sb.len);
 	strbuf_release(&sb);
 	return ret;
 }
@@ -547,7 +466,7 @@ static int write_reports(const struct ci_run *run, const char *out)
 		}
 	}
 	if (!ret && run->env->system == CI_GITHUB && run->env->step_summary)
-		ret = append_file(run->env->step_summary, md.buf, md.len);
+		ret = append_out(run->env->step_summary, md.buf, md.len);
 	if (!ret && run->env->system == CI_GITHUB && run->env->output)
 		ret = write_github_outputs(run, run->env->output, out);
 	strbuf_release(&md);
@@ -555,24 +474,18 @@ static int write_reports(const struct ci_run *run, const char *out)
 }
 
 /*
- * Spools, then delivers, the json report of every graded exercise. Returns
+ * Delivers the json report of every graded exercise (deliver.h). Returns
  * the number not delivered; every problem is told on stderr, and none
  * changes a grade.
  */
-static size_t deliver_all(const struct ci_run *run, const struct ci_opts *o,
-			  const struct strbuf *secret, const char *dir)
+static size_t deliver_all(const struct ci_run *run, const struct webhook_opts *wo)
 {
-	char *url = webhook_redacted_url(o->webhook);
-	struct strbuf err = STRBUF_INIT, name = STRBUF_INIT;
+	struct strbuf log = STRBUF_INIT, name = STRBUF_INIT;
 	size_t i, failed = 0;
 
 	for (i = 0; i < run->n; i++) {
 		const struct ci_result *res = &run->results[i];
 		struct report r = res->report;
-		struct spool_entry e = SPOOL_ENTRY_INIT;
-		struct webhook_result wr;
-		bool spooled;
-		int ret;
 
 		if (!res->graded)
 			continue;
@@ -582,61 +495,38 @@ static size_t deliver_all(const struct ci_run *run, const struct ci_opts *o,
 			strbuf_addf(&name, "%s@%s:", run->env->repository, run->env->commit);
 		strbuf_addstr(&name, res->path);
 		r.submission = name.buf;
-		e.id = xstrdup(r.delivery_id);
-		e.url = xstrdup(o->webhook);
-		e.ca_file = o->ca_file ? xstrdup(o->ca_file) : NULL;
-		e.created = xstrdup(r.timestamp);
-		e.body = report_json(&r);
-		e.body_len = strlen(e.body);
-		strbuf_reset(&err);
-		/* Spooled before the first attempt: a kill from here on loses nothing. */
-		spooled = spool_put(dir, &e, &err) == 0;
-		if (!spooled)
-			error("webhook: %s; delivering without a spooled copy", err.buf);
-		ret = webhook_deliver_entry(&e, secret->buf, secret->len, o->deadline_ms, &wr);
-		if (ret) {
-			error("webhook: cannot set up libcurl: %s", strerror(-ret));
+		strbuf_reset(&log);
+		if (!deliver_report(&r, wo, &log))
 			failed++;
-		} else if (wr.outcome != WEBHOOK_DELIVERED) {
-			error("webhook: %s delivery %s (%s) to %s: %s",
-			      wr.outcome == WEBHOOK_REJECTED ? "the receiver rejected" :
-							       "could not make",
-			      e.id, res->ax->id, url, wr.reason);
-			if (spooled)
-				error("webhook: kept in '%s'; 'grader deliver' sends it again",
-				      e.path);
-			failed++;
-		}
-		spool_entry_release(&e);
+		error_lines(&log);
 	}
-	strbuf_release(&err);
+	strbuf_release(&log);
 	strbuf_release(&name);
-	free(url);
 	return failed;
 }
 
 int cmd_ci(int argc, char **argv)
 {
-	struct ci_opts o = { .deadline_ms = WEBHOOK_DEADLINE_MS };
+	struct ci_opts o = { .wo = WEBHOOK_OPTS_INIT };
 	struct ci_env env;
 	struct ci_run run = { 0 };
 	struct assignment a = ASSIGNMENT_INIT;
 	struct strbuf err = STRBUF_INIT;
 	struct exercise **ex = NULL;
-	struct strbuf secret = STRBUF_INIT;
-	char *config = NULL, *out = NULL, *prefix = NULL, *spool = NULL;
+	char *config = NULL, *out = NULL, *prefix = NULL;
 	const char *repo;
-	int ret, status;
+	int ret, status = EXIT_USAGE;
 
 	if (wants_help(argc, argv, usage))
 		return 0;
 	if (parse_args(argc, argv, &o))
-		return EXIT_USAGE;
+		goto out;
 	ci_env_detect(&env);
 	/* Read now, and removed from the environment before anything runs. */
-	status = webhook_setup(o.webhook, o.secret_file, &secret, &spool);
-	if (status)
+	if (webhook_opts_setup(&o.wo, false, &err)) {
+		error("%s", err.buf);
 		goto out;
+	}
 	repo = o.repo ? o.repo : env.workspace ? env.workspace : ".";
 	config = o.config ? xstrdup(o.config) : path_join(repo, ASSIGNMENT_FILE);
 	if (o.out)
@@ -652,22 +542,22 @@ int cmd_ci(int argc, char **argv)
 		status = ret == -ENOMEM ? EXIT_GRADER : EXIT_USAGE;
 		goto out;
 	}
-	status = load_exercises(&a, exercises_dir(o.exercises), &ex);
+	status = load_exercises(&a, exercises_dir(o.ga.exercises), &ex);
 	if (status)
 		goto out;
 	status = prepare_out(out);
 	if (status)
 		goto out;
-	if (!o.have_seed)
-		o.go.seed = a.has_seed ? a.seed : random_u64() % 1000000000ULL;
-	o.go.nofollow = true;
+	if (!o.ga.have_seed)
+		o.ga.o.seed = a.has_seed ? a.seed : random_u64() % 1000000000ULL;
+	o.ga.o.nofollow = true;
 
 	ci_run_init(&run, &a, &env);
 	run.has_min = o.has_min;
 	run.min_percent = o.min_percent;
 	run.min_score = o.min_score;
 	prefix = display_prefix(repo, &env);
-	status = grade_all(&run, ex, repo, prefix, &o.go);
+	status = grade_all(&run, ex, repo, prefix, &o.ga.o);
 	if (status)
 		goto out;
 
@@ -686,15 +576,14 @@ int cmd_ci(int argc, char **argv)
 	}
 	status = ci_run_passed(&run) ? EXIT_PASSED : EXIT_FAILED;
 	/* Delivery never changes the grade; only --webhook-strict makes it count. */
-	if (o.webhook && deliver_all(&run, &o, &secret, spool) && o.strict)
+	if (o.wo.url && deliver_all(&run, &o.wo) && o.wo.strict)
 		status = EXIT_UNDELIVERED;
 out:
 	ci_run_release(&run);
 	free_exercises(ex, a.nexercises);
 	assignment_release(&a);
+	webhook_opts_release(&o.wo);
 	strbuf_release(&err);
-	strbuf_release(&secret);
-	free(spool);
 	free(config);
 	free(out);
 	free(prefix);

@@ -11,6 +11,7 @@
 #include <string.h>
 
 #include "cmd.h"
+#include "deliver.h"
 #include "spool.h"
 #include "webhook.h"
 #include "util.h"
@@ -26,12 +27,9 @@ static const char usage[] =
 	"  --spool DIR       the spool (default: $GRADER_SPOOL_DIR, else\n"
 	"                    $XDG_STATE_HOME/grader/spool, else\n"
 	"                    ~/.local/state/grader/spool)\n"
-	"  --webhook-secret-file FILE\n"
-	"                    the signing secret (default: $GRADER_WEBHOOK_SECRET)\n"
-	"  --webhook-ca FILE CA certificates, instead of the ones the report was\n"
-	"                    spooled with\n"
-	"  --webhook-deadline SECONDS\n"
-	"                    retry each report for at most this long (default 30)\n\n"
+	WEBHOOK_USAGE_SECRET_FILE WEBHOOK_USAGE_CA WEBHOOK_USAGE_DEADLINE "\n"
+	"--webhook-ca replaces the CA file a report was spooled with; the deadline\n"
+	"holds for each report.\n\n"
 	"exit status: 0 the spool is empty (everything delivered), 2 bad usage,\n"
 	"3 the spool cannot be read, 4 some reports are still not delivered\n";
 
@@ -39,69 +37,46 @@ int cmd_deliver(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "spool", required_argument, NULL, 'd' },
-		{ "webhook-secret-file", required_argument, NULL, 'S' },
-		{ "webhook-ca", required_argument, NULL, 'C' },
-		{ "webhook-deadline", required_argument, NULL, 'D' },
+		WEBHOOK_OPTION_SECRET_FILE,
+		WEBHOOK_OPTION_CA,
+		WEBHOOK_OPTION_DEADLINE,
 		{ NULL, 0, NULL, 0 },
 	};
-	struct strbuf err = STRBUF_INIT, secret = STRBUF_INIT;
-	const char *secret_file = NULL, *ca_file = NULL;
-	long deadline_ms = WEBHOOK_DEADLINE_MS;
-	char *dir = NULL, **ids = NULL;
+	struct webhook_opts wo = WEBHOOK_OPTS_INIT;
+	struct strbuf err = STRBUF_INIT;
+	char **ids = NULL;
 	size_t n = 0, i, left = 0;
-	int c, ret, status = EXIT_PASSED;
+	int c, ret, status = EXIT_USAGE;
 
 	if (wants_help(argc, argv, usage))
 		return 0;
 	while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			free(dir);
-			dir = xstrdup(optarg);
-			break;
-		case 'S':
-			secret_file = optarg;
-			break;
-		case 'C':
-			ca_file = optarg;
-			break;
-		case 'D':
-			if (!webhook_parse_seconds(optarg, &deadline_ms)) {
-				error("--webhook-deadline: expected seconds (at most 3600), not '%s'",
-				      optarg);
-				free(dir);
-				return EXIT_USAGE;
-			}
-			break;
-		default:
+		if (c == 'd') {
+			free(wo.spool);
+			wo.spool = xstrdup(optarg);
+			continue;
+		}
+		if (!webhook_option(c)) {
 			fputs(usage, stderr);
-			free(dir);
-			return EXIT_USAGE;
+			goto out;
+		}
+		if (webhook_opts_parse(&wo, c, optarg, &err)) {
+			error("%s", err.buf);
+			goto out;
 		}
 	}
 	if (optind != argc) {
 		fputs(usage, stderr);
-		status = EXIT_USAGE;
 		goto out;
 	}
-	ret = webhook_secret(secret_file, &secret, &err);
+	if (webhook_opts_setup(&wo, true, &err)) {
+		error("%s", err.buf);
+		goto out;
+	}
+	status = EXIT_PASSED;
+	ret = spool_list(wo.spool, &ids, &n);
 	if (ret) {
-		if (ret == -ENOENT && !secret_file)
-			error("no signing secret: set GRADER_WEBHOOK_SECRET or use "
-			      "--webhook-secret-file FILE");
-		else
-			error("%s", err.buf);
-		status = EXIT_USAGE;
-		goto out;
-	}
-	if (!dir && !(dir = spool_dir())) {
-		error("no spool directory: set GRADER_SPOOL_DIR or HOME, or use --spool DIR");
-		status = EXIT_USAGE;
-		goto out;
-	}
-	ret = spool_list(dir, &ids, &n);
-	if (ret) {
-		error("cannot read the spool '%s': %s", dir, strerror(-ret));
+		error("cannot read the spool '%s': %s", wo.spool, strerror(-ret));
 		status = EXIT_GRADER;
 		goto out;
 	}
@@ -111,7 +86,7 @@ int cmd_deliver(int argc, char **argv)
 		char *url;
 
 		strbuf_reset(&err);
-		ret = spool_load(dir, ids[i], &e, &err);
+		ret = spool_load(wo.spool, ids[i], &e, &err);
 		if (ret == -ENOENT) {
 			/* Delivered by someone else since we listed it. */
 			spool_entry_release(&e);
@@ -130,12 +105,12 @@ int cmd_deliver(int argc, char **argv)
 			spool_entry_release(&e);
 			continue;
 		}
-		if (ca_file) {
+		if (wo.ca_file) {
 			free(e.ca_file);
-			e.ca_file = xstrdup(ca_file);
+			e.ca_file = xstrdup(wo.ca_file);
 		}
 		url = webhook_redacted_url(e.url);
-		ret = webhook_deliver_entry(&e, secret.buf, secret.len, deadline_ms, &res);
+		ret = webhook_deliver_entry(&e, wo.secret.buf, wo.secret.len, wo.deadline_ms, &res);
 		if (ret) {
 			error("cannot set up libcurl: %s", strerror(-ret));
 			status = EXIT_GRADER;
@@ -159,8 +134,7 @@ out:
 	for (i = 0; i < n; i++)
 		free(ids[i]);
 	free(ids);
-	free(dir);
+	webhook_opts_release(&wo);
 	strbuf_release(&err);
-	strbuf_release(&secret);
 	return status;
 }

@@ -261,41 +261,25 @@ out:
 int cmd_verify(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "exercises", required_argument, NULL, 'e' },
-		{ "seed", required_argument, NULL, 's' },
+		GRADE_OPTIONS,
 		{ NULL, 0, NULL, 0 },
 	};
-	struct grade_opts o = { 0 };
+	struct grade_args ga = { 0 };
 	struct strbuf err = STRBUF_INIT;
-	const char *dir_opt = NULL, *dir;
+	const char *dir;
 	struct grader g;
-	uint64_t jobs;
-	bool have_seed = false;
 	int c, i, status = 0;
 
 	if (wants_help(argc, argv, usage))
 		return 0;
 	while ((c = getopt_long(argc, argv, "j:", opts, NULL)) != -1) {
-		switch (c) {
-		case 'e':
-			dir_opt = optarg;
-			break;
-		case 's':
-			if (!parse_u64(optarg, &o.seed)) {
-				error("--seed: expected a non-negative integer, not '%s'", optarg);
-				return EXIT_USAGE;
-			}
-			have_seed = true;
-			break;
-		case 'j':
-			if (!parse_u64(optarg, &jobs) || jobs < 1 || jobs > 64) {
-				error("-j: expected a number from 1 to 64, not '%s'", optarg);
-				return EXIT_USAGE;
-			}
-			o.jobs = (int)jobs;
-			break;
-		default:
+		if (!grade_option(c)) {
 			fputs(usage, stderr);
+			return EXIT_USAGE;
+		}
+		if (grade_args_parse(&ga, c, optarg, &err)) {
+			error("%s", err.buf);
+			strbuf_release(&err);
 			return EXIT_USAGE;
 		}
 	}
@@ -303,16 +287,16 @@ int cmd_verify(int argc, char **argv)
 		fputs(usage, stderr);
 		return EXIT_USAGE;
 	}
-	if (!have_seed)
-		o.seed = random_u64() % 1000000000ULL;
+	if (!ga.have_seed)
+		ga.o.seed = random_u64() % 1000000000ULL;
 	if (grader_open(&g, &err)) {
 		error("%s", err.buf);
 		strbuf_release(&err);
 		return EXIT_GRADER;
 	}
-	dir = exercises_dir(dir_opt);
+	dir = exercises_dir(ga.exercises);
 	for (i = optind; i < argc && status != EXIT_USAGE; i++) {
-		int st = verify_one(&g, dir, argv[i], &o);
+		int st = verify_one(&g, dir, argv[i], &ga.o);
 
 		if (st == EXIT_USAGE || !status)
 			status = st;

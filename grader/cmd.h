@@ -9,6 +9,8 @@
  * grader target in CMakeLists.txt; list it in README.md's table of
  * commands and describe it and its options in docs/ (the test
  * docs/help-vs-docs fails on an option its --help names that no page does).
+ * Options that several commands take come as getopt_long entries with one
+ * parser each: GRADE_OPTIONS below, WEBHOOK_OPTIONS in deliver/deliver.h.
  */
 #ifndef GRADER_CMD_H
 #define GRADER_CMD_H
@@ -16,6 +18,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+#include "grade.h"
 #include "strbuf.h"
 
 /* Exit statuses, as in the contract. */
@@ -39,14 +42,28 @@ int cmd_verify(int argc, char **argv);
 void error(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 /* Whether to colour output on f: a terminal, and NO_COLOR unset. */
 bool use_color(FILE *f);
+/* Prints each line of lines as error() does; nothing when it is empty. */
+void error_lines(const struct strbuf *lines);
+
 /*
- * The webhook's signing secret and spool, for commands that take --webhook
- * (url NULL: none asked). Always removes $GRADER_WEBHOOK_SECRET from the
- * environment, so that nothing the grader runs inherits it. Returns 0 with
- * secret and *spool (the caller frees) set, or EXIT_USAGE after saying why.
+ * The options of the commands that grade (check, ci, verify), for their
+ * getopt_long tables: --seed N, -j N (--jobs) and --exercises DIR.
  */
-int webhook_setup(const char *url, const char *secret_file, struct strbuf *secret,
-		  char **spool);
+#define GRADE_OPTIONS                                                   \
+	{ "seed", required_argument, NULL, 's' },                      \
+		{ "jobs", required_argument, NULL, 'j' },              \
+		{ "exercises", required_argument, NULL, 'e' }
+
+struct grade_args {
+	struct grade_opts o;
+	bool have_seed;        /* --seed was given */
+	const char *exercises; /* --exercises, or NULL */
+};
+
+/* Whether c, a value from getopt_long, is one of GRADE_OPTIONS. */
+bool grade_option(int c);
+/* Takes one of GRADE_OPTIONS into a: 0, or -EINVAL with err saying why. */
+int grade_args_parse(struct grade_args *a, int c, const char *arg, struct strbuf *err);
 /* Prints usage to stdout and returns 0 when argv asks for --help or -h. */
 bool wants_help(int argc, char **argv, const char *usage);
 

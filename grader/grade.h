@@ -13,7 +13,7 @@
 
 #include "build.h"
 #include "ref-cache.h"
-#include "report.h"
+#include "result.h"
 #include "sandbox.h"
 #include "spec.h"
 #include "workdir.h"

@@ -11,13 +11,8 @@
 
 #include "cmd.h"
 #include "sandbox.h"
-#include "spool.h"
+#include "version.h"
 #include "util.h"
-#include "webhook.h"
-
-#ifndef GRADER_VERSION
-#define GRADER_VERSION "0.0.0"
-#endif
 
 static const struct command {
 	const char *name;
@@ -58,26 +53,47 @@ bool use_color(FILE *f)
 	return isatty(fileno(f));
 }
 
-int webhook_setup(const char *url, const char *secret_file, struct strbuf *secret,
-		  char **spool)
+void error_lines(const struct strbuf *lines)
 {
-	struct strbuf err = STRBUF_INIT;
-	int ret = webhook_secret(secret_file, secret, &err);
+	const char *p = strbuf_str(lines), *nl;
 
-	*spool = NULL;
-	if (!url) {
-		strbuf_release(&err);
-		return 0;
+	for (; *p; p = *nl ? nl + 1 : nl) {
+		nl = strchrnul(p, '\n');
+		fprintf(stderr, "grader: %.*s\n", (int)(nl - p), p);
 	}
-	if (ret == -ENOENT && !secret_file)
-		error("--webhook needs a signing secret: set GRADER_WEBHOOK_SECRET or "
-		      "use --webhook-secret-file FILE");
-	else if (ret)
-		error("%s", err.buf);
-	else if (!(*spool = spool_dir()))
-		error("--webhook needs a spool directory: set GRADER_SPOOL_DIR or HOME");
-	strbuf_release(&err);
-	return ret || !*spool ? EXIT_USAGE : 0;
+}
+
+bool grade_option(int c)
+{
+	return c == 's' || c == 'j' || c == 'e';
+}
+
+int grade_args_parse(struct grade_args *a, int c, const char *arg, struct strbuf *err)
+{
+	uint64_t jobs;
+
+	switch (c) {
+	case 's':
+		if (!parse_u64(arg, &a->o.seed)) {
+			strbuf_addf(err, "--seed: expected a non-negative integer, not '%s'", arg);
+			return -EINVAL;
+		}
+		a->have_seed = true;
+		return 0;
+	case 'j':
+		if (!parse_u64(arg, &jobs) || jobs < 1 || jobs > 64) {
+			strbuf_addf(err, "-j: expected a number from 1 to 64, not '%s'", arg);
+			return -EINVAL;
+		}
+		a->o.jobs = (int)jobs;
+		return 0;
+	case 'e':
+		a->exercises = arg;
+		return 0;
+	default:
+		strbuf_addf(err, "option %d is not a grading option", c);
+		return -EINVAL;
+	}
 }
 
 bool wants_help(int argc, char **argv, const char *usage)

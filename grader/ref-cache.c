@@ -11,11 +11,8 @@
 
 #include "ref-cache.h"
 #include "sha256.h"
+#include "version.h"
 #include "util.h"
-
-#ifndef GRADER_VERSION
-#define GRADER_VERSION "0.0.0"
-#endif
 
 struct ref_entry {
 	char key[65];

@@ -75,24 +75,6 @@ static bool valid_name(const char *s, size_t max)
 	return true;
 }
 
-/* A relative path inside the exercise: no "..", no leading "/". */
-static bool valid_relpath(const char *s)
-{
-	const char *p = s;
-
-	if (!*s || *s == '/' || strlen(s) > 200)
-		return false;
-	while (*p) {
-		const char *slash = strchr(p, '/');
-		size_t n = slash ? (size_t)(slash - p) : strlen(p);
-
-		if (n == 0 || (n == 2 && p[0] == '.' && p[1] == '.'))
-			return false;
-		p += n + (slash ? 1 : 0);
-	}
-	return true;
-}
-
 struct loader {
 	const char *file;   /* as shown in messages */
 	struct strbuf *err;
@@ -311,7 +293,7 @@ static int load_test(struct loader *ld, struct exercise *ex, const cJSON *t, siz
 	if (s) {
 		struct stat st;
 
-		if (!valid_relpath(s))
+		if (!valid_relative_path(s))
 			return fail(ld, f, "expected a relative path inside the exercise");
 		test->input = path_join(ex->dir, s);
 		if (stat(test->input, &st) < 0 || !S_ISREG(st.st_mode))
@@ -512,7 +494,7 @@ static int load_program(struct loader *ld, const struct exercise *ex, const cJSO
 	s = get_string(ld, m, has_source ? "source" : "patch", f, true);
 	if (!s)
 		return -EINVAL;
-	if (!valid_relpath(s))
+	if (!valid_relative_path(s))
 		return fail(ld, f, "expected a relative path inside the exercise");
 	mk->file = path_join(ex->dir, s);
 	mk->patched = has_patch;
@@ -651,7 +633,7 @@ static int load_spec(struct loader *ld, struct exercise *ex, const cJSON *root)
 	free(p);
 
 	s = get_string(ld, root, "statement", "statement", false);
-	if (s && !valid_relpath(s))
+	if (s && !valid_relative_path(s))
 		return fail(ld, "statement", "expected a relative path inside the exercise");
 	ex->statement = path_join(ex->dir, s ? s : "statement.md");
 

@@ -1,5 +1,5 @@
 /*
- * util.c: allocation, files, time, randomness.
+ * util.c: allocation, files, paths, time, randomness.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -171,6 +171,43 @@ int write_file_once(const char *path, const void *data, size_t len, int mode)
 	return write_file_renaming(path, data, len, mode, true);
 }
 
+int append_file(const char *path, const void *data, size_t len)
+{
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0644);
+	int ret;
+
+	if (fd < 0)
+		return -errno;
+	ret = write_all(fd, data, len);
+	if (close(fd) < 0 && !ret)
+		ret = -errno;
+	return ret;
+}
+
+int mkdir_p(const char *dir, mode_t mode)
+{
+	char *p = xstrdup(dir), *s;
+	struct stat st;
+	int ret = 0;
+
+	/* A parent that cannot be made is left to the last mkdir to report. */
+	for (s = p + 1; *s; s++) {
+		if (*s != '/')
+			continue;
+		*s = '\0';
+		mkdir(p, mode);
+		*s = '/';
+	}
+	if (mkdir(p, mode) < 0 && errno != EEXIST)
+		ret = -errno;
+	else if (stat(p, &st) < 0)
+		ret = -errno;
+	else if (!S_ISDIR(st.st_mode))
+		ret = -ENOTDIR;
+	free(p);
+	return ret;
+}
+
 char *path_join(const char *dir, const char *name)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -182,6 +219,30 @@ char *path_join(const char *dir, const char *name)
 	return strbuf_detach(&sb);
 }
 
+bool valid_relative_path(const char *path)
+{
+	const char *p = path;
+
+	if (!*path || *path == '/' || strlen(path) > 200)
+		return false;
+	while (*p) {
+		const char *slash = strchr(p, '/');
+		size_t n = slash ? (size_t)(slash - p) : strlen(p);
+
+		if (n == 0 || (n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
+			return false;
+		p += n;
+		if (*p == '/')
+			p++;
+		if (slash && !*p)
+			return false; /* a trailing slash names a directory */
+	}
+	for (p = path; *p; p++)
+		if ((unsigned char)*p < 0x20 || *p == 0x7f || *p == '\\')
+			return false;
+	return true;
+}
+
 void format_utc(char *buf, size_t len, long long epoch)
 {
 	time_t t = (time_t)epoch;
@@ -189,6 +250,14 @@ void format_utc(char *buf, size_t len, long long epoch)
 
 	gmtime_r(&t, &tm);
 	strftime(buf, len, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+double now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e3 + ts.tv_nsec / 1e6;
 }
 
 uint64_t random_u64(void)

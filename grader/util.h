@@ -8,6 +8,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <sys/types.h>
 
 #include "strbuf.h"
 
@@ -41,11 +42,31 @@ int write_file_atomic(const char *path, const void *data, size_t len, int mode);
  */
 int write_file_once(const char *path, const void *data, size_t len, int mode);
 
+/* Appends data to path, creating the file (mode 0644) if needed. 0 or -errno. */
+int append_file(const char *path, const void *data, size_t len);
+
+/*
+ * Creates dir and every missing directory above it, with mode (mkdir -p).
+ * Returns 0 when dir is a directory at the end, else -errno.
+ */
+int mkdir_p(const char *dir, mode_t mode);
+
 /* "dir/name", allocated. */
 char *path_join(const char *dir, const char *name);
 
+/*
+ * Whether path, taken from a spec or an assignment file, names something
+ * inside the directory it is resolved from: 1 to 200 bytes, relative, no
+ * empty, "." or ".." component, no trailing '/', no control character and
+ * no backslash. Symbolic links are the caller's to refuse.
+ */
+bool valid_relative_path(const char *path);
+
 /* Seconds since the epoch as "2026-11-23T21:19:07Z". */
 void format_utc(char *buf, size_t len, long long epoch);
+
+/* Milliseconds on the monotonic clock: for durations and deadlines only. */
+double now_ms(void);
 
 /* 64 random bits from the kernel. */
 uint64_t random_u64(void);

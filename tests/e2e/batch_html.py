@@ -19,7 +19,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from batch_lib import (check, csv_dicts, csv_rows, expect, fail, fixture_source,  # noqa: E402
                        read, run)
 
-BAR = (0x3d, 0x6f, 0xd8)       # .bar in report-html.c
+BAR = (0x3d, 0x6f, 0xd8)       # .bar in class-page.c
 PASS_BAR = (0x2f, 0x9e, 0x66)  # .pass-bar
 WIDTH, HEIGHT = 1000, 1100
 

@@ -1,5 +1,5 @@
 /*
- * fuzz_assignment.c: the assignment file loader (grader/assignment.c) on
+ * fuzz_assignment.c: the assignment file loader (grader/class/assignment.c) on
  * hostile grader.json files, written to a temporary file and loaded with
  * assignment_load().
  *

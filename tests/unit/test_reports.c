@@ -12,9 +12,10 @@
 #include <unistd.h>
 
 #include "check.h"
-#include "report-text.h"
+#include "text-escape.h"
 #include "report.h"
 #include "spool.h"
+#include "deliver.h"
 #include "webhook.h"
 #include "util.h"
 
@@ -272,6 +273,7 @@ static void test_secret(const char *dir)
 
 	unsetenv("GRADER_WEBHOOK_SECRET");
 	CHECK_EQ(webhook_secret(NULL, &s, &err), -ENOENT);
+	CHECK_CONTAINS(err.buf, "no signing secret");
 	setenv("GRADER_WEBHOOK_SECRET", "from env", 1);
 	CHECK_EQ(webhook_secret(NULL, &s, &err), 0);
 	CHECK_STR(s.buf, "from env");
@@ -290,6 +292,59 @@ static void test_secret(const char *dir)
 	unlink(file);
 	free(file);
 	strbuf_release(&s);
+	strbuf_release(&err);
+}
+
+/*
+ * The options check, ci and deliver share: one parser, so one set of rules
+ * and messages (a CA file kept absolute, whoever parsed it; one message
+ * for a missing secret).
+ */
+static void test_webhook_opts(const char *dir)
+{
+	struct webhook_opts wo = WEBHOOK_OPTS_INIT;
+	struct strbuf err = STRBUF_INIT;
+	char *ca = path_join(dir, "ca.pem"), *cwd = getcwd(NULL, 0);
+
+	CHECK(webhook_option(WEBHOOK_OPT_URL) && webhook_option(WEBHOOK_OPT_STRICT));
+	CHECK(!webhook_option('j') && !webhook_option('?'));
+	CHECK_EQ(webhook_opts_parse(&wo, WEBHOOK_OPT_URL, "ftp://x/", &err), -EINVAL);
+	CHECK_CONTAINS(err.buf, "expected an http:// or https:// URL");
+	CHECK_EQ(webhook_opts_parse(&wo, WEBHOOK_OPT_URL, "http://a b/", &err), -EINVAL);
+	CHECK_EQ(webhook_opts_parse(&wo, WEBHOOK_OPT_URL, "https://h/hook", &err), 0);
+	CHECK_EQ(webhook_opts_parse(&wo, WEBHOOK_OPT_DEADLINE, "2.5", &err), 0);
+	CHECK_EQ(wo.deadline_ms, 2500);
+	CHECK_EQ(webhook_opts_parse(&wo, WEBHOOK_OPT_DEADLINE, "0", &err), -EINVAL);
+	CHECK_EQ(webhook_opts_parse(&wo, WEBHOOK_OPT_CA, "no-such-ca.pem", &err), -EINVAL);
+	CHECK_EQ(write_file_atomic(ca, "x", 1, 0600), 0);
+	CHECK_EQ(chdir(dir), 0);
+	CHECK_EQ(webhook_opts_parse(&wo, WEBHOOK_OPT_CA, "ca.pem", &err), 0);
+	CHECK_EQ(chdir(cwd), 0);
+	CHECK(wo.ca_file && wo.ca_file[0] == '/');
+	CHECK_EQ(webhook_opts_parse(&wo, WEBHOOK_OPT_STRICT, NULL, &err), 0);
+	CHECK(wo.strict);
+
+	unsetenv("GRADER_WEBHOOK_SECRET");
+	strbuf_reset(&err);
+	CHECK_EQ(webhook_opts_setup(&wo, false, &err), -EINVAL);
+	CHECK_STR(err.buf, "no signing secret: set GRADER_WEBHOOK_SECRET or use "
+			   "--webhook-secret-file FILE");
+	/* Without a URL and unasked, nothing is needed, but the variable still goes. */
+	wo.url = NULL;
+	setenv("GRADER_WEBHOOK_SECRET", "s", 1);
+	strbuf_reset(&err);
+	CHECK_EQ(webhook_opts_setup(&wo, false, &err), 0);
+	CHECK(getenv("GRADER_WEBHOOK_SECRET") == NULL);
+	setenv("GRADER_WEBHOOK_SECRET", "s", 1);
+	setenv("GRADER_SPOOL_DIR", dir, 1);
+	CHECK_EQ(webhook_opts_setup(&wo, true, &err), 0);
+	CHECK_STR(wo.secret.buf, "s");
+	CHECK_STR(wo.spool, dir);
+	unsetenv("GRADER_SPOOL_DIR");
+	webhook_opts_release(&wo);
+	unlink(ca);
+	free(ca);
+	free(cwd);
 	strbuf_release(&err);
 }
 
@@ -395,6 +450,7 @@ int main(void)
 	test_retry_policy();
 	test_options();
 	test_secret(dir);
+	test_webhook_opts(dir);
 	test_spool(dir);
 	{
 		char cmd[256];

@@ -1,0 +1,343 @@
+/*
+ * gradebook-json.c: the gradebook's JSON: summary.json, and the batch.json
+ * manifest that `grader merge` reads (cJSON stays in this file).
+ */
+#include <cjson/cJSON.h>
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "gradebook.h"
+#include "json-fields.h"
+#include "util.h"
+
+static cJSON *status_counts(const size_t *counts)
+{
+	cJSON *o = cJSON_CreateObject();
+	int i;
+
+	for (i = 0; i < CELL_STATUS_COUNT; i++)
+		if (counts[i])
+			cJSON_AddNumberToObject(o, cell_status_name((enum cell_status)i),
+						(double)counts[i]);
+	return o;
+}
+
+static double round3(double v)
+{
+	return round(v * 1000.0) / 1000.0;
+}
+
+static cJSON *exercise_summary(const struct gradebook_exercise *ex,
+			       const struct gradebook_exercise_stats *es)
+{
+	cJSON *o = cJSON_CreateObject(), *tests;
+	size_t t;
+
+	cJSON_AddStringToObject(o, "id", ex->id);
+	cJSON_AddStringToObject(o, "title", ex->title);
+	cJSON_AddNumberToObject(o, "weight", ex->weight);
+	cJSON_AddNumberToObject(o, "max_score", ex->max_score);
+	cJSON_AddStringToObject(o, "spec_sha256", ex->spec_hash);
+	cJSON_AddNumberToObject(o, "graded", (double)es->graded);
+	cJSON_AddNumberToObject(o, "mean", round3(es->mean));
+	cJSON_AddItemToObject(o, "statuses", status_counts(es->status_count));
+	tests = cJSON_AddArrayToObject(o, "tests");
+	for (t = 0; t < ex->ntests; t++) {
+		cJSON *to = cJSON_CreateObject();
+
+		cJSON_AddStringToObject(to, "name", ex->tests[t].name);
+		cJSON_AddNumberToObject(to, "max_score", ex->tests[t].max_score);
+		cJSON_AddNumberToObject(to, "passed", (double)es->passed[t]);
+		cJSON_AddNumberToObject(to, "graded", (double)es->graded);
+		cJSON_AddNumberToObject(to, "pass_rate",
+					es->graded ? round3((double)es->passed[t] /
+							    (double)es->graded)
+						   : 0);
+		cJSON_AddItemToArray(tests, to);
+	}
+	return o;
+}
+
+char *gradebook_summary_json(const struct gradebook *gb, const struct gradebook_stats *st,
+			     const struct gradebook_run *run)
+{
+	cJSON *root = cJSON_CreateObject(), *score, *hist, *arr, *o;
+	char *text;
+	size_t i;
+
+	cJSON_AddNumberToObject(root, "schema", GRADEBOOK_SCHEMA_VERSION);
+	cJSON_AddStringToObject(root, "assignment", gb->name);
+	json_add_u64(root, "seed", gb->seed);
+	cJSON_AddStringToObject(root, "grader_version", gb->grader_version);
+	cJSON_AddStringToObject(root, "compiler", gb->compiler);
+	if (gb->nshards > 1) {
+		o = cJSON_AddObjectToObject(root, "shard");
+		cJSON_AddNumberToObject(o, "index", gb->shard);
+		cJSON_AddNumberToObject(o, "count", gb->nshards);
+	}
+	cJSON_AddNumberToObject(root, "students", (double)gb->nstudents);
+	cJSON_AddItemToObject(root, "statuses", status_counts(st->status_count));
+	score = cJSON_AddObjectToObject(root, "score");
+	cJSON_AddNumberToObject(score, "max_score", round3(st->max_score));
+	cJSON_AddNumberToObject(score, "scored", (double)st->scored);
+	cJSON_AddNumberToObject(score, "mean", round3(st->mean));
+	cJSON_AddNumberToObject(score, "median", round3(st->median));
+	cJSON_AddNumberToObject(score, "min", round3(st->min));
+	cJSON_AddNumberToObject(score, "max", round3(st->max));
+	hist = cJSON_AddArrayToObject(root, "histogram");
+	for (i = 0; i < GRADEBOOK_BINS; i++) {
+		o = cJSON_CreateObject();
+		cJSON_AddNumberToObject(o, "from_percent", (double)(i * 100 / GRADEBOOK_BINS));
+		cJSON_AddNumberToObject(o, "to_percent", (double)((i + 1) * 100 / GRADEBOOK_BINS));
+		cJSON_AddNumberToObject(o, "count", (double)st->histogram[i]);
+		cJSON_AddItemToArray(hist, o);
+	}
+	arr = cJSON_AddArrayToObject(root, "exercises");
+	for (i = 0; i < gb->nexercises; i++)
+		cJSON_AddItemToArray(arr, exercise_summary(&gb->exercises[i], &st->ex[i]));
+	arr = cJSON_AddArrayToObject(root, "hints");
+	for (i = 0; i < st->nhints && i < 20; i++) {
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "exercise", st->hints[i].exercise);
+		cJSON_AddStringToObject(o, "tests", st->hints[i].tests);
+		cJSON_AddStringToObject(o, "hint", st->hints[i].text);
+		cJSON_AddNumberToObject(o, "count", (double)st->hints[i].count);
+		cJSON_AddItemToArray(arr, o);
+	}
+	/* Everything that differs between two runs of the same class, and only that. */
+	o = cJSON_AddObjectToObject(root, "run");
+	cJSON_AddNumberToObject(o, "graded", (double)run->graded);
+	cJSON_AddNumberToObject(o, "cached", (double)run->cached);
+	if (run->merged)
+		cJSON_AddNumberToObject(o, "merged_shards", (double)run->merged);
+	if (run->jobs)
+		cJSON_AddNumberToObject(o, "jobs", run->jobs);
+	cJSON_AddNumberToObject(o, "wall_s", round3(run->wall_s));
+
+	text = json_checked(cJSON_Print(root));
+	cJSON_Delete(root);
+	return text;
+}
+
+char *gradebook_manifest_json(const struct gradebook *gb)
+{
+	cJSON *root = cJSON_CreateObject(), *arr, *o, *tests, *cells;
+	char *text;
+	size_t i, j;
+
+	cJSON_AddNumberToObject(root, "schema", GRADEBOOK_SCHEMA_VERSION);
+	cJSON_AddStringToObject(root, "kind", "grader-batch");
+	cJSON_AddStringToObject(root, "assignment", gb->name);
+	json_add_u64(root, "seed", gb->seed);
+	cJSON_AddStringToObject(root, "grader_version", gb->grader_version);
+	cJSON_AddStringToObject(root, "compiler", gb->compiler);
+	o = cJSON_AddObjectToObject(root, "shard");
+	cJSON_AddNumberToObject(o, "index", gb->shard);
+	cJSON_AddNumberToObject(o, "count", gb->nshards);
+	arr = cJSON_AddArrayToObject(root, "exercises");
+	for (i = 0; i < gb->nexercises; i++) {
+		const struct gradebook_exercise *ex = &gb->exercises[i];
+
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "id", ex->id);
+		cJSON_AddStringToObject(o, "title", ex->title);
+		if (ex->file)
+			cJSON_AddStringToObject(o, "file", ex->file);
+		else
+			cJSON_AddNullToObject(o, "file");
+		cJSON_AddNumberToObject(o, "weight", ex->weight);
+		cJSON_AddNumberToObject(o, "max_score", ex->max_score);
+		cJSON_AddStringToObject(o, "spec_sha256", ex->spec_hash);
+		tests = cJSON_AddArrayToObject(o, "tests");
+		for (j = 0; j < ex->ntests; j++) {
+			cJSON *t = cJSON_CreateObject();
+
+			cJSON_AddStringToObject(t, "name", ex->tests[j].name);
+			cJSON_AddNumberToObject(t, "max_score", ex->tests[j].max_score);
+			cJSON_AddItemToArray(tests, t);
+		}
+		cJSON_AddItemToArray(arr, o);
+	}
+	arr = cJSON_AddArrayToObject(root, "students");
+	for (i = 0; i < gb->nstudents; i++) {
+		const struct gradebook_student *s = &gb->students[i];
+
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "name", s->name);
+		cells = cJSON_AddArrayToObject(o, "exercises");
+		for (j = 0; j < gb->nexercises; j++) {
+			const struct gradebook_cell *c = &s->cells[j];
+			cJSON *co = cJSON_CreateObject();
+
+			cJSON_AddStringToObject(co, "status", cell_status_name(c->status));
+			if (c->file)
+				cJSON_AddStringToObject(co, "file", c->file);
+			else
+				cJSON_AddNullToObject(co, "file");
+			cJSON_AddStringToObject(co, "note", c->note ? c->note : "");
+			cJSON_AddStringToObject(co, "sha256", c->sha256);
+			cJSON_AddItemToArray(cells, co);
+		}
+		cJSON_AddItemToArray(arr, o);
+	}
+	text = json_checked(cJSON_Print(root));
+	cJSON_Delete(root);
+	return text;
+}
+
+static int bad(struct strbuf *err, const char *path, const char *field)
+{
+	strbuf_addf(err, "%s: %s: missing or malformed", path, field);
+	return -EINVAL;
+}
+
+/* A student's name is a directory name in the outputs: one path component. */
+static bool valid_student(const char *s)
+{
+	const char *p;
+
+	if (!*s || *s == '.' || strlen(s) > 255)
+		return false;
+	for (p = s; *p; p++)
+		if (*p == '/')
+			return false;
+	return true;
+}
+
+static int read_exercise(const cJSON *o, const char *path, size_t i,
+			 struct gradebook_exercise *ex, struct strbuf *err)
+{
+	const cJSON *tests, *t, *f;
+	char field[64];
+	double w;
+	size_t j;
+
+	snprintf(field, sizeof(field), "exercises[%zu]", i);
+	if (!json_str(o, "id") || !json_str(o, "spec_sha256") ||
+	    strlen(json_str(o, "spec_sha256")) != 64 || !json_num(o, "weight", &w) ||
+	    !json_int(o, "max_score", &ex->max_score))
+		return bad(err, path, field);
+	ex->id = json_strdup(o, "id");
+	ex->title = json_strdup(o, "title");
+	f = cJSON_GetObjectItemCaseSensitive(o, "file");
+	ex->file = cJSON_IsString(f) ? xstrdup(f->valuestring) : NULL;
+	ex->weight = w;
+	memcpy(ex->spec_hash, json_str(o, "spec_sha256"), 65);
+	tests = cJSON_GetObjectItemCaseSensitive(o, "tests");
+	if (!cJSON_IsArray(tests))
+		return bad(err, path, field);
+	ex->tests = xcalloc((size_t)cJSON_GetArraySize(tests) + 1, sizeof(*ex->tests));
+	j = 0;
+	cJSON_ArrayForEach(t, tests) {
+		if (!json_str(t, "name") || !json_int(t, "max_score", &ex->tests[j].max_score))
+			return bad(err, path, field);
+		ex->tests[j].name = json_strdup(t, "name");
+		ex->ntests = ++j;
+	}
+	return 0;
+}
+
+static int read_student(const cJSON *o, const char *path, size_t i, struct gradebook *gb,
+			struct gradebook_student *s, struct strbuf *err)
+{
+	const cJSON *cells, *c;
+	char field[64];
+	size_t j = 0;
+
+	snprintf(field, sizeof(field), "students[%zu]", i);
+	if (!json_str(o, "name") || !valid_student(json_str(o, "name")))
+		return bad(err, path, field);
+	s->name = json_strdup(o, "name");
+	s->cells = xcalloc(gb->nexercises ? gb->nexercises : 1, sizeof(*s->cells));
+	cells = cJSON_GetObjectItemCaseSensitive(o, "exercises");
+	if (!cJSON_IsArray(cells) || (size_t)cJSON_GetArraySize(cells) != gb->nexercises)
+		return bad(err, path, field);
+	cJSON_ArrayForEach(c, cells) {
+		struct gradebook_cell *cell = &s->cells[j++];
+		const char *st = json_str(c, "status"), *sha = json_str(c, "sha256");
+		const cJSON *f = cJSON_GetObjectItemCaseSensitive(c, "file");
+		int status = st ? cell_status_parse(st) : -1;
+
+		if (status < 0 || !sha || (strlen(sha) != 64 && *sha))
+			return bad(err, path, field);
+		cell->status = (enum cell_status)status;
+		cell->file = cJSON_IsString(f) ? xstrdup(f->valuestring) : NULL;
+		cell->note = json_strdup(c, "note");
+		memcpy(cell->sha256, sha, strlen(sha) + 1);
+	}
+	return 0;
+}
+
+static int read_manifest(const cJSON *root, const char *path, struct gradebook *gb,
+			 struct strbuf *err)
+{
+	const cJSON *arr, *o, *shard;
+	double d, n;
+	size_t i;
+	int ret;
+
+	if (!cJSON_IsObject(root) || !json_str(root, "kind") ||
+	    strcmp(json_str(root, "kind"), "grader-batch"))
+		return bad(err, path, "kind");
+	if (!json_num(root, "schema", &d) || d != GRADEBOOK_SCHEMA_VERSION)
+		return bad(err, path, "schema");
+	gb->name = json_strdup(root, "assignment");
+	gb->grader_version = json_strdup(root, "grader_version");
+	gb->compiler = json_strdup(root, "compiler");
+	if (!json_num(root, "seed", &d) || d < 0)
+		return bad(err, path, "seed");
+	gb->seed = (uint64_t)d;
+	shard = cJSON_GetObjectItemCaseSensitive(root, "shard");
+	if (!json_num(shard, "index", &d) || !json_num(shard, "count", &n) || n < 1 || d < 0 ||
+	    d >= n || n > 100000)
+		return bad(err, path, "shard");
+	gb->shard = (unsigned)d;
+	gb->nshards = (unsigned)n;
+
+	arr = cJSON_GetObjectItemCaseSensitive(root, "exercises");
+	if (!cJSON_IsArray(arr) || cJSON_GetArraySize(arr) < 1)
+		return bad(err, path, "exercises");
+	gb->exercises = xcalloc((size_t)cJSON_GetArraySize(arr), sizeof(*gb->exercises));
+	i = 0;
+	cJSON_ArrayForEach(o, arr) {
+		gb->nexercises = i + 1;
+		ret = read_exercise(o, path, i, &gb->exercises[i], err);
+		if (ret)
+			return ret;
+		i++;
+	}
+	arr = cJSON_GetObjectItemCaseSensitive(root, "students");
+	if (!cJSON_IsArray(arr))
+		return bad(err, path, "students");
+	gb->students = xcalloc((size_t)cJSON_GetArraySize(arr) + 1, sizeof(*gb->students));
+	i = 0;
+	cJSON_ArrayForEach(o, arr) {
+		gb->nstudents = i + 1;
+		ret = read_student(o, path, i, gb, &gb->students[i], err);
+		if (ret)
+			return ret;
+		i++;
+	}
+	return 0;
+}
+
+int gradebook_manifest_read(const char *text, const char *path, struct gradebook *gb,
+			    struct strbuf *err)
+{
+	cJSON *root = cJSON_Parse(text);
+	int ret;
+
+	memset(gb, 0, sizeof(*gb));
+	if (!root) {
+		strbuf_addf(err, "%s: not valid JSON", path);
+		return -EINVAL;
+	}
+	ret = read_manifest(root, path, gb, err);
+	cJSON_Delete(root);
+	if (ret)
+		gradebook_release(gb);
+	return ret;
+}

@@ -1,0 +1,60 @@
+/*
+ * json-fields.c: reading and writing fields of cJSON objects.
+ */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "json-fields.h"
+#include "util.h"
+
+void *json_checked(void *p)
+{
+	if (!p) {
+		fprintf(stderr, "grader: out of memory\n");
+		abort();
+	}
+	return p;
+}
+
+const char *json_str(const cJSON *o, const char *key)
+{
+	const cJSON *f = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	return cJSON_IsString(f) ? f->valuestring : NULL;
+}
+
+char *json_strdup(const cJSON *o, const char *key)
+{
+	const char *s = json_str(o, key);
+
+	return xstrdup(s ? s : "");
+}
+
+bool json_num(const cJSON *o, const char *key, double *v)
+{
+	const cJSON *f = cJSON_GetObjectItemCaseSensitive(o, key);
+
+	if (!cJSON_IsNumber(f) || !isfinite(f->valuedouble))
+		return false;
+	*v = f->valuedouble;
+	return true;
+}
+
+bool json_int(const cJSON *o, const char *key, int *v)
+{
+	double d;
+
+	if (!json_num(o, key, &d) || d != floor(d) || d < -1e9 || d > 1e9)
+		return false;
+	*v = (int)d;
+	return true;
+}
+
+void json_add_u64(cJSON *obj, const char *key, uint64_t v)
+{
+	char buf[24];
+
+	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)v);
+	cJSON_AddItemToObject(obj, key, json_checked(cJSON_CreateRaw(buf)));
+}

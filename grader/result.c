@@ -1,0 +1,56 @@
+/*
+ * result.c: what every result of grading shares.
+ */
+#include <stdlib.h>
+
+#include "result.h"
+#include "util.h"
+
+static const char *const status_names[] = {
+	[ST_PASSED] = "passed",       [ST_FAILED] = "failed",
+	[ST_TIMEOUT] = "timeout",     [ST_MEMORY] = "memory",
+	[ST_CRASHED] = "crashed",     [ST_FORBIDDEN] = "forbidden",
+	[ST_OUTPUT_LIMIT] = "output_limit", [ST_SKIPPED] = "skipped",
+};
+
+const char *test_status_name(enum test_status s)
+{
+	return (unsigned)s < ARRAY_SIZE(status_names) ? status_names[s] : "unknown";
+}
+
+int report_exit_code(const struct report *r)
+{
+	size_t i;
+
+	if (!r->compiled)
+		return 1;
+	for (i = 0; i < r->ntests; i++)
+		if (r->tests[i].status != ST_PASSED)
+			return 1;
+	return 0;
+}
+
+void report_release(struct report *r)
+{
+	size_t i;
+
+	for (i = 0; i < r->ntests; i++) {
+		free(r->tests[i].name);
+		free(r->tests[i].message);
+		free(r->tests[i].hint);
+		free(r->tests[i].output);
+	}
+	free(r->tests);
+	for (i = 0; i < r->nlayers; i++)
+		free(r->layers[i]);
+	free(r->layers);
+	free(r->exercise);
+	free(r->title);
+	free(r->submission);
+	free(r->sha256);
+	free(r->compile_output);
+	free(r->spec_hash);
+	free(r->compiler);
+	free(r->delivery_id);
+	free(r->timestamp);
+}
