@@ -357,7 +357,7 @@ static void crash_text(const char *test, int sig, const struct crash_info *c,
 	crash_call_text(msg, &c->calls[0]);
 	for (i = 1; i < c->ncalls; i = j + 1) {
 		if (c->omitted && i == c->omitted_at)
-			strbuf_addf(msg, "\n  ... %lu more calls ...", c->omitted);
+			strbuf_addf(msg, "\n  ... %lu more frames ...", c->omitted);
 		for (j = i; j + 1 < c->ncalls && crash_call_same(&c->calls[j + 1], &c->calls[i]) &&
 			    !(c->omitted && j + 1 == c->omitted_at);
 		     j++)
@@ -375,23 +375,25 @@ static void crash_text(const char *test, int sig, const struct crash_info *c,
 }
 
 /*
- * A crash in a test that exactly one known mistake is known to break (the
- * test aimed at that mistake): the mistake's hint. No run can match a
- * crash with a mistake's observations, so the test's aim is the evidence.
+ * A crash in the test aimed at a known mistake: the one test that mistake
+ * breaks ("breaks" in spec.json lists only it), when no other such
+ * mistake aims at it. Then the mistake's hint. A crash matches no
+ * mistake's observations, so the test's aim is the only evidence; a
+ * test that several mistakes break keeps its own hint.
  */
 static void hint_aimed_mistake(const struct exercise *ex, size_t idx, struct test_report *tr)
 {
 	struct strbuf msg = STRBUF_INIT;
 	long found = -1;
-	size_t i, k;
+	size_t i;
 
-	for (i = 0; i < ex->nmistakes; i++)
-		for (k = 0; k < ex->mistakes[i].nbreaks; k++)
-			if (ex->mistakes[i].breaks[k] == idx) {
-				if (found >= 0)
-					return; /* aimed at several: the test's own hint */
-				found = (long)i;
-			}
+	for (i = 0; i < ex->nmistakes; i++) {
+		if (ex->mistakes[i].nbreaks != 1 || ex->mistakes[i].breaks[0] != idx)
+			continue;
+		if (found >= 0)
+			return; /* aimed at by two: which one is not known */
+		found = (long)i;
+	}
 	if (found < 0)
 		return;
 	strbuf_addf(&msg, "%s\nthis test is aimed at the known mistake '%s'", tr->message,
@@ -489,7 +491,8 @@ static void judge(const struct test *t, const struct run *ref, const struct run 
 		} else {
 			tr->status = ST_CRASHED;
 			crash_text(t->name, res->term_signal, sub->crash, &msg);
-			if (res->term_signal == SIGSEGV && res->layers & SANDBOX_LAYER_IA32_ABSENT)
+			if (res->term_signal == SIGSEGV && res->layers & SANDBOX_LAYER_IA32_ABSENT &&
+			    !(sub->crash && sub->crash->stack_overflow))
 				strbuf_addstr(&msg, "; a 32-bit system call (int 0x80) ends the "
 					      "same way here: this kernel has no IA32 emulation, so "
 					      "such calls are impossible");

@@ -23,6 +23,7 @@
 #define HEAD_MAX 48   /* GD_CRASH_HEAD */
 #define TAIL_MAX 16   /* GD_CRASH_TAIL */
 #define CALLS_MAX 128 /* frames shown, inlined ones included */
+#define CALLS_TAIL 48 /* ... of which kept for the outermost frames */
 #define SEGS_MAX 16
 #define OVERFLOW_REACH 65536 /* a fault this close to the stack pointer: the stack ran out */
 
@@ -346,16 +347,21 @@ static void build_chain(struct program *pg, const struct raw_stack *rs, const ch
 {
 	struct frame fr[16];
 	bool learner = false;
-	size_t i, k, n;
+	size_t i, k, n, skipped = 0;
 
 	for (i = 0; i < rs->nhead + rs->ntail && c->ncalls < CALLS_MAX; i++) {
-		uint64_t raw = i < rs->nhead ? rs->head[i] : rs->tail[i - rs->nhead];
+		uint64_t raw;
 		GElf_Addr pc;
 
-		if (i == rs->nhead) {
-			c->omitted_at = c->ncalls;
-			c->omitted = rs->depth - rs->nhead - rs->ntail;
+		if (i < rs->nhead && rs->ntail && c->ncalls >= CALLS_MAX - CALLS_TAIL) {
+			skipped = rs->nhead - i; /* room for the outermost frames */
+			i = rs->nhead;
 		}
+		if (i == rs->nhead && rs->ntail) {
+			c->omitted_at = c->ncalls;
+			c->omitted = rs->depth - rs->nhead - rs->ntail + skipped;
+		}
+		raw = i < rs->nhead ? rs->head[i] : rs->tail[i - rs->nhead];
 		if (!in_text(pg, raw, &pc)) {
 			if (i > 0)
 				break; /* not a return address of this program: the chain is lost */

@@ -264,7 +264,9 @@ static GD_UNUSED char *gd_read_stdin(size_t *len)
  * nothing, takes no lock and loads nothing (backtrace() would dlopen
  * libgcc_s, which the sandbox does not show a dynamic program), and every
  * read is checked to lie between the interrupted stack pointer and argv,
- * the live part of the main stack, so the walk itself cannot fault. The
+ * the live part of the main stack, so the walk itself cannot fault (a
+ * program that moved its stack pointer off that stack may make it fault:
+ * then it dies by SIGSEGV, a crash all the same). The
  * grader compiles submission and driver with -fno-omit-frame-pointer; a
  * frame of code built without it (libc) may end the chain early.
  *
@@ -278,7 +280,12 @@ static GD_UNUSED char *gd_read_stdin(size_t *len)
 extern char __executable_start[] __attribute__((weak));
 
 static uintptr_t gd_stack_top;  /* argv: every frame of main and below lies under it */
-static uintptr_t gd_stack_size; /* the stack's limit: [top - size, top) is the stack */
+/*
+ * How far below argv the stack may reach: its limit, plus the setup above
+ * argv that the kernel counts in it, plus the guard gap below it, in which
+ * nothing is ever mapped (1 MiB, stack_guard_gap's default).
+ */
+static uintptr_t gd_stack_size;
 
 static void gd_hex(char **p, uintptr_t v)
 {
@@ -403,6 +410,7 @@ static void gd_crash_init(void)
 	gd_stack_size = (uintptr_t)8 << 20;
 	if (getrlimit(RLIMIT_STACK, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
 		gd_stack_size = (uintptr_t)rl.rlim_cur;
+	gd_stack_size += (uintptr_t)1 << 20;
 	ss.ss_sp = altstack;
 	ss.ss_size = sizeof(altstack);
 	ss.ss_flags = 0;
