@@ -375,17 +375,31 @@ static void crash_text(const char *test, int sig, const struct crash_info *c,
 }
 
 /*
- * A crash in the test aimed at a known mistake: the one test that mistake
- * breaks ("breaks" in spec.json lists only it), when no other such
- * mistake aims at it. Then the mistake's hint. A crash matches no
- * mistake's observations, so the test's aim is the only evidence; a
- * test that several mistakes break keeps its own hint.
+ * A crash only in the test aimed at a known mistake: the one test that
+ * mistake breaks ("breaks" in spec.json lists only it, and no other such
+ * mistake aims at it), and no other test crashed. Then the mistake's hint.
+ * A crash matches no mistake's observations, so the test's aim is the
+ * evidence, and a crash in every test (a stack overflow, say) is not
+ * about any one mistake: those tests keep their own hints.
  */
-static void hint_aimed_mistake(const struct exercise *ex, size_t idx, struct test_report *tr)
+static void hint_aimed_mistake(struct job_ctx *jc)
 {
+	const struct exercise *ex = jc->ex;
 	struct strbuf msg = STRBUF_INIT;
+	struct test_report *tr = NULL;
 	long found = -1;
-	size_t i;
+	size_t i, idx = 0;
+
+	for (i = 0; i < ex->ntests; i++) {
+		if (jc->r->tests[i].status != ST_CRASHED)
+			continue;
+		if (tr)
+			return;
+		tr = &jc->r->tests[i];
+		idx = i;
+	}
+	if (!tr || ex->tests[idx].scaling.on)
+		return;
 
 	for (i = 0; i < ex->nmistakes; i++) {
 		if (ex->mistakes[i].nbreaks != 1 || ex->mistakes[i].breaks[0] != idx)
@@ -1235,6 +1249,7 @@ static void explain_failures(struct job_ctx *jc)
 
 	for (k = 0; k < jc->ex->ntests; k++)
 		explain_wrong_at_scale(jc, k);
+	hint_aimed_mistake(jc);
 	ret = match_mistakes(jc, &err);
 	if (ret) {
 		jc->error = ret;
@@ -1305,8 +1320,6 @@ static int run_test(struct job_ctx *jc, size_t idx, struct strbuf *err)
 		crash_info_free(tr->crash);
 		tr->crash = sub.crash;
 		sub.crash = NULL;
-		if (!t->scaling.on)
-			hint_aimed_mistake(ex, idx, tr);
 	}
 	tr->time_ms = sub.res.cpu_ms;
 	tr->memory_kb = sub.res.peak_kb;
