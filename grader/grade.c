@@ -976,6 +976,7 @@ static int shared_run(struct job_ctx *jc, const struct test *t, long mistake, st
 	if (rc) {
 		if (ref_cache_get(rc, &parts, &shared)) {
 			out->have = true;
+			out->crash = NULL;
 			out->cpu_limit = mistake < 0 ? (double)reference_limits(t).cpu_ms
 						     : (double)t->limits.cpu_ms;
 			return 0;
