@@ -22,6 +22,7 @@
 
 #define HEAD_MAX 48   /* GD_CRASH_HEAD */
 #define TAIL_MAX 16   /* GD_CRASH_TAIL */
+#define SCAN_MAX 16   /* GD_CRASH_SCAN */
 #define CALLS_MAX 128 /* frames shown, inlined ones included */
 #define CALLS_TAIL 48 /* ... of which kept for the outermost frames */
 #define SEGS_MAX 16
@@ -31,8 +32,8 @@ struct raw_stack {
 	int sig;
 	uint64_t addr, sp, start;
 	unsigned long depth;
-	uint64_t head[HEAD_MAX], tail[TAIL_MAX];
-	size_t nhead, ntail;
+	uint64_t head[HEAD_MAX], tail[TAIL_MAX], scan[SCAN_MAX];
+	size_t nhead, ntail, nscan;
 };
 
 const char *crash_signal_name(int sig)
@@ -95,7 +96,7 @@ static bool parse_stack(const char *line, struct raw_stack *rs)
 	    !take_hex(&p, &rs->sp) || !take_hex(&p, &rs->start) || !take_dec(&p, &rs->depth))
 		return false;
 	rs->sig = (int)sig;
-	while (*p && *p != '-') {
+	while (*p && *p != '-' && *p != '+') {
 		if (rs->nhead == HEAD_MAX || !take_hex(&p, &v))
 			return false;
 		rs->head[rs->nhead++] = v;
@@ -104,10 +105,20 @@ static bool parse_stack(const char *line, struct raw_stack *rs)
 		if (p[1] != ' ')
 			return false;
 		p += 2;
-		while (*p) {
+		while (*p && *p != '+') {
 			if (rs->ntail == TAIL_MAX || !take_hex(&p, &v))
 				return false;
 			rs->tail[rs->ntail++] = v;
+		}
+	}
+	if (*p == '+') {
+		if (p[1] != ' ')
+			return false;
+		p += 2;
+		while (*p) {
+			if (rs->nscan == SCAN_MAX || !take_hex(&p, &v))
+				return false;
+			rs->scan[rs->nscan++] = v;
 		}
 	}
 	return rs->nhead > 0 && rs->depth >= rs->nhead + rs->ntail;
@@ -382,6 +393,34 @@ static void build_chain(struct program *pg, const struct raw_stack *rs, const ch
 	}
 }
 
+/*
+ * No frame of the chain is the learner's: code without frame pointers (the
+ * C library) lost it. The first word near the stack pointer that is a
+ * return address into the learner's code stands for the caller; a stale
+ * word could name an earlier call, which is why it is only tried here.
+ */
+static void rescue_chain(struct program *pg, const struct raw_stack *rs, const char *source_name,
+			 struct crash_info *c)
+{
+	struct frame fr[16];
+	size_t i, k, n;
+
+	for (i = 0; i < rs->nscan; i++) {
+		GElf_Addr pc;
+
+		if (!in_text(pg, rs->scan[i], &pc))
+			continue;
+		n = frames_at(pg, pc, false, source_name, fr, ARRAY_SIZE(fr));
+		if (!n || fr[0].kind != FRAME_LEARNER)
+			continue;
+		for (k = 0; k < n && fr[k].kind == FRAME_LEARNER && c->ncalls < CALLS_MAX; k++)
+			add_call(c, &fr[k], source_name);
+		c->omitted = 0;
+		c->omitted_at = 0;
+		return;
+	}
+}
+
 struct crash_info *crash_symbolize(const char *exe, const char *source_name, int sig,
 				   const char *line)
 {
@@ -402,7 +441,11 @@ struct crash_info *crash_symbolize(const char *exe, const char *source_name, int
 	c->omitted_at = 0;
 	build_chain(&pg, &rs, source_name, c);
 	for (i = 0; i < c->ncalls; i++)
-		any |= c->calls[i].line > 0 || *c->calls[i].file;
+		any |= *c->calls[i].file != '\0';
+	if (!any && c->ncalls == 1) {
+		rescue_chain(&pg, &rs, source_name, c);
+		any = c->ncalls > 1;
+	}
 	if (!any) {
 		crash_info_free(c);
 		c = NULL;

@@ -250,14 +250,16 @@ static GD_UNUSED char *gd_read_stdin(size_t *len)
  * own (a stack overflow leaves none), walks the frame-pointer chain of the
  * interrupted code and writes one line on the channel:
  *
- *   !crash SIG ADDR SP START DEPTH PC... [- PC...]
+ *   !crash SIG ADDR SP START DEPTH PC... [- PC...] [+ PC...]
  *
  * (SIG and DEPTH decimal, the rest hex): the signal, the faulting address,
  * the stack pointer, where the program was loaded (__executable_start, so
  * that the grader can undo PIE), how many frames the chain had, then the
  * interrupted pc and the return addresses of the innermost GD_CRASH_HEAD
  * frames and, after "-", of the outermost GD_CRASH_TAIL (a deep recursion
- * keeps both ends). The grader symbolizes them (grader/symbolize.c); the
+ * keeps both ends), and after "+", words just above the stack pointer that
+ * point into the program's code (return addresses the chain may have lost
+ * in code built without frame pointers). The grader symbolizes them (grader/symbolize.c); the
  * line changes only the crash message, never the verdict.
  *
  * A frame-pointer walk rather than glibc's backtrace(): it allocates
@@ -276,8 +278,11 @@ static GD_UNUSED char *gd_read_stdin(size_t *len)
  */
 #define GD_CRASH_HEAD 48
 #define GD_CRASH_TAIL 16
+#define GD_CRASH_SCAN 16        /* candidate return addresses, at most */
+#define GD_CRASH_SCAN_WORDS 512 /* looked for in this many words above sp */
 
 extern char __executable_start[] __attribute__((weak));
+extern char etext[] __attribute__((weak));
 
 static uintptr_t gd_stack_top;  /* argv: every frame of main and below lies under it */
 /*
@@ -336,10 +341,10 @@ int sigaltstack(const stack_t *restrict ss, stack_t *restrict old);
 
 static void gd_on_crash(int sig, siginfo_t *si, void *ctx)
 {
-	static char line[96 + (GD_CRASH_HEAD + GD_CRASH_TAIL + 2) * 17];
+	static char line[96 + (GD_CRASH_HEAD + GD_CRASH_TAIL + GD_CRASH_SCAN + 4) * 17];
 	uintptr_t head[GD_CRASH_HEAD], tail[GD_CRASH_TAIL];
 	const ucontext_t *uc = ctx;
-	uintptr_t sp, fp, lo;
+	uintptr_t sp, fp, lo, near;
 	unsigned long depth = 1, ntail = 0, i;
 	char *p = line;
 	int saved = errno;
@@ -387,6 +392,31 @@ static void gd_on_crash(int sig, siginfo_t *si, void *ctx)
 		*p++ = ' ';
 		for (i = ntail - n; i < ntail; i++)
 			gd_hex(&p, tail[i % GD_CRASH_TAIL]);
+	}
+	/*
+	 * Code without frame pointers (the C library) may have lost the
+	 * chain: words near the stack pointer that could be return addresses
+	 * into the program, for the grader to try when the chain names none
+	 * of the learner's functions.
+	 */
+	/* Not after a stack overflow: sp may point below the stack's last page. */
+	near = (uintptr_t)si->si_addr < sp ? sp - (uintptr_t)si->si_addr
+					   : (uintptr_t)si->si_addr - sp;
+	if (etext && (sig != SIGSEGV || near >= 65536) && sp <= gd_stack_top &&
+	    gd_stack_top - sp <= gd_stack_size) {
+		const uintptr_t *w = (const uintptr_t *)(sp & ~(uintptr_t)(sizeof(uintptr_t) - 1));
+		unsigned long found = 0, k;
+
+		for (k = 0; k < GD_CRASH_SCAN_WORDS && found < GD_CRASH_SCAN &&
+			    (uintptr_t)(w + k + 1) <= gd_stack_top; k++) {
+			if (w[k] <= (uintptr_t)__executable_start || w[k] >= (uintptr_t)etext)
+				continue;
+			if (!found++) {
+				*p++ = '+';
+				*p++ = ' ';
+			}
+			gd_hex(&p, w[k]);
+		}
 	}
 	p[-1] = '\n';
 	while (write(GD_OBS_FD, line, (size_t)(p - line)) < 0 && errno == EINTR)

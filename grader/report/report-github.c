@@ -170,7 +170,7 @@ static void annotate_test(struct strbuf *sb, const struct report *r, const struc
 		const struct crash_call *k = &t->crash->calls[0];
 		size_t i;
 
-		for (i = 0; i < t->crash->ncalls && !k->line; i++)
+		for (i = 0; i < t->crash->ncalls && !*k->file; i++)
 			k = &t->crash->calls[i];
 		if (k->line && *k->file) {
 			strbuf_addstr(sb, "file=");

@@ -55,17 +55,22 @@ static cJSON *call_json(const struct crash_call *k)
 
 /*
  * "crash": where a crashed test crashed, present only when it is known:
- * the place (function, file, line of calls[0]) and the chain of calls.
+ * the place in the learner's code (function, file, line: the innermost
+ * call in the submission) and the chain of calls.
  */
 static cJSON *crash_json(const struct crash_info *c)
 {
 	cJSON *o = cJSON_CreateObject(), *calls;
+	const struct crash_call *at = NULL;
 	size_t i;
 
+	for (i = 0; i < c->ncalls && !at; i++)
+		if (*c->calls[i].file)
+			at = &c->calls[i];
 	add_text(o, "signal", c->signal);
-	add_text(o, "function", c->ncalls ? c->calls[0].function : "");
-	add_text(o, "file", c->ncalls ? c->calls[0].file : "");
-	cJSON_AddNumberToObject(o, "line", c->ncalls ? c->calls[0].line : 0);
+	add_text(o, "function", at ? at->function : "");
+	add_text(o, "file", at ? at->file : "");
+	cJSON_AddNumberToObject(o, "line", at ? at->line : 0);
 	cJSON_AddBoolToObject(o, "stack_overflow", c->stack_overflow);
 	calls = cJSON_AddArrayToObject(o, "calls");
 	for (i = 0; i < c->ncalls; i++)

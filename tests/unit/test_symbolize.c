@@ -53,6 +53,21 @@ static void test_located(void)
 	c = symbolize(SIGSEGV, line);
 	CHECK(c && c->stack_overflow);
 	crash_info_free(c);
+	/*
+	 * A crash outside the program's code whose chain is lost: a word near
+	 * the stack pointer that returns into the learner's code stands in.
+	 */
+	snprintf(line, sizeof(line), "11 0 7ffd00000000 %lx 1 7ffd00000000 + 7ffd00000010 %lx",
+		 (unsigned long)(uintptr_t)__executable_start,
+		 (unsigned long)(uintptr_t)crash_here + 4);
+	c = symbolize(SIGSEGV, line);
+	CHECK(c && c->ncalls == 2);
+	if (c && c->ncalls == 2) {
+		CHECK_STR(c->calls[0].file, "");
+		CHECK_STR(c->calls[1].function, "crash_here");
+		CHECK_STR(c->calls[1].file, "test_symbolize.c");
+	}
+	crash_info_free(c);
 }
 
 /* Lines a program may forge: each is refused whole, never half-read. */
@@ -67,7 +82,8 @@ static void test_hostile(void)
 		"11 0 0 0 1 4000000000000000000", /* 19 hex digits */
 		"99 0 0 0 1 400000", "11  0 0 0 1 400000", "11 0 0 0 1 400000 ",
 		"11 0 0 0 1 ABCDEF", "11 0 0 0 1 400000 -", "11 0 0 0 1 400000 - ",
-		"11 0 0 0 1 400000 -- 1", "-1 0 0 0 1 400000",
+		"11 0 0 0 1 400000 -- 1", "-1 0 0 0 1 400000", "11 0 0 0 1 400000 +",
+		"11 0 0 0 1 400000 + ", "11 0 0 0 1 400000 + 1 + 2", "11 0 0 0 1 400000 + 1 - 2",
 	};
 
 	for (i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
