@@ -35,7 +35,7 @@ static long gd_range_from, gd_range_to; /* fail-allocs=K-M; 0 otherwise */
 static char **gd_argv;
 static char gd_obuf[1 << 16];
 static size_t gd_olen;
-static int gd_mid_line; /* the channel's last byte written was not a newline */
+static GD_UNUSED int gd_mid_line; /* the channel's last byte written was not a newline */
 
 static GD_UNUSED void gd_flush(void)
 {
@@ -284,15 +284,15 @@ static GD_UNUSED char *gd_read_stdin(size_t *len)
 extern char __executable_start[] __attribute__((weak));
 extern char etext[] __attribute__((weak));
 
-static uintptr_t gd_stack_top;  /* argv: every frame of main and below lies under it */
+static GD_UNUSED uintptr_t gd_stack_top;  /* argv: every frame of main and below lies under it */
 /*
  * How far below argv the stack may reach: its limit, plus the setup above
  * argv that the kernel counts in it, plus the guard gap below it, in which
  * nothing is ever mapped (1 MiB, stack_guard_gap's default).
  */
-static uintptr_t gd_stack_size;
+static GD_UNUSED uintptr_t gd_stack_size;
 
-static void gd_hex(char **p, uintptr_t v)
+static GD_UNUSED void gd_hex(char **p, uintptr_t v)
 {
 	char tmp[2 * sizeof(v)];
 	int n = 0;
@@ -306,7 +306,7 @@ static void gd_hex(char **p, uintptr_t v)
 	*(*p)++ = ' ';
 }
 
-static void gd_dec(char **p, unsigned long v)
+static GD_UNUSED void gd_dec(char **p, unsigned long v)
 {
 	char tmp[24];
 	int n = 0;
