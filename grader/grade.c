@@ -398,9 +398,9 @@ static void hint_aimed_mistake(struct job_ctx *jc)
 		tr = &jc->r->tests[i];
 		idx = i;
 	}
-	if (!tr || ex->tests[idx].scaling.on)
+	/* A crash under failure injection keeps the hint about checking malloc. */
+	if (!tr || ex->tests[idx].scaling.on || tr->injections)
 		return;
-
 	for (i = 0; i < ex->nmistakes; i++) {
 		if (ex->mistakes[i].nbreaks != 1 || ex->mistakes[i].breaks[0] != idx)
 			continue;
