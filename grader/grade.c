@@ -19,6 +19,7 @@
 #include "observe.h"
 #include "ref-cache.h"
 #include "sha256.h"
+#include "symbolize.h"
 #include "util.h"
 
 #define SOURCE_MAX (1 << 20)
@@ -75,6 +76,7 @@ struct run {
 	bool have;
 	struct strbuf *files;  /* the test's files as the program left them */
 	bool *present;
+	struct crash_info *crash; /* the submission's crash, located; or NULL */
 };
 
 static void run_release(struct run *r)
@@ -89,6 +91,8 @@ static void run_release(struct run *r)
 		strbuf_release(&r->files[i]);
 	free(r->files);
 	free(r->present);
+	crash_info_free(r->crash);
+	r->crash = NULL;
 	r->have = false;
 }
 
@@ -181,6 +185,7 @@ struct job_ctx {
 	const struct exercise *ex;
 	const struct grade_opts *o;
 	const char *sub_exe;
+	const char *source_name; /* the submission's file name, as the learner knows it */
 	const char *ref_exe;
 	struct report *r;
 	pthread_mutex_t lock;
@@ -272,6 +277,10 @@ static int run_program(struct job_ctx *jc, const struct test *t, const char *exe
 		out->have = true;
 		out->cpu_limit = cpu_limit;
 		obs_parse(out->res.channel.data, out->res.channel.len, &out->obs);
+		out->crash = NULL;
+		if (out->res.outcome == SANDBOX_SIGNALED && out->obs.crash && exe == jc->sub_exe)
+			out->crash = crash_symbolize(exe, jc->source_name, out->res.term_signal,
+						     out->obs.crash);
 		collect_files(t, out->res.workdir_fd, out);
 		/* Done with the scratch: its tmpfs goes now, not with the run. */
 		close(out->res.workdir_fd);
@@ -309,6 +318,104 @@ static const char *signal_meaning(int sig)
 	default:
 		return "killed by a signal";
 	}
+}
+
+static void crash_call_text(struct strbuf *msg, const struct crash_call *k)
+{
+	if (*k->file && k->line)
+		strbuf_addf(msg, "%s (%s:%d)", k->function, k->file, k->line);
+	else if (*k->file)
+		strbuf_addf(msg, "%s (%s)", k->function, k->file);
+	else if (*k->function)
+		strbuf_addf(msg, "%s (a library function)", k->function);
+	else
+		strbuf_addstr(msg, "a library function");
+}
+
+static bool crash_call_same(const struct crash_call *a, const struct crash_call *b)
+{
+	return a->line == b->line && !strcmp(a->function, b->function) && !strcmp(a->file, b->file);
+}
+
+/*
+ * "crashed with SIGSEGV in lru_put (lru_cache.c:57), called from test
+ * 'x'", with the chain of calls when there is one (a recursion's repeated
+ * calls counted, not listed), then what the signal usually means. Without
+ * a location, the signal and its meaning alone.
+ */
+static void crash_text(const char *test, int sig, const struct crash_info *c,
+		       struct strbuf *msg)
+{
+	size_t i, j;
+
+	if (!c || !c->ncalls) {
+		strbuf_addf(msg, "crashed with signal %d (%s)", sig, signal_meaning(sig));
+		return;
+	}
+	strbuf_addf(msg, "crashed with %s%s in ", c->signal,
+		    c->stack_overflow ? " (stack overflow)" : "");
+	crash_call_text(msg, &c->calls[0]);
+	for (i = 1; i < c->ncalls; i = j + 1) {
+		if (c->omitted && i == c->omitted_at)
+			strbuf_addf(msg, "\n  ... %lu more frames ...", c->omitted);
+		for (j = i; j + 1 < c->ncalls && crash_call_same(&c->calls[j + 1], &c->calls[i]) &&
+			    !(c->omitted && j + 1 == c->omitted_at);
+		     j++)
+			;
+		strbuf_addstr(msg, "\n  called from ");
+		crash_call_text(msg, &c->calls[i]);
+		if (j > i)
+			strbuf_addf(msg, ", %zu times", j - i + 1);
+	}
+	if (c->ncalls == 1 && !c->omitted)
+		strbuf_addf(msg, ", called from test '%s'", test);
+	else
+		strbuf_addf(msg, "\n  called from test '%s'", test);
+	strbuf_addf(msg, "\nsignal %d (%s)", sig, signal_meaning(sig));
+}
+
+/*
+ * A crash only in the test aimed at a known mistake: the one test that
+ * mistake breaks ("breaks" in spec.json lists only it, and no other such
+ * mistake aims at it), and no other test crashed. Then the mistake's hint.
+ * A crash matches no mistake's observations, so the test's aim is the
+ * evidence, and a crash in every test (a stack overflow, say) is not
+ * about any one mistake: those tests keep their own hints.
+ */
+static void hint_aimed_mistake(struct job_ctx *jc)
+{
+	const struct exercise *ex = jc->ex;
+	struct strbuf msg = STRBUF_INIT;
+	struct test_report *tr = NULL;
+	long found = -1;
+	size_t i, idx = 0;
+
+	for (i = 0; i < ex->ntests; i++) {
+		if (jc->r->tests[i].status != ST_CRASHED)
+			continue;
+		if (tr)
+			return;
+		tr = &jc->r->tests[i];
+		idx = i;
+	}
+	/* A crash under failure injection keeps the hint about checking malloc. */
+	if (!tr || ex->tests[idx].scaling.on || tr->injections)
+		return;
+	for (i = 0; i < ex->nmistakes; i++) {
+		if (ex->mistakes[i].nbreaks != 1 || ex->mistakes[i].breaks[0] != idx)
+			continue;
+		if (found >= 0)
+			return; /* aimed at by two: which one is not known */
+		found = (long)i;
+	}
+	if (found < 0)
+		return;
+	strbuf_addf(&msg, "%s\nthis test is aimed at the known mistake '%s'", tr->message,
+		    ex->mistakes[found].name);
+	free(tr->message);
+	tr->message = strbuf_detach(&msg);
+	free(tr->hint);
+	tr->hint = xstrdup(ex->mistakes[found].hint);
 }
 
 static const char *syscall_advice(const char *name)
@@ -397,9 +504,9 @@ static void judge(const struct test *t, const struct run *ref, const struct run 
 				    res->peak_kb, (unsigned long long)t->limits.memory_kb);
 		} else {
 			tr->status = ST_CRASHED;
-			strbuf_addf(&msg, "crashed with signal %d (%s)", res->term_signal,
-				    signal_meaning(res->term_signal));
-			if (res->term_signal == SIGSEGV && res->layers & SANDBOX_LAYER_IA32_ABSENT)
+			crash_text(t->name, res->term_signal, sub->crash, &msg);
+			if (res->term_signal == SIGSEGV && res->layers & SANDBOX_LAYER_IA32_ABSENT &&
+			    !(sub->crash && sub->crash->stack_overflow))
 				strbuf_addstr(&msg, "; a 32-bit system call (int 0x80) ends the "
 					      "same way here: this kernel has no IA32 emulation, so "
 					      "such calls are impossible");
@@ -483,8 +590,7 @@ static enum test_status injected_verdict(const struct test *t, const struct run 
 	enum test_status st;
 
 	if (r->res.outcome == SANDBOX_SIGNALED) {
-		strbuf_addf(msg, "crashed with signal %d (%s)", r->res.term_signal,
-			    signal_meaning(r->res.term_signal));
+		crash_text(t->name, r->res.term_signal, r->crash, msg);
 		return ST_CRASHED;
 	}
 	if (r->res.outcome != SANDBOX_EXITED) {
@@ -723,6 +829,11 @@ static int inject(struct job_ctx *jc, const struct test *t, const struct run *pl
 		free(tr->hint);
 		tr->message = strbuf_detach(&in.msg);
 		tr->hint = xstrdup(t->inject_hint);
+		if (tr->status == ST_CRASHED) {
+			crash_info_free(tr->crash);
+			tr->crash = in.failed.crash;
+			in.failed.crash = NULL;
+		}
 		keep_output(&in.failed, tr);
 		run_release(&in.failed);
 	} else {
@@ -865,6 +976,7 @@ static int shared_run(struct job_ctx *jc, const struct test *t, long mistake, st
 	if (rc) {
 		if (ref_cache_get(rc, &parts, &shared)) {
 			out->have = true;
+			out->crash = NULL;
 			out->cpu_limit = mistake < 0 ? (double)reference_limits(t).cpu_ms
 						     : (double)t->limits.cpu_ms;
 			return 0;
@@ -1138,6 +1250,7 @@ static void explain_failures(struct job_ctx *jc)
 
 	for (k = 0; k < jc->ex->ntests; k++)
 		explain_wrong_at_scale(jc, k);
+	hint_aimed_mistake(jc);
 	ret = match_mistakes(jc, &err);
 	if (ret) {
 		jc->error = ret;
@@ -1204,6 +1317,11 @@ static int run_test(struct job_ctx *jc, size_t idx, struct strbuf *err)
 	tr->reference_output = ref.res.out.len + ref.res.err.len;
 	tr->limit_ms = limit;
 	judge(t, &ref, &sub, tr);
+	if (tr->status == ST_CRASHED) {
+		crash_info_free(tr->crash);
+		tr->crash = sub.crash;
+		sub.crash = NULL;
+	}
 	tr->time_ms = sub.res.cpu_ms;
 	tr->memory_kb = sub.res.peak_kb;
 	keep_output(&sub, tr);
@@ -1505,6 +1623,7 @@ int grade(struct grader *g, const struct exercise *ex, const char *path,
 	jc.ex = ex;
 	jc.o = o;
 	jc.sub_exe = sub.exe;
+	jc.source_name = name;
 	jc.ref_exe = ref.exe;
 	jc.r = r;
 	jc.paths = paths;

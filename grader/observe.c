@@ -29,6 +29,8 @@ void obs_parse(char *data, size_t len, struct obs *o)
 				o->has_allocs = parse_u64(line + 8, &o->allocs);
 			else if (!strcmp(line, "!seeded"))
 				o->seeded = true;
+			else if (!strncmp(line, "!crash ", 7))
+				o->crash = line + 7;
 			continue;
 		}
 		if (!strcmp(line, "end")) {

@@ -21,6 +21,8 @@ struct obs {
 	uint64_t allocs;   /* from "!allocs N" */
 	bool too_many;     /* more than OBS_MAX_LINES lines: the rest were not kept */
 	bool seeded;       /* "!seeded": the driver drew random numbers */
+	const char *crash; /* the last "!crash" line, after its prefix, or NULL:
+			      where the program crashed (symbolize.h); never trusted */
 };
 
 /*

@@ -30,6 +30,21 @@ int report_exit_code(const struct report *r)
 	return 0;
 }
 
+void crash_info_free(struct crash_info *c)
+{
+	size_t i;
+
+	if (!c)
+		return;
+	for (i = 0; i < c->ncalls; i++) {
+		free(c->calls[i].function);
+		free(c->calls[i].file);
+	}
+	free(c->calls);
+	free(c->signal);
+	free(c);
+}
+
 void report_release(struct report *r)
 {
 	size_t i;
@@ -39,6 +54,7 @@ void report_release(struct report *r)
 		free(r->tests[i].message);
 		free(r->tests[i].hint);
 		free(r->tests[i].output);
+		crash_info_free(r->tests[i].crash);
 	}
 	free(r->tests);
 	for (i = 0; i < r->nlayers; i++)

@@ -23,6 +23,29 @@ enum test_status {
 	ST_SKIPPED,
 };
 
+/*
+ * Where a crashed test's program crashed, as far as its stack showed it
+ * (grader/symbolize.c). Feedback only: the program wrote the stack, so
+ * none of this decides a verdict.
+ */
+struct crash_call {
+	char *function;        /* never NULL; "" when unknown */
+	char *file;            /* the submission's name as the learner knows it,
+				  or "" outside the submission */
+	int line;              /* 0 when unknown */
+};
+
+struct crash_info {
+	char *signal;          /* "SIGSEGV" */
+	bool stack_overflow;
+	struct crash_call *calls; /* calls[0]: where it crashed; then its callers */
+	size_t ncalls;
+	size_t omitted_at;     /* calls before this index were shown before the gap */
+	unsigned long omitted; /* frames of a deep recursion not shown; 0: none */
+};
+
+void crash_info_free(struct crash_info *c);
+
 struct test_report {
 	char *name;
 	enum test_status status;
@@ -43,6 +66,7 @@ struct test_report {
 	enum visibility visibility;
 	bool accounting;       /* ran with allocation accounting */
 	int injections;        /* failure-injection runs made */
+	struct crash_info *crash; /* NULL: not crashed, or no location known */
 };
 
 struct report {

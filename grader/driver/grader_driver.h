@@ -16,6 +16,7 @@
 #define GRADER_DRIVER_H
 
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -34,6 +35,7 @@ static long gd_range_from, gd_range_to; /* fail-allocs=K-M; 0 otherwise */
 static char **gd_argv;
 static char gd_obuf[1 << 16];
 static size_t gd_olen;
+static GD_UNUSED int gd_mid_line; /* the channel's last byte written was not a newline */
 
 static GD_UNUSED void gd_flush(void)
 {
@@ -47,6 +49,8 @@ static GD_UNUSED void gd_flush(void)
 			_exit(121); /* the grader closed the channel: nothing to report to */
 		off += (size_t)n;
 	}
+	if (gd_olen)
+		gd_mid_line = gd_obuf[gd_olen - 1] != '\n';
 	gd_olen = 0;
 }
 
@@ -242,6 +246,228 @@ static GD_UNUSED char *gd_read_stdin(size_t *len)
 }
 
 /*
+ * Where a test crashed. A handler for the crash signals, on a stack of its
+ * own (a stack overflow leaves none), walks the frame-pointer chain of the
+ * interrupted code and writes one line on the channel:
+ *
+ *   !crash SIG ADDR SP START DEPTH PC... [- PC...] [+ PC...]
+ *
+ * (SIG and DEPTH decimal, the rest hex): the signal, the faulting address,
+ * the stack pointer, where the program was loaded (__executable_start, so
+ * that the grader can undo PIE), how many frames the chain had, then the
+ * interrupted pc and the return addresses of the innermost GD_CRASH_HEAD
+ * frames and, after "-", of the outermost GD_CRASH_TAIL (a deep recursion
+ * keeps both ends), and after "+", words just above the stack pointer that
+ * point into the program's code (return addresses the chain may have lost
+ * in code built without frame pointers). The grader symbolizes them (grader/symbolize.c); the
+ * line changes only the crash message, never the verdict.
+ *
+ * A frame-pointer walk rather than glibc's backtrace(): it allocates
+ * nothing, takes no lock and loads nothing (backtrace() would dlopen
+ * libgcc_s, which the sandbox does not show a dynamic program), and every
+ * read is checked to lie between the interrupted stack pointer and argv,
+ * the live part of the main stack, so the walk itself cannot fault (a
+ * program that moved its stack pointer off that stack may make it fault:
+ * then it dies by SIGSEGV, a crash all the same). The
+ * grader compiles submission and driver with -fno-omit-frame-pointer; a
+ * frame of code built without it (libc) may end the chain early.
+ *
+ * Afterwards the default action is restored and the signal raised again:
+ * the program ends by the same signal as it would have without us. Not
+ * under ASan, whose own handler reports more.
+ */
+#define GD_CRASH_HEAD 48
+#define GD_CRASH_TAIL 16
+#define GD_CRASH_SCAN 16        /* candidate return addresses, at most */
+#define GD_CRASH_SCAN_WORDS 512 /* looked for in this many words above sp */
+
+extern char __executable_start[] __attribute__((weak));
+extern char etext[] __attribute__((weak));
+
+static GD_UNUSED uintptr_t gd_stack_top;  /* argv: every frame of main and below lies under it */
+/*
+ * How far below argv the stack may reach: its limit, plus the setup above
+ * argv that the kernel counts in it, plus the guard gap below it, in which
+ * nothing is ever mapped (1 MiB, stack_guard_gap's default).
+ */
+static GD_UNUSED uintptr_t gd_stack_size;
+
+static GD_UNUSED void gd_hex(char **p, uintptr_t v)
+{
+	char tmp[2 * sizeof(v)];
+	int n = 0;
+
+	do {
+		tmp[n++] = "0123456789abcdef"[v & 15];
+		v >>= 4;
+	} while (v);
+	while (n)
+		*(*p)++ = tmp[--n];
+	*(*p)++ = ' ';
+}
+
+static GD_UNUSED void gd_dec(char **p, unsigned long v)
+{
+	char tmp[24];
+	int n = 0;
+
+	do {
+		tmp[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v);
+	while (n)
+		*(*p)++ = tmp[--n];
+	*(*p)++ = ' ';
+}
+
+#if defined(__linux__) && (defined(__x86_64__) || defined(__aarch64__)) && \
+	!defined(__SANITIZE_ADDRESS__)
+#define GD_CRASH_REPORT 1
+#include <sys/resource.h>
+#include <ucontext.h>
+
+/* Strict POSIX mode hides these two XSI names; Linux has them. */
+#ifndef SA_ONSTACK
+#define SA_ONSTACK 0x08000000
+#endif
+int sigaltstack(const stack_t *restrict ss, stack_t *restrict old);
+
+/* glibc names the context's fields __gregs and so on in strict POSIX mode. */
+#ifdef __USE_MISC
+#define GD_CTX(f) f
+#else
+#define GD_CTX(f) __##f
+#endif
+
+static void gd_on_crash(int sig, siginfo_t *si, void *ctx)
+{
+	static char line[96 + (GD_CRASH_HEAD + GD_CRASH_TAIL + GD_CRASH_SCAN + 4) * 17];
+	uintptr_t head[GD_CRASH_HEAD], tail[GD_CRASH_TAIL];
+	const ucontext_t *uc = ctx;
+	uintptr_t sp, fp, lo, near;
+	unsigned long depth = 1, ntail = 0, i;
+	char *p = line;
+	int saved = errno;
+
+#if defined(__x86_64__)
+	head[0] = (uintptr_t)uc->uc_mcontext.GD_CTX(gregs)[16]; /* REG_RIP */
+	sp = (uintptr_t)uc->uc_mcontext.GD_CTX(gregs)[15];      /* REG_RSP */
+	fp = (uintptr_t)uc->uc_mcontext.GD_CTX(gregs)[10];      /* REG_RBP */
+#else
+	head[0] = (uintptr_t)uc->uc_mcontext.GD_CTX(pc);
+	sp = (uintptr_t)uc->uc_mcontext.GD_CTX(sp);
+	fp = (uintptr_t)uc->uc_mcontext.GD_CTX(regs)[29];
+#endif
+	/* A frame: [fp] the caller's fp, [fp + 1] the return address. */
+	lo = sp;
+	while (sp <= gd_stack_top && gd_stack_top - sp <= gd_stack_size && fp >= lo &&
+	       fp % sizeof(uintptr_t) == 0 && fp + 2 * sizeof(uintptr_t) <= gd_stack_top) {
+		uintptr_t ret = ((const uintptr_t *)fp)[1];
+
+		if (!ret)
+			break;
+		if (depth < GD_CRASH_HEAD)
+			head[depth] = ret;
+		else
+			tail[ntail++ % GD_CRASH_TAIL] = ret;
+		depth++;
+		lo = fp + 2 * sizeof(uintptr_t);
+		fp = ((const uintptr_t *)fp)[0];
+	}
+	if (gd_mid_line)
+		*p++ = '\n';
+	memcpy(p, "!crash ", 7);
+	p += 7;
+	gd_dec(&p, (unsigned long)sig);
+	gd_hex(&p, (uintptr_t)si->si_addr);
+	gd_hex(&p, sp);
+	gd_hex(&p, (uintptr_t)__executable_start);
+	gd_dec(&p, depth);
+	for (i = 0; i < depth && i < GD_CRASH_HEAD; i++)
+		gd_hex(&p, head[i]);
+	if (ntail) {
+		unsigned long n = ntail < GD_CRASH_TAIL ? ntail : GD_CRASH_TAIL;
+
+		*p++ = '-';
+		*p++ = ' ';
+		for (i = ntail - n; i < ntail; i++)
+			gd_hex(&p, tail[i % GD_CRASH_TAIL]);
+	}
+	/*
+	 * Code without frame pointers (the C library) may have lost the
+	 * chain: words near the stack pointer that could be return addresses
+	 * into the program, for the grader to try when the chain names none
+	 * of the learner's functions.
+	 */
+	/* Not after a stack overflow: sp may point below the stack's last page. */
+	near = (uintptr_t)si->si_addr < sp ? sp - (uintptr_t)si->si_addr
+					   : (uintptr_t)si->si_addr - sp;
+	if (etext && (sig != SIGSEGV || near >= 65536) && sp <= gd_stack_top &&
+	    gd_stack_top - sp <= gd_stack_size) {
+		const uintptr_t *w = (const uintptr_t *)(sp & ~(uintptr_t)(sizeof(uintptr_t) - 1));
+		unsigned long found = 0, k;
+
+		for (k = 0; k < GD_CRASH_SCAN_WORDS && found < GD_CRASH_SCAN &&
+			    (uintptr_t)(w + k + 1) <= gd_stack_top; k++) {
+			if (w[k] <= (uintptr_t)__executable_start || w[k] >= (uintptr_t)etext)
+				continue;
+			if (!found++) {
+				*p++ = '+';
+				*p++ = ' ';
+			}
+			gd_hex(&p, w[k]);
+		}
+	}
+	p[-1] = '\n';
+	while (write(GD_OBS_FD, line, (size_t)(p - line)) < 0 && errno == EINTR)
+		;
+	errno = saved;
+	/* SA_RESETHAND restored the default action; the signal waits until we return. */
+	raise(sig);
+}
+
+static void gd_crash_init(void)
+{
+	static char altstack[1 << 16];
+	static const int sigs[] = { SIGSEGV, SIGBUS, SIGFPE, SIGILL, SIGABRT };
+	stack_t ss;
+	struct sigaction sa;
+	sigset_t unblock;
+	struct rlimit rl;
+	size_t i;
+
+	gd_stack_top = (uintptr_t)gd_argv;
+	gd_stack_size = (uintptr_t)8 << 20;
+	if (getrlimit(RLIMIT_STACK, &rl) == 0 && rl.rlim_cur != RLIM_INFINITY)
+		gd_stack_size = (uintptr_t)rl.rlim_cur;
+	gd_stack_size += (uintptr_t)1 << 20;
+	ss.ss_sp = altstack;
+	ss.ss_size = sizeof(altstack);
+	ss.ss_flags = 0;
+	if (sigaltstack(&ss, NULL) < 0)
+		return;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_sigaction = gd_on_crash;
+	sa.sa_flags = SA_SIGINFO | SA_ONSTACK | SA_RESETHAND;
+	sigfillset(&sa.sa_mask);
+	sigemptyset(&unblock);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++) {
+		sigaction(sigs[i], &sa, NULL);
+		sigaddset(&unblock, sigs[i]);
+	}
+	/*
+	 * The grader's threads block every signal and a process inherits its
+	 * mask: a fault with its signal blocked kills at once, handler or not.
+	 */
+	sigprocmask(SIG_UNBLOCK, &unblock, NULL);
+}
+#else
+static void gd_crash_init(void)
+{
+}
+#endif
+
+/*
  * Call first. Unbuffered stdio keeps the learner's printf from allocating,
  * so that allocation accounting sees only what the learner's code asked for.
  */
@@ -260,6 +486,7 @@ static GD_UNUSED void gd_init(int argc, char **argv)
 		gd_range_from = gd_range_to = 0;
 	setvbuf(stdout, NULL, _IONBF, 0);
 	setvbuf(stderr, NULL, _IONBF, 0);
+	gd_crash_init();
 }
 
 #endif /* GRADER_DRIVER_H */

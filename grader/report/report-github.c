@@ -164,7 +164,21 @@ static void annotate_test(struct strbuf *sb, const struct report *r, const struc
 
 	strbuf_addf(&title, "%s: %s (%s, %d/%d)", r->exercise, t->name, test_status_name(t->status),
 		    t->score, t->max_score);
-	strbuf_addstr(sb, "::error title=");
+	strbuf_addstr(sb, "::error ");
+	/* A crash's place in the submission, when the learner's code crashed there. */
+	if (t->visibility == VIS_VISIBLE && t->crash && t->crash->ncalls) {
+		const struct crash_call *k = &t->crash->calls[0];
+		size_t i;
+
+		for (i = 0; i < t->crash->ncalls && !*k->file; i++)
+			k = &t->crash->calls[i];
+		if (k->line && *k->file) {
+			strbuf_addstr(sb, "file=");
+			text_gh_property(sb, r->submission, 0);
+			strbuf_addf(sb, ",line=%d,", k->line);
+		}
+	}
+	strbuf_addstr(sb, "title=");
 	text_gh_property(sb, title.buf, 400);
 	strbuf_addstr(sb, "::");
 	if (t->visibility != VIS_VISIBLE) {

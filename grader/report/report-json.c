@@ -43,6 +43,43 @@ static void add_text(cJSON *obj, const char *key, const char *s)
 	strbuf_release(&sb);
 }
 
+static cJSON *call_json(const struct crash_call *k)
+{
+	cJSON *o = cJSON_CreateObject();
+
+	add_text(o, "function", k->function);
+	add_text(o, "file", k->file);
+	cJSON_AddNumberToObject(o, "line", k->line);
+	return o;
+}
+
+/*
+ * "crash": where a crashed test crashed, present only when it is known:
+ * the place in the learner's code (function, file, line: the innermost
+ * call in the submission) and the chain of calls.
+ */
+static cJSON *crash_json(const struct crash_info *c)
+{
+	cJSON *o = cJSON_CreateObject(), *calls;
+	const struct crash_call *at = NULL;
+	size_t i;
+
+	for (i = 0; i < c->ncalls && !at; i++)
+		if (*c->calls[i].file)
+			at = &c->calls[i];
+	add_text(o, "signal", c->signal);
+	add_text(o, "function", at ? at->function : "");
+	add_text(o, "file", at ? at->file : "");
+	cJSON_AddNumberToObject(o, "line", at ? at->line : 0);
+	cJSON_AddBoolToObject(o, "stack_overflow", c->stack_overflow);
+	calls = cJSON_AddArrayToObject(o, "calls");
+	for (i = 0; i < c->ncalls; i++)
+		cJSON_AddItemToArray(calls, call_json(&c->calls[i]));
+	cJSON_AddNumberToObject(o, "omitted_frames", (double)c->omitted);
+	cJSON_AddNumberToObject(o, "omitted_at", (double)(c->omitted ? c->omitted_at : 0));
+	return o;
+}
+
 static cJSON *test_json(const struct test_report *t)
 {
 	cJSON *o = cJSON_CreateObject();
@@ -61,6 +98,8 @@ static cJSON *test_json(const struct test_report *t)
 	cJSON_AddNumberToObject(o, "reference_ms", round1(t->reference_ms));
 	cJSON_AddBoolToObject(o, "accounting", t->accounting);
 	cJSON_AddNumberToObject(o, "injections", t->injections);
+	if (t->crash)
+		cJSON_AddItemToObject(o, "crash", crash_json(t->crash));
 	return o;
 }
 
@@ -127,6 +166,34 @@ static int parse_test_status(const char *s)
 	return -1;
 }
 
+/* A report's "crash", read back; NULL when absent or not an object with calls. */
+static struct crash_info *parse_crash(const cJSON *o)
+{
+	const cJSON *calls = cJSON_GetObjectItemCaseSensitive(o, "calls"), *k;
+	struct crash_info *c;
+	double d;
+
+	if (!cJSON_IsObject(o) || !cJSON_IsArray(calls) || !json_str(o, "signal"))
+		return NULL;
+	c = xcalloc(1, sizeof(*c));
+	c->signal = json_strdup(o, "signal");
+	c->stack_overflow = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "stack_overflow"));
+	c->calls = xcalloc((size_t)cJSON_GetArraySize(calls) + 1, sizeof(*c->calls));
+	cJSON_ArrayForEach(k, calls) {
+		struct crash_call *cc = &c->calls[c->ncalls++];
+
+		cc->function = json_strdup(k, "function");
+		cc->file = json_strdup(k, "file");
+		if (json_num(k, "line", &d) && d > 0 && d < 1e9)
+			cc->line = (int)d;
+	}
+	if (json_num(o, "omitted_frames", &d) && d > 0 && d < 1e18)
+		c->omitted = (unsigned long)d;
+	if (json_num(o, "omitted_at", &d) && d > 0 && d <= (double)c->ncalls)
+		c->omitted_at = (size_t)d;
+	return c;
+}
+
 static int parse_test(const cJSON *o, struct test_report *t, struct strbuf *err)
 {
 	const char *s;
@@ -155,6 +222,7 @@ static int parse_test(const cJSON *o, struct test_report *t, struct strbuf *err)
 	if (json_num(o, "injections", &d))
 		t->injections = (int)d;
 	t->accounting = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "accounting"));
+	t->crash = parse_crash(cJSON_GetObjectItemCaseSensitive(o, "crash"));
 	s = json_str(o, "visibility");
 	t->visibility = !s || !strcmp(s, "visible") ? VIS_VISIBLE
 			: !strcmp(s, "hidden")       ? VIS_HIDDEN

@@ -11,7 +11,12 @@ mistake's program as `grader show EXERCISE --mistake NAME` prints it
 expect.json keys: compile ("ok"/"error"), full_score (bool), tests
 ({name: status, or a list of statuses when two limits race}, every test
 of the exercise), hints ({name: substring}),
-messages ({name: substring}),
+messages ({name: substring}), crashes ({name: where it crashed}: the
+test's json "crash" must have these signal, function, file, stack_overflow
+and line (a list: any of them, for a stack overflow, which runs out at any
+instruction of the recursion), calls_include ([{function, line}] that must
+be in its chain of calls), and its message must name "function
+(file:line)"),
 Where the kernel decides the outcome, a test's status or message may be
 an object keyed by kernel kind, e.g. {"ia32": "forbidden", "no-ia32":
 "crashed"}: tests/kernel_kind.py finds the kind by its own probe. absent_paths (files that must not exist
@@ -67,6 +72,28 @@ def kernel_allows_mount_namespace():
         return subprocess.run(cmd, capture_output=True, timeout=10).returncode == 0
     except OSError:
         return False
+
+
+def check_crash(name, t, want):
+    """Where a test crashed, as the report says it in "crash" and the message."""
+    crash = t.get("crash")
+    if not crash:
+        return ["%s: no crash location in the report: %r" % (name, t["message"][:400])]
+    errors = []
+    for key in ("signal", "function", "file", "stack_overflow"):
+        if key in want and crash[key] != want[key]:
+            errors.append("%s: crash %s: expected %r, got %r" % (name, key, want[key], crash[key]))
+    lines = want["line"] if isinstance(want.get("line"), list) else [want.get("line")]
+    if "line" in want and crash["line"] not in lines:
+        errors.append("%s: crash line: expected %s, got %d" % (name, lines, crash["line"]))
+    for call in want.get("calls_include", []):
+        if not any(c["function"] == call["function"] and c["line"] == call["line"]
+                   for c in crash["calls"]):
+            errors.append("%s: the calls lack %r: %r" % (name, call, crash["calls"]))
+    place = "%s (%s:%d)" % (crash["function"], crash["file"], crash["line"])
+    if place not in t["message"]:
+        errors.append("%s: message lacks %r: %r" % (name, place, t["message"][:400]))
+    return errors
 
 
 def main():
@@ -156,6 +183,10 @@ def main():
         t = got.get(name)
         if t and sub_s not in t["message"]:
             errors.append("%s: message lacks %r: %r" % (name, sub_s, t["message"]))
+    for name, want_crash in expect.get("crashes", {}).items():
+        t = got.get(name)
+        if t:
+            errors.extend(check_crash(name, t, want_crash))
     full = rep["score"] == rep["max_score"]
     if "full_score" in expect and expect["full_score"] != full:
         errors.append("full_score: expected %s, got %d/%d" % (

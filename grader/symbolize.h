@@ -1,0 +1,34 @@
+/*
+ * symbolize.h: where a crashed program crashed, from the stack its driver
+ * wrote (the "!crash" line of grader_driver.h) and the program's debug
+ * information. The only user of elfutils' libdw.
+ *
+ * The line comes from the program, which the learner controls: it is
+ * parsed strictly, bounded, and every address is checked against the
+ * program's own executable segments. A forged line can only change the
+ * message of a test that crashed anyway.
+ */
+#ifndef GRADER_SYMBOLIZE_H
+#define GRADER_SYMBOLIZE_H
+
+#include "result.h"
+
+/* The longest "!crash" line accepted, without its "!crash " prefix. */
+#define CRASH_LINE_MAX 2048
+
+/*
+ * The crash of the program exe, whose stack the driver reported as line
+ * (after "!crash "), that ended by signal sig. source_name is the file
+ * name the submission was compiled as; frames in it are the learner's and
+ * are named so. Returns a crash_info the caller frees with
+ * crash_info_free(), or NULL when the line is malformed or for another
+ * signal, or when no frame lies in the submission (the crash is not in the
+ * learner's code, or the stack cannot be followed there).
+ */
+struct crash_info *crash_symbolize(const char *exe, const char *source_name, int sig,
+				   const char *line);
+
+/* "SIGSEGV" for the signals a crash report covers, else NULL. */
+const char *crash_signal_name(int sig);
+
+#endif /* GRADER_SYMBOLIZE_H */
