@@ -11,6 +11,7 @@
 #include "deliver.h"
 #include "grade.h"
 #include "ref-cache.h"
+#include "replay.h"
 #include "report.h"
 #include "select.h"
 #include "spec.h"
@@ -36,13 +37,15 @@ static const char usage[] =
 	"                    as 'random-*'; repeatable) and those they require; the\n"
 	"                    report says the run is partial, and it exits 1 even\n"
 	"                    when every selected test passed: it is not a grade\n"
-	"\n"
+	"  --replay DIR      with --test naming one visible test: also write DIR, a\n"
+	"                    copy of the test to build and run OUTSIDE the sandbox\n"
+	"                    (cd DIR; ./run.sh, or ./run.sh gdb|valgrind|asan)\n\n"
 	"Webhook:\n" WEBHOOK_USAGE "\n"
 	"With the github format, the markdown table is appended to\n"
 	"$GITHUB_STEP_SUMMARY and score= and max_score= to $GITHUB_OUTPUT.\n\n"
 	"exit status: 0 all tests passed, 1 something failed (a compile error\n"
 	"included) or the run was partial (--test), 2 bad usage or input (an\n"
-	"unknown test or a glob matching none), 3 the grader failed, 4 (only\n"
+	"unknown test or a glob matching none, a hidden test to --replay), 3 the grader failed, 4 (only\n"
 	"with --webhook-strict) graded but the report was not delivered\n";
 
 struct check {
@@ -56,6 +59,7 @@ struct check {
 	char *tests[TESTS_MAX];
 	size_t ntests;
 	struct test_selection sel;
+	const char *replay;
 };
 
 /* Grades once and writes every report: the exit status; *graded when r is filled. */
@@ -98,6 +102,30 @@ static int check_once(struct check *c, struct report *r, bool *graded)
 	return status;
 }
 
+/* Grading once, then writing the replay directory: the exit status. */
+static int check_replay(struct check *c)
+{
+	struct strbuf err = STRBUF_INIT, side = STRBUF_INIT;
+	struct report r;
+	bool graded;
+	int status = check_once(c, &r, &graded);
+
+	if (!graded)
+		return status;
+	if (!r.compiled) {
+		error("no replay: the submission does not compile");
+	} else if (replay_write(c->replay, c->ex, &c->sel, c->path, &r, &side, &err)) {
+		error("%s", err.buf);
+		status = EXIT_USAGE;
+	} else {
+		fputs(side.buf, stdout);
+	}
+	report_release(&r);
+	strbuf_release(&err);
+	strbuf_release(&side);
+	return status;
+}
+
 static int usage_error(struct strbuf *err, const char *msg)
 {
 	strbuf_addstr(err, msg);
@@ -111,6 +139,7 @@ static int parse_options(struct check *c, int argc, char **argv)
 		{ "format", required_argument, NULL, 'f' },
 		{ "report", required_argument, NULL, 'r' },
 		{ "test", required_argument, NULL, 't' },
+		{ "replay", required_argument, NULL, 'R' },
 		GRADE_OPTIONS,
 		WEBHOOK_OPTIONS,
 		{ NULL, 0, NULL, 0 },
@@ -127,6 +156,8 @@ static int parse_options(struct check *c, int argc, char **argv)
 			c->tests[c->ntests++] = optarg;
 		else if (ch == 't')
 			ret = usage_error(&err, "--test: at most 64 times");
+		else if (ch == 'R')
+			c->replay = optarg;
 		else if (grade_option(ch))
 			ret = grade_args_parse(&c->ga, ch, optarg, &err);
 		else if (webhook_option(ch))
@@ -138,6 +169,8 @@ static int parse_options(struct check *c, int argc, char **argv)
 		goto fail;
 	if (argc - optind != 2)
 		goto usage;
+	if (c->replay && !c->ntests)
+		ret = usage_error(&err, "--replay needs --test NAME: the test to replay");
 	if (!ret)
 		return 0;
 fail:
@@ -160,9 +193,12 @@ static int select_tests(struct check *c)
 		return 0;
 	if (test_selection_make(&c->sel, c->ex, c->tests, c->ntests, &err))
 		ret = EXIT_USAGE;
+	else if (c->replay && replay_check(c->ex, &c->sel, &err))
+		ret = EXIT_USAGE;
 	if (ret)
 		error("%s", err.buf);
 	c->ga.o.sel = &c->sel;
+	c->ga.o.keep_channels = c->replay != NULL;
 	strbuf_release(&err);
 	return ret;
 }
@@ -204,9 +240,13 @@ int cmd_check(int argc, char **argv)
 		status = EXIT_GRADER;
 		goto out;
 	}
-	status = check_once(&c, &r, &graded);
-	if (graded)
-		report_release(&r);
+	if (c.replay) {
+		status = check_replay(&c);
+	} else {
+		status = check_once(&c, &r, &graded);
+		if (graded)
+			report_release(&r);
+	}
 	grader_close(&c.g);
 out:
 	test_selection_release(&c.sel);

@@ -868,6 +868,7 @@ static int shared_run(struct job_ctx *jc, const struct test *t, long mistake, st
 	bool keep;
 	int ret;
 
+	memset(out, 0, sizeof(*out));
 	if (rc) {
 		if (ref_cache_get(rc, &parts, &shared)) {
 			out->have = true;

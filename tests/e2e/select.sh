@@ -67,5 +67,40 @@ expect_status 0 "$grader" check sort-users "$ref" --seed 3 --format json
 python3 -c 'import json,sys; r=json.load(open(sys.argv[1])); assert "partial" not in r' \
 	"$tmp/out" || fail "full run marked partial"
 
+# --replay: a failing visible test, written out; run.sh reproduces the
+# grader's observations byte for byte.
+expect_status 2 "$grader" check sort-users "$bad" --replay "$tmp/r"
+expect_in "$err" "--replay needs --test" "replay without --test"
+expect_status 2 "$grader" check sort-users "$bad" --test '*' --replay "$tmp/r"
+expect_in "$err" "replays one test" "replay of several tests"
+expect_status 1 "$grader" check sort-users "$bad" --test ties-by-name --seed 3 --replay "$tmp/r"
+expect_in "$out" "OUTSIDE the sandbox" "replay warning"
+expect_in "$out" "reference (expected)" "replay side by side"
+for f in Makefile run.sh driver.c sort_users.h grader_driver.h submission.c expected.txt \
+	grader-observed.txt; do
+	[ -f "$tmp/r/$f" ] || fail "replay lacks $f"
+done
+if command -v gcc >/dev/null && command -v make >/dev/null; then
+	(cd "$tmp/r" && ./run.sh >"$tmp/run.out" 2>&1) || true
+	cmp "$tmp/r/observed.txt" "$tmp/r/grader-observed.txt" ||
+		fail "run.sh did not reproduce the grader's observations"
+	grep -q "byte for byte" "$tmp/run.out" || fail "run.sh does not say it reproduced the run"
+	cmp -s "$tmp/r/observed.txt" "$tmp/r/expected.txt" && fail "a failing test replays as passing"
+fi
+# A hidden test is never replayed.
+mkdir -p "$tmp/ex" && cp -r "$src/exercises/sort-users" "$tmp/ex/"
+python3 - "$tmp/ex/sort-users/spec.json" <<'PY'
+import json, sys
+spec = json.load(open(sys.argv[1]))
+for t in spec["tests"]:
+    if t["name"] == "empty":
+        t["visibility"] = "hidden"
+json.dump(spec, open(sys.argv[1], "w"))
+PY
+expect_status 2 "$grader" check sort-users "$bad" --exercises "$tmp/ex" --test empty \
+	--replay "$tmp/r2"
+expect_in "$err" "test 'empty' is hidden" "hidden replay"
+[ -e "$tmp/r2" ] && fail "a hidden test's replay was written"
+
 [ "$failures" -eq 0 ] || { echo "$failures failure(s)"; exit 1; }
 echo "all passed"
