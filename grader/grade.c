@@ -30,6 +30,7 @@
 #define FILE_CAP (32 << 20) /* bytes of a judged file */
 #define MATCH_KEEP_MAX (2u << 20) /* observations kept for mistake matching */
 #define REF_CAP_FACTOR 3 /* the reference's own safety limits: 3x the learner's */
+#define INPUT_LINES 60 /* lines of a test's input shown */
 #define RECHECKS 2 /* more runs of both programs before a scaling timeout stands */
 
 int grader_open(struct grader *g, struct strbuf *err)
@@ -1175,6 +1176,34 @@ static void keep_channels(const struct run *ref, const struct run *sub, struct t
 	tr->expected[len] = '\0';
 }
 
+/*
+ * A visible test that failed: the driver, linked with the reference, says
+ * what the test's input was ("describe", grader_driver.h); a driver that
+ * does not know how writes no "!input" line, and nothing is shown.
+ */
+static int describe_input(struct job_ctx *jc, const struct test *t, struct test_report *tr,
+			  struct strbuf *err)
+{
+	struct limits l = reference_limits(t);
+	struct strbuf sb = STRBUF_INIT;
+	struct run d;
+	size_t i;
+	int ret = run_program(jc, t, jc->ref_exe, "describe", (double)l.cpu_ms, &l, NULL, &d, err);
+
+	if (ret)
+		return ret;
+	if (d.res.channel.len >= 7 && !memcmp(d.res.channel.data, "!input", 7)) {
+		for (i = 0; i < d.obs.n && i < INPUT_LINES; i++)
+			strbuf_addf(&sb, "%s\n", d.obs.lines[i]);
+		if (d.obs.n > INPUT_LINES)
+			strbuf_addf(&sb, "... cut here: %zu more lines\n", d.obs.n - INPUT_LINES);
+		free(tr->input);
+		tr->input = strbuf_detach(&sb);
+	}
+	run_release(&d);
+	return 0;
+}
+
 static int run_test(struct job_ctx *jc, size_t idx, struct strbuf *err)
 {
 	const struct exercise *ex = jc->ex;
@@ -1233,6 +1262,8 @@ static int run_test(struct job_ctx *jc, size_t idx, struct strbuf *err)
 	tr->reference_output = ref.res.out.len + ref.res.err.len;
 	tr->limit_ms = limit;
 	judge(t, &ref, &sub, tr);
+	if (t->visibility == VIS_VISIBLE && tr->status != ST_PASSED)
+		ret = describe_input(jc, t, tr, err);
 	if (jc->o->keep_channels)
 		keep_channels(&ref, &sub, tr);
 	tr->time_ms = sub.res.cpu_ms;

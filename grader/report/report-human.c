@@ -118,6 +118,10 @@ int report_write_human(const struct report *r, FILE *f, const struct report_opts
 		}
 		if (*t->message)
 			indented(f, "        ", t->message);
+		if (t->input && *t->input && t->status != ST_SKIPPED) {
+			fprintf(f, "        %sthe test's input:%s\n", st->dim, st->off);
+			indented(f, "          ", t->input);
+		}
 		if (*t->hint)
 			fprintf(f, "        %shint:%s %s\n", st->bold, st->off, t->hint);
 		if (*t->output && t->status != ST_SKIPPED) {

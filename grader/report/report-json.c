@@ -61,6 +61,8 @@ static cJSON *test_json(const struct test_report *t)
 	cJSON_AddNumberToObject(o, "reference_ms", round1(t->reference_ms));
 	cJSON_AddBoolToObject(o, "accounting", t->accounting);
 	cJSON_AddNumberToObject(o, "injections", t->injections);
+	if (t->input && t->visibility == VIS_VISIBLE)
+		add_text(o, "input", t->input);
 	return o;
 }
 

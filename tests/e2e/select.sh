@@ -93,7 +93,7 @@ python3 - "$tmp/ex/sort-users/spec.json" <<'PY'
 import json, sys
 spec = json.load(open(sys.argv[1]))
 for t in spec["tests"]:
-    if t["name"] == "empty":
+    if t["name"] in ("empty", "ties-by-name"):
         t["visibility"] = "hidden"
 json.dump(spec, open(sys.argv[1], "w"))
 PY
@@ -101,6 +101,23 @@ expect_status 2 "$grader" check sort-users "$bad" --exercises "$tmp/ex" --test e
 	--replay "$tmp/r2"
 expect_in "$err" "test 'empty' is hidden" "hidden replay"
 [ -e "$tmp/r2" ] && fail "a hidden test's replay was written"
+
+# A visible test that fails shows its input; a hidden one none of it.
+expect_status 1 "$grader" check sort-users "$bad" --test ties-by-name --seed 3 --format json
+python3 - "$tmp/out" <<'PY' || fail "input of a visible test"
+import json, sys
+t = json.load(open(sys.argv[1]))["tests"][0]
+assert t["status"] == "failed" and t["input"].startswith("n=24\n[0] id=31 name=\"bob\""), t
+PY
+expect_status 1 "$grader" check sort-users "$bad" --test ties-by-name --seed 3
+expect_in "$out" "the test's input:" "human input"
+expect_status 1 "$grader" check sort-users "$bad" --exercises "$tmp/ex" --test ties-by-name \
+	--seed 3 --format json
+python3 - "$tmp/out" <<'PY' || fail "input of a hidden test shown"
+import json, sys
+t = json.load(open(sys.argv[1]))["tests"][0]
+assert t["status"] == "failed" and "input" not in t, t
+PY
 
 [ "$failures" -eq 0 ] || { echo "$failures failure(s)"; exit 1; }
 echo "all passed"
