@@ -16,6 +16,7 @@
 #include "select.h"
 #include "spec.h"
 #include "util.h"
+#include "watch.h"
 
 #define TESTS_MAX 64
 
@@ -39,7 +40,9 @@ static const char usage[] =
 	"                    when every selected test passed: it is not a grade\n"
 	"  --replay DIR      with --test naming one visible test: also write DIR, a\n"
 	"                    copy of the test to build and run OUTSIDE the sandbox\n"
-	"                    (cd DIR; ./run.sh, or ./run.sh gdb|valgrind|asan)\n\n"
+	"                    (cd DIR; ./run.sh, or ./run.sh gdb|valgrind|asan)\n"
+	"  --watch           grade again each time FILE.c is saved, saying what\n"
+	"                    changed; Ctrl-C stops it (exit status: the last run's)\n\n"
 	"Webhook:\n" WEBHOOK_USAGE "\n"
 	"With the github format, the markdown table is appended to\n"
 	"$GITHUB_STEP_SUMMARY and score= and max_score= to $GITHUB_OUTPUT.\n\n"
@@ -60,6 +63,7 @@ struct check {
 	size_t ntests;
 	struct test_selection sel;
 	const char *replay;
+	bool watch;
 };
 
 /* Grades once and writes every report: the exit status; *graded when r is filled. */
@@ -126,6 +130,48 @@ static int check_replay(struct check *c)
 	return status;
 }
 
+/* Grading at every save until a signal: the last grading's exit status. */
+static int check_watch(struct check *c)
+{
+	struct strbuf err = STRBUF_INIT, changes = STRBUF_INIT;
+	struct watch *w = watch_new(c->path, &err);
+	struct report prev, r;
+	bool have_prev = false, graded;
+	int status = EXIT_USAGE, ret = 1;
+
+	if (!w) {
+		error("%s", err.buf);
+		goto out;
+	}
+	while (ret > 0) {
+		status = check_once(c, &r, &graded);
+		if (graded && have_prev) {
+			strbuf_reset(&changes);
+			watch_changes(&prev, &r, &changes);
+			printf("changes since the last run:\n%s", changes.buf);
+			report_release(&prev);
+		}
+		if (graded) {
+			prev = r;
+			have_prev = true;
+		}
+		printf("watching %s for saves (Ctrl-C stops)\n", c->path);
+		fflush(stdout);
+		ret = watch_wait(w, &err);
+	}
+	if (ret < 0) {
+		error("%s", err.buf);
+		status = EXIT_GRADER;
+	}
+	if (have_prev)
+		report_release(&prev);
+	watch_free(w);
+out:
+	strbuf_release(&err);
+	strbuf_release(&changes);
+	return status;
+}
+
 static int usage_error(struct strbuf *err, const char *msg)
 {
 	strbuf_addstr(err, msg);
@@ -140,6 +186,7 @@ static int parse_options(struct check *c, int argc, char **argv)
 		{ "report", required_argument, NULL, 'r' },
 		{ "test", required_argument, NULL, 't' },
 		{ "replay", required_argument, NULL, 'R' },
+		{ "watch", no_argument, NULL, 'W' },
 		GRADE_OPTIONS,
 		WEBHOOK_OPTIONS,
 		{ NULL, 0, NULL, 0 },
@@ -158,6 +205,8 @@ static int parse_options(struct check *c, int argc, char **argv)
 			ret = usage_error(&err, "--test: at most 64 times");
 		else if (ch == 'R')
 			c->replay = optarg;
+		else if (ch == 'W')
+			c->watch = true;
 		else if (grade_option(ch))
 			ret = grade_args_parse(&c->ga, ch, optarg, &err);
 		else if (webhook_option(ch))
@@ -171,6 +220,8 @@ static int parse_options(struct check *c, int argc, char **argv)
 		goto usage;
 	if (c->replay && !c->ntests)
 		ret = usage_error(&err, "--replay needs --test NAME: the test to replay");
+	else if (c->watch && (c->replay || c->wo.url))
+		ret = usage_error(&err, "--watch does not go with --replay or --webhook");
 	if (!ret)
 		return 0;
 fail:
@@ -240,7 +291,9 @@ int cmd_check(int argc, char **argv)
 		status = EXIT_GRADER;
 		goto out;
 	}
-	if (c.replay) {
+	if (c.watch) {
+		status = check_watch(&c);
+	} else if (c.replay) {
 		status = check_replay(&c);
 	} else {
 		status = check_once(&c, &r, &graded);
