@@ -130,7 +130,7 @@ static void run_script(struct strbuf *sh, const struct exercise *ex, const struc
 		"valgrind) (exec -c valgrind -q --leak-check=full --track-origins=yes "
 		"\"$here/$prog\" \"${@:2}\" <\"$stdin\" 3>\"$obs\");;\n"
 		"gdb) args=$(printf \"'%s' \" \"${@:2}\")\n"
-		"    gdb -q -ex 'unset environment' -ex \"set args $args <'$stdin' 3>'$obs'\" "
+		"    gdb -q -ex 'set confirm off' -ex 'unset environment' -ex 'set confirm on' -ex \"set args $args <'$stdin' 3>'$obs'\" "
 		"\"$here/$prog\";;\n"
 		"*) echo \"usage: $0 [run|asan|gdb|valgrind]\" >&2; exit 2;;\n"
 		"esac\nstatus=$?\n"
