@@ -50,7 +50,7 @@ static const struct sandbox_path toolchain[] = {
 	{ "/dev/null", SANDBOX_READ | SANDBOX_WRITE },
 };
 
-static const char *driver_dir(void)
+const char *build_driver_dir(void)
 {
 	const char *env = getenv("GRADER_DRIVER_DIR");
 
@@ -164,7 +164,7 @@ static void hash_driver_support(struct builder *b)
 		sha256_update(&c, b->ld_flag, strlen(b->ld_flag) + 1);
 	for (i = 0; i < ARRAY_SIZE(files); i++) {
 		struct strbuf sb = STRBUF_INIT;
-		char *p = path_join(driver_dir(), files[i]);
+		char *p = path_join(build_driver_dir(), files[i]);
 
 		if (read_file(p, 1 << 20, false, &sb) == 0)
 			sha256_update(&c, sb.buf, sb.len);
@@ -475,7 +475,7 @@ static int build_driver_object(struct builder *b, const struct exercise *ex,
 			       char **obj, struct strbuf *err)
 {
 	struct sandbox_path extra[] = { { ex->dir, SANDBOX_READ },
-					{ driver_dir(), SANDBOX_READ } };
+					{ build_driver_dir(), SANDBOX_READ } };
 	struct argv_builder a = { 0 };
 	struct strbuf out = STRBUF_INIT, inc = STRBUF_INIT;
 	char *cached = cache_path(b, ex, "driver"), *dir = NULL, *src = NULL, *dst = NULL;
@@ -498,7 +498,7 @@ static int build_driver_object(struct builder *b, const struct exercise *ex,
 	strbuf_addf(&inc, "-I%s", ex->dir);
 	argv_push(&a, inc.buf);
 	strbuf_reset(&inc);
-	strbuf_addf(&inc, "-I%s", driver_dir());
+	strbuf_addf(&inc, "-I%s", build_driver_dir());
 	argv_push(&a, inc.buf);
 	ret = push_pkg_flags(&a, ex, "--cflags", err);
 	if (ret)

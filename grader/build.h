@@ -43,6 +43,8 @@ struct build {
  * $XDG_CACHE_HOME/grader, else ~/.cache/grader.
  */
 char *build_cache_dir(void);
+/* Where grader_driver.h and grader_alloc.h are: $GRADER_DRIVER_DIR, else the built-in path. */
+const char *build_driver_dir(void);
 
 int builder_init(struct builder *b, struct sandbox *sb, struct workdir *wd,
 		 struct strbuf *err);

@@ -31,6 +31,7 @@
 #define FILE_CAP (32 << 20) /* bytes of a judged file */
 #define MATCH_KEEP_MAX (2u << 20) /* observations kept for mistake matching */
 #define REF_CAP_FACTOR 3 /* the reference's own safety limits: 3x the learner's */
+#define INPUT_LINES 60 /* lines of a test's input shown */
 #define RECHECKS 2 /* more runs of both programs before a scaling timeout stands */
 
 int grader_open(struct grader *g, struct strbuf *err)
@@ -77,6 +78,7 @@ struct run {
 	struct strbuf *files;  /* the test's files as the program left them */
 	bool *present;
 	struct crash_info *crash; /* the submission's crash, located; or NULL */
+	struct strbuf raw;     /* the channel before parsing (grade_opts.keep_channels) */
 };
 
 static void run_release(struct run *r)
@@ -93,6 +95,7 @@ static void run_release(struct run *r)
 	free(r->present);
 	crash_info_free(r->crash);
 	r->crash = NULL;
+	strbuf_release(&r->raw);
 	r->have = false;
 }
 
@@ -276,6 +279,10 @@ static int run_program(struct job_ctx *jc, const struct test *t, const char *exe
 	else {
 		out->have = true;
 		out->cpu_limit = cpu_limit;
+		if (jc->o->keep_channels)
+			strbuf_add(&out->raw, out->res.channel.data,
+				   out->res.channel.len < OBS_KEPT_MAX ? out->res.channel.len
+								       : OBS_KEPT_MAX);
 		obs_parse(out->res.channel.data, out->res.channel.len, &out->obs);
 		out->crash = NULL;
 		if (out->res.outcome == SANDBOX_SIGNALED && out->obs.crash && exe == jc->sub_exe)
@@ -973,6 +980,7 @@ static int shared_run(struct job_ctx *jc, const struct test *t, long mistake, st
 	bool keep;
 	int ret;
 
+	memset(out, 0, sizeof(*out));
 	if (rc) {
 		if (ref_cache_get(rc, &parts, &shared)) {
 			out->have = true;
@@ -1259,6 +1267,56 @@ static void explain_failures(struct job_ctx *jc)
 	strbuf_release(&err);
 }
 
+/*
+ * The channels as read, for a replay to compare with: the submission's
+ * copied before parsing; the reference's, maybe from the cache, parsed,
+ * its newlines put back (a trusted driver writes no NUL).
+ */
+static void keep_channels(const struct run *ref, const struct run *sub, struct test_report *tr)
+{
+	size_t len = ref->res.channel.len < OBS_KEPT_MAX ? ref->res.channel.len : OBS_KEPT_MAX;
+	size_t i;
+
+	tr->observed_len = sub->raw.len;
+	tr->observed = xmalloc(sub->raw.len + 1);
+	memcpy(tr->observed, strbuf_str(&sub->raw), sub->raw.len);
+	tr->observed[sub->raw.len] = '\0';
+	tr->observed_cut = sub->res.channel.len > sub->raw.len;
+	tr->expected_len = len;
+	tr->expected = xmalloc(len + 1);
+	for (i = 0; i < len; i++)
+		tr->expected[i] = ref->res.channel.data[i] ? ref->res.channel.data[i] : '\n';
+	tr->expected[len] = '\0';
+}
+
+/*
+ * A visible test that failed: the driver, linked with the reference, says
+ * what the test's input was ("describe", grader_driver.h); a driver that
+ * does not know how writes no "!input" line, and nothing is shown.
+ */
+static int describe_input(struct job_ctx *jc, const struct test *t, struct test_report *tr,
+			  struct strbuf *err)
+{
+	struct limits l = reference_limits(t);
+	struct strbuf sb = STRBUF_INIT;
+	struct run d;
+	size_t i;
+	int ret = run_program(jc, t, jc->ref_exe, "describe", (double)l.cpu_ms, &l, NULL, &d, err);
+
+	if (ret)
+		return ret;
+	if (d.res.channel.len >= 7 && !memcmp(d.res.channel.data, "!input", 7)) {
+		for (i = 0; i < d.obs.n && i < INPUT_LINES; i++)
+			strbuf_addf(&sb, "%s\n", d.obs.lines[i]);
+		if (d.obs.n > INPUT_LINES)
+			strbuf_addf(&sb, "... cut here: %zu more lines\n", d.obs.n - INPUT_LINES);
+		free(tr->input);
+		tr->input = strbuf_detach(&sb);
+	}
+	run_release(&d);
+	return 0;
+}
+
 static int run_test(struct job_ctx *jc, size_t idx, struct strbuf *err)
 {
 	const struct exercise *ex = jc->ex;
@@ -1322,6 +1380,10 @@ static int run_test(struct job_ctx *jc, size_t idx, struct strbuf *err)
 		tr->crash = sub.crash;
 		sub.crash = NULL;
 	}
+	if (t->visibility == VIS_VISIBLE && tr->status != ST_PASSED)
+		ret = describe_input(jc, t, tr, err);
+	if (jc->o->keep_channels)
+		keep_channels(&ref, &sub, tr);
 	tr->time_ms = sub.res.cpu_ms;
 	tr->memory_kb = sub.res.peak_kb;
 	keep_output(&sub, tr);
@@ -1427,6 +1489,10 @@ static int run_tests(struct job_ctx *jc, int jobs, struct strbuf *err)
 	jc->started = xcalloc(jc->ex->ntests, 1);
 	jc->done = xcalloc(jc->ex->ntests, 1);
 	jc->subs = xcalloc(jc->ex->ntests, sizeof(struct run));
+	/* Tests a partial run leaves out count as started and done. */
+	for (k = 0; jc->o->sel && k < jc->ex->ntests; k++)
+		if (!jc->o->sel->run[k])
+			jc->started[k] = jc->done[k] = 1;
 	/* Signals go to the main thread, whose handler kills the sandboxes. */
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
@@ -1644,6 +1710,8 @@ done:
 			tr->output = xstrdup("");
 		r->score += tr->score;
 	}
+	if (o->sel)
+		test_selection_apply(o->sel, r);
 	r->wall_ms = now_ms() - t0;
 out:
 	build_release(&sub);

@@ -15,6 +15,7 @@
 #include "ref-cache.h"
 #include "result.h"
 #include "sandbox.h"
+#include "select.h"
 #include "spec.h"
 #include "workdir.h"
 
@@ -43,6 +44,8 @@ struct grade_opts {
 	int jobs;        /* tests run at once; 0: one per core */
 	bool nofollow;   /* refuse a submission that is a symbolic link */
 	struct ref_cache *refs; /* NULL, or the reference's runs shared by a batch */
+	const struct test_selection *sel; /* NULL: every test; else those it runs */
+	bool keep_channels;     /* fill each test's observed and expected (result.h) */
 };
 
 /* Sets up the sandbox, a private work directory and the compiler. 0 or -errno (err set). */

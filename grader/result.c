@@ -22,7 +22,7 @@ int report_exit_code(const struct report *r)
 {
 	size_t i;
 
-	if (!r->compiled)
+	if (!r->compiled || r->partial)
 		return 1;
 	for (i = 0; i < r->ntests; i++)
 		if (r->tests[i].status != ST_PASSED)
@@ -55,7 +55,13 @@ void report_release(struct report *r)
 		free(r->tests[i].hint);
 		free(r->tests[i].output);
 		crash_info_free(r->tests[i].crash);
+		free(r->tests[i].input);
+		free(r->tests[i].observed);
+		free(r->tests[i].expected);
 	}
+	for (i = 0; i < r->nselected; i++)
+		free(r->selected[i]);
+	free(r->selected);
 	free(r->tests);
 	for (i = 0; i < r->nlayers; i++)
 		free(r->layers[i]);

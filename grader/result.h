@@ -67,7 +67,23 @@ struct test_report {
 	bool accounting;       /* ran with allocation accounting */
 	int injections;        /* failure-injection runs made */
 	struct crash_info *crash; /* NULL: not crashed, or no location known */
+	/*
+	 * What the driver said of the test's input (a visible test that did
+	 * not pass; capped, a cut says where), else NULL.
+	 */
+	char *input;
+	/*
+	 * The observation channel (fd 3) of the submission's run and of the
+	 * reference's, byte for byte as the grader read them (capped at
+	 * OBS_KEPT_MAX, "observed_cut" then set); NULL unless grading was
+	 * asked to keep them (grade_opts.keep_channels).
+	 */
+	char *observed, *expected;
+	size_t observed_len, expected_len;
+	bool observed_cut;
 };
+
+#define OBS_KEPT_MAX (1u << 20)
 
 struct report {
 	char *exercise;
@@ -90,11 +106,18 @@ struct report {
 	size_t nlayers;
 	struct limits limits;
 	double wall_ms;
+	/* A partial run (check --test): only some tests ran; never a grade. */
+	bool partial;
+	char **selected;       /* the tests named by --test (not what they require) */
+	size_t nselected;
 };
 
 const char *test_status_name(enum test_status s);
 void report_release(struct report *r);
-/* 0 all passed, 1 something failed (compile errors included). */
+/*
+ * 0 all passed, 1 something failed (compile errors included), or the run
+ * was partial: only a run of every test can say that all passed.
+ */
 int report_exit_code(const struct report *r);
 
 #endif /* GRADER_RESULT_H */

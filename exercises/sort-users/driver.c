@@ -269,10 +269,20 @@ static void obs_compact(const struct user *out, size_t n)
  */
 static void run_sort(const struct user *in, size_t n, bool compact)
 {
-	struct user *buf = malloc((n + 2) * sizeof(*buf));
+	struct user *buf;
 	struct user guard;
 	size_t i;
 
+	if (gd_describing()) {
+		gd_write("!input\n", 7);
+		gd_obs("n=%zu", n);
+		for (i = 0; i < n && i < 50; i++)
+			obs_user(i, &in[i]);
+		if (n > 50)
+			gd_obs("... %zu more users", n - 50);
+		return;
+	}
+	buf = malloc((n + 2) * sizeof(*buf));
 	if (!buf)
 		_exit(122);
 	memset(&guard, 0x5a, sizeof(guard));

@@ -467,6 +467,17 @@ static void gd_crash_init(void)
 }
 #endif
 
+ * Whether the grader asks for the test's input rather than a run (control
+ * word "describe"): the driver then writes "!input" first, then one line
+ * per piece of input, compact and capped, without calling a learner
+ * function, and ends. The grader runs the reference's program so, and
+ * shows the lines under a visible test that failed.
+ */
+static GD_UNUSED int gd_describing(void)
+{
+	return gd_argc > 2 && strcmp(gd_argv[2], "describe") == 0;
+}
+
 /*
  * Call first. Unbuffered stdio keeps the learner's printf from allocating,
  * so that allocation accounting sees only what the learner's code asked for.

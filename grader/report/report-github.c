@@ -222,6 +222,10 @@ int report_write_github(const struct report *r, FILE *f, const struct report_opt
 		strbuf_addstr(&note, ", the submission does not compile");
 	strbuf_addf(&note, " (seed %llu, delivery %s)", (unsigned long long)r->seed,
 		    r->delivery_id ? r->delivery_id : "");
+	if (r->partial) {
+		strbuf_addstr(&note, "; ");
+		report_partial_note(r, &note);
+	}
 	strbuf_addstr(&sb, "::notice title=");
 	text_gh_property(&sb, r->exercise, 200);
 	strbuf_addstr(&sb, "::");

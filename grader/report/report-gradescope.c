@@ -151,6 +151,10 @@ int report_write_gradescope(const struct report *r, FILE *f, const struct report
 		strbuf_addstr(&summary, ": the submission does not compile");
 	strbuf_addf(&summary, " (seed %llu, grader %s)", (unsigned long long)r->seed,
 		    GRADER_VERSION);
+	if (r->partial) {
+		strbuf_addstr(&summary, "\n");
+		report_partial_note(r, &summary);
+	}
 
 	cJSON_AddNumberToObject(root, "score", r->score);
 	cJSON_AddNumberToObject(root, "max_score", r->max_score);

@@ -72,6 +72,13 @@ int report_write_human(const struct report *r, FILE *f, const struct report_opts
 		fprintf(f, "%s%s%s: %s\n", st->bold, r->exercise, st->off, strbuf_str(&name));
 		strbuf_release(&name);
 	}
+	if (r->partial) {
+		struct strbuf note = STRBUF_INIT;
+
+		report_partial_note(r, &note);
+		fprintf(f, "%s%s%s\n", st->bold, note.buf, st->off);
+		strbuf_release(&note);
+	}
 	if (!r->compiled) {
 		fprintf(f, "%scompile error%s: the tests were not run\n", st->bad, st->off);
 		indented(f, "  ", r->compile_output);
@@ -111,6 +118,10 @@ int report_write_human(const struct report *r, FILE *f, const struct report_opts
 		}
 		if (*t->message)
 			indented(f, "        ", t->message);
+		if (t->input && *t->input && t->status != ST_SKIPPED) {
+			fprintf(f, "        %sthe test's input:%s\n", st->dim, st->off);
+			indented(f, "          ", t->input);
+		}
 		if (*t->hint)
 			fprintf(f, "        %shint:%s %s\n", st->bold, st->off, t->hint);
 		if (*t->output && t->status != ST_SKIPPED) {
@@ -118,7 +129,8 @@ int report_write_human(const struct report *r, FILE *f, const struct report_opts
 			indented(f, "          | ", t->output);
 		}
 	}
-	fprintf(f, "%sscore %d/%d%s", st->bold, r->score, r->max_score, st->off);
+	fprintf(f, "%s%sscore %d/%d%s", st->bold, r->partial ? "partial " : "", r->score,
+		r->max_score, st->off);
 	if (r->compiled)
 		fprintf(f, " (%zu of %zu tests passed)", passed, r->ntests);
 	fprintf(f, " · seed %llu · %.0f ms\n", (unsigned long long)r->seed, r->wall_ms);

@@ -100,6 +100,8 @@ static cJSON *test_json(const struct test_report *t)
 	cJSON_AddNumberToObject(o, "injections", t->injections);
 	if (t->crash)
 		cJSON_AddItemToObject(o, "crash", crash_json(t->crash));
+	if (t->input && t->visibility == VIS_VISIBLE)
+		add_text(o, "input", t->input);
 	return o;
 }
 
@@ -124,6 +126,13 @@ char *report_json(const struct report *r)
 		cJSON_AddItemToArray(tests, test_json(&r->tests[i]));
 	json_add_u64(root, "seed", r->seed);
 	add_text(root, "grader_version", GRADER_VERSION);
+	if (r->partial) {
+		cJSON *sel = cJSON_AddArrayToObject(root, "selected");
+
+		cJSON_AddBoolToObject(root, "partial", true);
+		for (i = 0; i < r->nselected; i++)
+			cJSON_AddItemToArray(sel, cJSON_CreateString(r->selected[i]));
+	}
 
 	receipt = cJSON_AddObjectToObject(root, "receipt");
 	add_text(receipt, "submission_sha256", r->sha256);

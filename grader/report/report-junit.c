@@ -54,6 +54,13 @@ static void put_properties(struct strbuf *sb, const struct report *r)
 	snprintf(num, sizeof(num), "%d", r->max_score);
 	put_property(sb, "max_score", num);
 	put_property(sb, "submission_sha256", r->sha256);
+	if (r->partial) {
+		struct strbuf note = STRBUF_INIT;
+
+		report_partial_note(r, &note);
+		put_property(sb, "partial", note.buf);
+		strbuf_release(&note);
+	}
 	put_property(sb, "spec_sha256", r->spec_hash);
 	put_property(sb, "grader_version", GRADER_VERSION);
 	put_property(sb, "compiler", r->compiler);

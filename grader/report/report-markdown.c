@@ -99,6 +99,14 @@ static void markdown(struct strbuf *sb, const struct report *r)
 	else
 		strbuf_addstr(sb, "**does not compile**: no test was run");
 	strbuf_addf(sb, " \u00b7 seed %llu\n\n", (unsigned long long)r->seed);
+	if (r->partial) {
+		struct strbuf note = STRBUF_INIT;
+
+		report_partial_note(r, &note);
+		strbuf_addstr(sb, "**");
+		text_md(sb, note.buf, 2000);
+		strbuf_addstr(sb, "**\n\n");
+	}
 	if (r->compile_output && *r->compile_output)
 		put_pre(sb, r->compiled ? "compiler warnings" : "compiler errors", r->compile_output);
 	if (r->compiled) {

@@ -130,6 +130,13 @@ int report_write_tap(const struct report *r, FILE *f, const struct report_opts *
 	(void)o;
 	strbuf_addf(&sb, "TAP version 14\n1..%zu\n", r->ntests + 1);
 	put_receipt(&sb, r);
+	if (r->partial) {
+		struct strbuf note = STRBUF_INIT;
+
+		report_partial_note(r, &note);
+		put_comment(&sb, "partial", note.buf);
+		strbuf_release(&note);
+	}
 	put_compile(&sb, r);
 	for (i = 0; i < r->ntests; i++)
 		put_test(&sb, &r->tests[i], i + 2);

@@ -22,6 +22,19 @@ static const struct report_format formats[] = {
 
 const char report_format_names[] = "human, json, junit, tap, gradescope, github, markdown";
 
+void report_partial_note(const struct report *r, struct strbuf *sb)
+{
+	size_t i;
+
+	if (!r->partial)
+		return;
+	strbuf_addstr(sb, "partial run of ");
+	for (i = 0; i < r->nselected; i++)
+		strbuf_addf(sb, "%s%s", i ? ", " : "", r->selected[i]);
+	strbuf_addf(sb, " (--test, and the tests they require): %zu test%s ran; this is "
+		    "not a grade", r->ntests, r->ntests == 1 ? "" : "s");
+}
+
 const struct report_format *report_format_find(const char *name)
 {
 	size_t i;

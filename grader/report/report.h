@@ -43,6 +43,13 @@ struct report_format {
 
 /* The format called name, or NULL. */
 const struct report_format *report_format_find(const char *name);
+/*
+ * For a partial run (check --test), the sentence every format shows:
+ * "partial run of a, b (and the tests they require): 3 tests ran; this is
+ * not a grade". Nothing when r is not partial.
+ */
+void report_partial_note(const struct report *r, struct strbuf *sb);
+
 /* The names, for messages: "human, json, junit, ...". */
 extern const char report_format_names[];
 
