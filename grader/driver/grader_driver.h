@@ -467,6 +467,7 @@ static void gd_crash_init(void)
 }
 #endif
 
+/*
  * Whether the grader asks for the test's input rather than a run (control
  * word "describe"): the driver then writes "!input" first, then one line
  * per piece of input, compact and capped, without calling a learner

@@ -16,7 +16,7 @@ test's json "crash" must have these signal, function, file, stack_overflow
 and line (a list: any of them, for a stack overflow, which runs out at any
 instruction of the recursion), calls_include ([{function, line}] that must
 be in its chain of calls), and its message must name "function
-(file:line)"),
+(file:line)"; null: the test must claim no crash location),
 Where the kernel decides the outcome, a test's status or message may be
 an object keyed by kernel kind, e.g. {"ia32": "forbidden", "no-ia32":
 "crashed"}: tests/kernel_kind.py finds the kind by its own probe. absent_paths (files that must not exist
@@ -185,7 +185,10 @@ def main():
             errors.append("%s: message lacks %r: %r" % (name, sub_s, t["message"]))
     for name, want_crash in expect.get("crashes", {}).items():
         t = got.get(name)
-        if t:
+        if t and want_crash is None:
+            if "crash" in t:
+                errors.append("%s: a crash location was claimed: %r" % (name, t["crash"]))
+        elif t:
             errors.extend(check_crash(name, t, want_crash))
     full = rep["score"] == rep["max_score"]
     if "full_score" in expect and expect["full_score"] != full:
