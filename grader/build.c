@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "build.h"
+#include "elfcheck.h"
 #include "sha256.h"
 #include "util.h"
 
@@ -802,6 +803,27 @@ int build_submission(struct builder *b, const struct exercise *ex,
 	ret = compile(b, dir, &a, NULL, 0, &bd->ok, &out, err);
 	if (ret)
 		goto out;
+	if (bd->ok) {
+		/*
+		 * The sanitizers' hooks, defined under a name the text check
+		 * cannot see (glued by ##, or an asm label): the program links
+		 * no sanitizer here, so any such symbol is the submission's.
+		 */
+		static const char *const hooks[] = { "__asan_", "__ubsan_", "__lsan_",
+						     "__sanitizer_", NULL };
+		struct strbuf found = STRBUF_INIT;
+		char *prog = path_join(dir, "program");
+
+		if (elf_program_defines(prog, hooks, &found)) {
+			strbuf_addf(&out, "%s%s: error: the program defines %s: a submission may "
+				    "not define the memory checker's hooks or options\n",
+				    out.len && out.buf[out.len - 1] != '\n' ? "\n" : "", name,
+				    found.buf);
+			bd->ok = false;
+		}
+		strbuf_release(&found);
+		free(prog);
+	}
 	bd->output = strbuf_detach(&out);
 	if (bd->ok)
 		bd->exe = path_join(dir, "program");
