@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "build.h"
+#include "elfcheck.h"
 #include "sha256.h"
 #include "util.h"
 
@@ -650,6 +651,104 @@ int build_mistake(struct builder *b, const struct exercise *ex, size_t i,
 	return ret;
 }
 
+/*
+ * What a submission may not write, because it would switch the memory
+ * checker (ASan, UBSan) off or change what it sees: attributes that
+ * exempt a function, the sanitizers' hooks and options
+ * (__asan_default_options returning "detect_..=0"), and pragmas that
+ * change instrumentation. Matched in the text after line splicing
+ * (backslash-newline, and its trigraph ??/), so a comment naming one is
+ * refused too. Names glued by ## escape a text match: the program's
+ * symbols are checked after the link as well (elf_program_defines).
+ */
+static const char *const sanitizer_switches[] = {
+	"no_sanitize", "no_address_safety_analysis", "disable_sanitizer_instrumentation",
+	"__asan_", "__ubsan_", "__lsan_", "__sanitizer_", "_Pragma",
+	"no-sanitize", "fno-sanitize", NULL,
+};
+
+/* Words that make a #pragma line a switch (#pragma GCC optimize, clang attribute). */
+static const char *const pragma_switches[] = { "optimize", "attribute", "sanitize", NULL };
+
+/* The source with its lines spliced; line[i] is the source line of byte i. */
+static char *splice_lines(const char *s, size_t n, unsigned **line)
+{
+	char *out = xmalloc(n + 1);
+	unsigned *ln = xmalloc((n + 1) * sizeof(*ln)), cur = 1;
+	size_t i = 0, k = 0;
+
+	while (i < n) {
+		size_t skip = 0;
+
+		if (s[i] == '\\')
+			skip = 1;
+		else if (s[i] == '?' && i + 2 < n && s[i + 1] == '?' && s[i + 2] == '/')
+			skip = 3;
+		if (skip) {
+			size_t j = i + skip;
+
+			if (j < n && s[j] == '\r')
+				j++;
+			if (j < n && s[j] == '\n') {
+				cur++;
+				i = j + 1;
+				continue;
+			}
+		}
+		if (s[i] == '\n')
+			cur++;
+		ln[k] = cur;
+		out[k++] = s[i++];
+	}
+	out[k] = '\0';
+	ln[k] = cur;
+	*line = ln;
+	return out;
+}
+
+/*
+ * 0 when the source switches nothing off; else 1 with a compiler-style
+ * error in out ("NAME:LINE: error: ..."), one per line found, at most 5.
+ */
+static int refuse_sanitizer_switches(const struct strbuf *src, const char *name,
+				     struct strbuf *out)
+{
+	unsigned *line;
+	char *text = splice_lines(src->buf, src->len, &line);
+	const char *p, *bol;
+	int found = 0;
+	size_t i;
+
+	for (bol = text; *bol && found < 5; bol = *p ? p + 1 : p) {
+		const char *hit = NULL, *what = NULL, *q;
+		struct strbuf l = STRBUF_INIT;
+
+		p = strchr(bol, '\n');
+		if (!p)
+			p = bol + strlen(bol);
+		strbuf_add(&l, bol, (size_t)(p - bol));
+		for (i = 0; sanitizer_switches[i] && !hit; i++)
+			if ((hit = strstr(l.buf, sanitizer_switches[i])))
+				what = sanitizer_switches[i];
+		for (q = l.buf; *q == ' ' || *q == '\t'; q++)
+			;
+		if (!hit && *q == '#' && strstr(q, "pragma"))
+			for (i = 0; pragma_switches[i] && !hit; i++)
+				if ((hit = strstr(q, pragma_switches[i])))
+					what = "#pragma";
+		if (hit) {
+			strbuf_addf(out, "%s:%u: error: '%s' is not allowed in a submission: it "
+				    "would switch off or change the memory checker (ASan, UBSan) "
+				    "that grading runs\n", name, line[bol - text], what);
+			found++;
+		}
+		strbuf_release(&l);
+	}
+	free(text);
+	free(line);
+	return found ? 1 : 0;
+}
+
 int build_submission(struct builder *b, const struct exercise *ex,
 		     const struct strbuf *source, const char *name,
 		     struct build *bd, struct strbuf *err)
@@ -658,9 +757,15 @@ int build_submission(struct builder *b, const struct exercise *ex,
 	struct strbuf out = STRBUF_INIT;
 	char *dir = NULL, *obj = NULL, *inc = NULL, *p = NULL, *hdr = NULL;
 	double start = now_ms();
-	int ret;
+	int ret = 0;
 
 	memset(bd, 0, sizeof(*bd));
+	if (refuse_sanitizer_switches(source, name, &out)) {
+		bd->ok = false;
+		bd->output = strbuf_detach(&out);
+		bd->ms = now_ms() - start;
+		goto out;
+	}
 	ret = build_driver_object(b, ex, &obj, err);
 	if (ret)
 		goto out;
@@ -704,6 +809,27 @@ int build_submission(struct builder *b, const struct exercise *ex,
 	ret = compile(b, dir, &a, NULL, 0, &bd->ok, &out, err);
 	if (ret)
 		goto out;
+	if (bd->ok) {
+		/*
+		 * The sanitizers' hooks, defined under a name the text check
+		 * cannot see (glued by ##, or an asm label): the program links
+		 * no sanitizer here, so any such symbol is the submission's.
+		 */
+		static const char *const hooks[] = { "__asan_", "__ubsan_", "__lsan_",
+						     "__sanitizer_", NULL };
+		struct strbuf found = STRBUF_INIT;
+		char *prog = path_join(dir, "program");
+
+		if (elf_program_defines(prog, hooks, &found)) {
+			strbuf_addf(&out, "%s%s: error: the program defines %s: a submission may "
+				    "not define the memory checker's hooks or options\n",
+				    out.len && out.buf[out.len - 1] != '\n' ? "\n" : "", name,
+				    found.buf);
+			bd->ok = false;
+		}
+		strbuf_release(&found);
+		free(prog);
+	}
 	bd->output = strbuf_detach(&out);
 	if (bd->ok)
 		bd->exe = path_join(dir, "program");

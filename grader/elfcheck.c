@@ -240,3 +240,46 @@ bool elf_program_allowed(const char *path, const char *interp, struct strbuf *wh
 	free(got);
 	return ok;
 }
+
+bool elf_program_defines(const char *path, const char *const *prefixes, struct strbuf *found)
+{
+	struct elf_file f;
+	Elf_Scn *scn = NULL;
+	bool any = false;
+
+	if (elf_file_open(path, &f))
+		return false;
+	while ((scn = elf_nextscn(f.e, scn)) != NULL) {
+		GElf_Shdr sh;
+		Elf_Data *data;
+		size_t i, n;
+
+		if (!gelf_getshdr(scn, &sh) || (sh.sh_type != SHT_SYMTAB && sh.sh_type != SHT_DYNSYM))
+			continue;
+		data = elf_getdata(scn, NULL);
+		if (!data || !sh.sh_entsize)
+			continue;
+		n = sh.sh_size / sh.sh_entsize;
+		for (i = 0; i < n; i++) {
+			GElf_Sym sym;
+			const char *name;
+			size_t k;
+
+			if (!gelf_getsym(data, (int)i, &sym) || sym.st_shndx == SHN_UNDEF)
+				continue;
+			name = elf_strptr(f.e, sh.sh_link, sym.st_name);
+			if (!name)
+				continue;
+			for (k = 0; prefixes[k]; k++)
+				if (!strncmp(name, prefixes[k], strlen(prefixes[k])))
+					break;
+			if (!prefixes[k] || (found->len && strstr(found->buf, name)))
+				continue;
+			if (found->len < 512)
+				strbuf_addf(found, "%s'%s'", found->len ? ", " : "", name);
+			any = true;
+		}
+	}
+	elf_file_close(&f);
+	return any;
+}

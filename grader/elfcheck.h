@@ -39,4 +39,12 @@ void elf_needs_release(struct elf_needs *needs);
  */
 bool elf_program_allowed(const char *path, const char *interp, struct strbuf *why);
 
+/*
+ * Whether the program at path defines a symbol (in .symtab or .dynsym)
+ * whose name starts with one of prefixes (NULL-terminated); the names
+ * found are appended to found, quoted and comma-separated. An unreadable
+ * program defines nothing.
+ */
+bool elf_program_defines(const char *path, const char *const *prefixes, struct strbuf *found);
+
 #endif /* GRADER_ELFCHECK_H */

@@ -11,6 +11,7 @@ static const char *const status_names[] = {
 	[ST_TIMEOUT] = "timeout",     [ST_MEMORY] = "memory",
 	[ST_CRASHED] = "crashed",     [ST_FORBIDDEN] = "forbidden",
 	[ST_OUTPUT_LIMIT] = "output_limit", [ST_SKIPPED] = "skipped",
+	[ST_MEMORY_ERROR] = "memory_error",
 };
 
 const char *test_status_name(enum test_status s)

@@ -21,6 +21,7 @@ enum test_status {
 	ST_FORBIDDEN,
 	ST_OUTPUT_LIMIT,
 	ST_SKIPPED,
+	ST_MEMORY_ERROR, /* right results, but ASan or UBSan found an error */
 };
 
 /*

@@ -25,6 +25,7 @@ static const char *label(enum test_status s)
 	case ST_FORBIDDEN: return "DENY ";
 	case ST_OUTPUT_LIMIT: return "OUT  ";
 	case ST_SKIPPED: return "SKIP ";
+	case ST_MEMORY_ERROR: return "MEMER";
 	}
 	return "?    ";
 }

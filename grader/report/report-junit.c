@@ -29,6 +29,7 @@ static enum outcome outcome_of(enum test_status s)
 	case ST_PASSED: return OUT_PASS;
 	case ST_SKIPPED: return OUT_SKIPPED;
 	case ST_CRASHED:
+	case ST_MEMORY_ERROR:
 	case ST_FORBIDDEN: return OUT_ERROR;
 	default: return OUT_FAILURE;
 	}

@@ -108,7 +108,7 @@ def check_junit(path, rep):
           "junit: compile testcase does not match the compile status")
     kinds = {"passed": None, "failed": "failure", "timeout": "failure",
              "memory": "failure", "output_limit": "failure", "crashed": "error",
-             "forbidden": "error", "skipped": "skipped"}
+             "forbidden": "error", "skipped": "skipped", "memory_error": "error"}
     for case, t in zip(cases[1:], rep["tests"]):
         check(case.get("name") == t["name"], "junit: testcase %s vs %s" % (
             case.get("name"), t["name"]))
