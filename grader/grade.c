@@ -284,7 +284,6 @@ static int run_program(struct job_ctx *jc, const struct test *t, const char *exe
 				   out->res.channel.len < OBS_KEPT_MAX ? out->res.channel.len
 								       : OBS_KEPT_MAX);
 		obs_parse(out->res.channel.data, out->res.channel.len, &out->obs);
-		out->crash = NULL;
 		if (out->res.outcome == SANDBOX_SIGNALED && out->obs.crash && exe == jc->sub_exe)
 			out->crash = crash_symbolize(exe, jc->source_name, out->res.term_signal,
 						     out->obs.crash);
@@ -984,7 +983,6 @@ static int shared_run(struct job_ctx *jc, const struct test *t, long mistake, st
 	if (rc) {
 		if (ref_cache_get(rc, &parts, &shared)) {
 			out->have = true;
-			out->crash = NULL;
 			out->cpu_limit = mistake < 0 ? (double)reference_limits(t).cpu_ms
 						     : (double)t->limits.cpu_ms;
 			return 0;

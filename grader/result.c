@@ -46,6 +46,16 @@ void crash_info_free(struct crash_info *c)
 	free(c);
 }
 
+const struct crash_call *crash_place(const struct crash_info *c)
+{
+	size_t i;
+
+	for (i = 0; c && i < c->ncalls; i++)
+		if (*c->calls[i].file)
+			return &c->calls[i];
+	return NULL;
+}
+
 void report_release(struct report *r)
 {
 	size_t i;

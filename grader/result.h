@@ -46,6 +46,8 @@ struct crash_info {
 };
 
 void crash_info_free(struct crash_info *c);
+/* Where in the learner's code it crashed: the innermost call with a file, or NULL. */
+const struct crash_call *crash_place(const struct crash_info *c);
 
 struct test_report {
 	char *name;

@@ -166,13 +166,10 @@ static void annotate_test(struct strbuf *sb, const struct report *r, const struc
 		    t->score, t->max_score);
 	strbuf_addstr(sb, "::error ");
 	/* A crash's place in the submission, when the learner's code crashed there. */
-	if (t->visibility == VIS_VISIBLE && t->crash && t->crash->ncalls) {
-		const struct crash_call *k = &t->crash->calls[0];
-		size_t i;
+	if (t->visibility == VIS_VISIBLE) {
+		const struct crash_call *k = crash_place(t->crash);
 
-		for (i = 0; i < t->crash->ncalls && !*k->file; i++)
-			k = &t->crash->calls[i];
-		if (k->line && *k->file) {
+		if (k && k->line) {
 			strbuf_addstr(sb, "file=");
 			text_gh_property(sb, r->submission, 0);
 			strbuf_addf(sb, ",line=%d,", k->line);

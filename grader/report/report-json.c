@@ -61,12 +61,9 @@ static cJSON *call_json(const struct crash_call *k)
 static cJSON *crash_json(const struct crash_info *c)
 {
 	cJSON *o = cJSON_CreateObject(), *calls;
-	const struct crash_call *at = NULL;
+	const struct crash_call *at = crash_place(c);
 	size_t i;
 
-	for (i = 0; i < c->ncalls && !at; i++)
-		if (*c->calls[i].file)
-			at = &c->calls[i];
 	add_text(o, "signal", c->signal);
 	add_text(o, "function", at ? at->function : "");
 	add_text(o, "file", at ? at->file : "");
