@@ -106,6 +106,7 @@ static void markdown(struct strbuf *sb, const struct report *r)
 		strbuf_addstr(sb, "**");
 		text_md(sb, note.buf, 2000);
 		strbuf_addstr(sb, "**\n\n");
+		strbuf_release(&note);
 	}
 	if (r->compile_output && *r->compile_output)
 		put_pre(sb, r->compiled ? "compiler warnings" : "compiler errors", r->compile_output);
