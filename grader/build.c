@@ -14,13 +14,10 @@
 #include <unistd.h>
 
 #include "build.h"
+#include "datadir.h"
 #include "elfcheck.h"
 #include "sha256.h"
 #include "util.h"
-
-#ifndef GRADER_DRIVER_DIR
-#define GRADER_DRIVER_DIR "grader/driver"
-#endif
 
 #define COMPILE_OUTPUT_CAP (64 * 1024)
 
@@ -55,7 +52,7 @@ const char *build_driver_dir(void)
 {
 	const char *env = getenv("GRADER_DRIVER_DIR");
 
-	return env && *env ? env : GRADER_DRIVER_DIR;
+	return env && *env ? env : datadir_driver();
 }
 
 static char *find_in_path(const char *name)
