@@ -1,0 +1,190 @@
+#!/usr/bin/env python3
+"""The grader installed and moved, or packaged and unpacked, grading with
+its source tree out of reach.
+
+usage: install.py MODE SOURCE_DIR BUILD_DIR
+
+  install  'cmake --install BUILD_DIR --prefix T/a', then T/a moved to T/b:
+           the files are where docs/installing.md says, and T/b/bin/grader
+           grades.
+  package  'cpack -G DEB' from BUILD_DIR's configuration into T: the
+           package's name, version (grader/version.h) and dependencies, no
+           error or warning from lintian; then 'dpkg -x' into T/root, and
+           T/root/usr/bin/grader grades.
+
+"Grades": 'grader list' lists every exercise of the checkout, and copies of
+a few fixtures (a known mistake with its hints, a crash located in the
+learner's code, an exercise that links cJSON) are graded by
+tests/e2e/check_fixture.py, which asserts every status and hint. The
+grader runs in a mount namespace of its own (util-linux's unshare, as
+root) where the checkout and the build tree are empty tmpfs mounts, with
+its working directory, cache and fixtures in T and no GRADER_EXERCISES or
+GRADER_DRIVER_DIR: a grader that read anything of the checkout, its
+exercises or driver headers, finds nothing there and fails. Not root:
+skipped (exit 77), as .ci/run runs as root.
+"""
+import os
+import re
+import shlex
+import shutil
+import subprocess
+import sys
+import tempfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+# A known mistake and its hints (the patches), a crash symbolized in the
+# learner's file (the driver headers), cJSON through pkg-config.
+FIXTURES = [
+    ("sort-users", "fails-unstable-sort"),
+    ("lru-cache", "crashed-get-null-dereference"),
+    ("user-registry", "passes-second-design"),
+]
+# Runtime needs the package must declare, beside what dpkg-shlibdeps finds.
+DEPENDS = ["gcc", "libc6-dev", "pkg-config", "libcjson-dev", "libc6", "libcjson1",
+           "libcurl4", "libelf1", "libdw1", "libseccomp2"]
+
+
+def fail(msg):
+    print("FAIL: " + msg)
+    sys.exit(1)
+
+
+def run(cmd, **kw):
+    kw.setdefault("timeout", 240)
+    proc = subprocess.run(cmd, capture_output=True, text=True, **kw)
+    if proc.returncode != 0:
+        fail("%s exited %d:\n%s%s" % (" ".join(cmd), proc.returncode, proc.stdout,
+                                       proc.stderr))
+    return proc.stdout
+
+
+def inside(path, d):
+    return os.path.commonpath([os.path.realpath(path), os.path.realpath(d)]) == \
+        os.path.realpath(d)
+
+
+def commands(grader_help):
+    """The commands 'grader --help' lists under 'commands:'."""
+    block = grader_help.split("\ncommands:\n", 1)[1].split("\n\n", 1)[0]
+    return [line.split()[0] for line in block.splitlines()]
+
+
+def check_layout(prefix, src, grader_help):
+    """The files docs/installing.md promises under prefix."""
+    want = ["bin/grader", "share/grader/driver/grader_driver.h",
+            "share/grader/driver/grader_alloc.h", "share/doc/grader/README.md",
+            "share/doc/grader/docs/learners.md", "share/man/man1/grader.1.gz"]
+    exercises = sorted(e for e in os.listdir(os.path.join(src, "exercises"))
+                       if os.path.isfile(os.path.join(src, "exercises", e, "spec.json")))
+    for e in exercises:
+        for f in os.listdir(os.path.join(src, "exercises", e)):
+            want.append("share/grader/exercises/%s/%s" % (e, f))
+    for c in commands(grader_help):
+        want.append("share/man/man1/grader-%s.1.gz" % c)
+    missing = [w for w in want if not os.path.exists(os.path.join(prefix, w))]
+    if missing:
+        fail("%s lacks %s" % (prefix, ", ".join(missing)))
+    print("ok: %s holds the binary, %d exercises, the driver headers, docs and "
+          "%d man pages" % (prefix, len(exercises), len(commands(grader_help)) + 1))
+    return exercises
+
+
+def hiding_wrapper(tmp, grader, src, build):
+    """A script that runs grader with src and build hidden under empty tmpfs
+    mounts, in tmp; check_fixture.py runs it as its grader."""
+    hidden = sorted({os.path.realpath(src), os.path.realpath(build)}, key=len,
+                    reverse=True)  # the deeper first: the other could cover it
+    mounts = "; ".join("mount -t tmpfs -o size=64k,mode=0755 hidden %s" % shlex.quote(d)
+                       for d in hidden)
+    inner = "%s; test ! -e %s; cd %s; exec %s \"$@\"" % (
+        mounts, shlex.quote(os.path.join(src, "CMakeLists.txt")), shlex.quote(tmp),
+        shlex.quote(grader))
+    path = os.path.join(tmp, "grader-hidden-source")
+    with open(path, "w") as f:
+        f.write("#!/bin/sh\n# %s, with the checkout and the build tree out of reach.\n"
+                "exec unshare --mount --propagation private -- sh -ec %s grader \"$@\"\n"
+                % (grader, shlex.quote(inner)))
+    os.chmod(path, 0o755)
+    return path
+
+
+def grade(tmp, grader, src, build, exercises):
+    """grader lists the exercises and grades the fixtures, source hidden."""
+    wrapper = hiding_wrapper(tmp, grader, src, build)
+    env = {k: v for k, v in os.environ.items()
+           if k not in ("GRADER_EXERCISES", "GRADER_DRIVER_DIR")}
+    env["GRADER_CACHE_DIR"] = os.path.join(tmp, "cache")
+    env["TMPDIR"] = tmp
+    listed = run([wrapper, "list"], env=env, cwd=tmp)
+    got = sorted(line.split()[0] for line in listed.splitlines() if line.strip())
+    if got != exercises:
+        fail("grader list: expected %s, got %s" % (exercises, got))
+    print("ok: grader list, source hidden: %s" % " ".join(got))
+    for exercise, name in FIXTURES:
+        copy = os.path.join(tmp, "fixtures", exercise, name)
+        shutil.copytree(os.path.join(src, "fixtures", exercise, name), copy)
+        out = run([sys.executable, os.path.join(HERE, "check_fixture.py"), wrapper,
+                   exercise, copy], env=env, cwd=tmp)
+        print(out.strip())
+
+
+def mode_install(tmp, src, build, grader_help):
+    first, moved = os.path.join(tmp, "a"), os.path.join(tmp, "b")
+    run(["cmake", "--install", build, "--prefix", first])
+    os.rename(first, moved)
+    exercises = check_layout(moved, src, grader_help)
+    grade(tmp, os.path.join(moved, "bin", "grader"), src, build, exercises)
+
+
+def mode_package(tmp, src, build, grader_help):
+    with open(os.path.join(src, "grader", "version.h")) as f:
+        version = re.search(r'#define GRADER_VERSION "([^"]+)"', f.read()).group(1)
+    out = os.path.join(tmp, "pkg")
+    run(["cpack", "--config", os.path.join(build, "CPackConfig.cmake"), "-G", "DEB",
+         "-B", out], timeout=600)
+    debs = [f for f in os.listdir(out) if f.endswith(".deb")]
+    if len(debs) != 1 or not debs[0].startswith("grader_%s_" % version):
+        fail("expected one grader_%s_<arch>.deb in %s, got %s" % (version, out, debs))
+    deb = os.path.join(out, debs[0])
+    fields = {k: run(["dpkg-deb", "-f", deb, k]).strip()
+              for k in ("Package", "Version", "Depends", "Maintainer")}
+    if fields["Package"] != "grader" or fields["Version"] != version:
+        fail("control: %s" % fields)
+    have = {d.strip().split()[0] for d in fields["Depends"].split(",")}
+    lacking = [d for d in DEPENDS if d not in have]
+    if lacking:
+        fail("Depends lacks %s: %s" % (lacking, fields["Depends"]))
+    print("ok: %s, Depends: %s" % (debs[0], fields["Depends"]))
+    # Errors and warnings both fail; informational tags are printed.
+    lint = subprocess.run(["lintian", "--fail-on", "error,warning", "--display-info", deb],
+                          capture_output=True, text=True, timeout=600)
+    print(lint.stdout.strip() or "lintian: no tags")
+    if lint.returncode != 0:
+        fail("lintian exited %d:\n%s%s" % (lint.returncode, lint.stdout, lint.stderr))
+    print("ok: lintian finds no error or warning")
+    root = os.path.join(tmp, "root")
+    run(["dpkg", "-x", deb, root])
+    exercises = check_layout(os.path.join(root, "usr"), src, grader_help)
+    grade(tmp, os.path.join(root, "usr", "bin", "grader"), src, build, exercises)
+
+
+def main():
+    if len(sys.argv) != 4 or sys.argv[1] not in ("install", "package"):
+        sys.exit(__doc__)
+    mode, src, build = sys.argv[1], os.path.abspath(sys.argv[2]), os.path.abspath(sys.argv[3])
+    if os.geteuid() != 0:
+        print("skip: hiding the source tree takes 'unshare --mount', run as root (.ci/run)")
+        sys.exit(77)
+    tmp = tempfile.mkdtemp(prefix="grader-%s-" % mode)
+    try:
+        if inside(tmp, src) or inside(tmp, build):
+            fail("the temporary directory %s is inside the tree it must hide" % tmp)
+        grader_help = run([os.path.join(build, "grader"), "--help"])
+        (mode_install if mode == "install" else mode_package)(tmp, src, build, grader_help)
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
