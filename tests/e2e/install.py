@@ -1,13 +1,13 @@
 #!/usr/bin/env python3
-"""The grader installed and moved, or packaged and unpacked, grading with
-its source tree out of reach.
+"""The grader installed and moved, or packaged and unpacked, from a clean
+build, grading with its source tree out of reach.
 
 usage: install.py MODE SOURCE_DIR BUILD_DIR
 
-  install  'cmake --install BUILD_DIR --prefix T/a', then T/a moved to T/b:
-           the files are where docs/installing.md says, and T/b/bin/grader
-           grades.
-  package  'cpack -G DEB' from BUILD_DIR's configuration into T: the
+  install  'ci/install.sh T/a' (a clean build, 'cmake --install' into T/a,
+           the build removed), then T/a moved to T/b: the files are where
+           docs/installing.md says, and T/b/bin/grader grades.
+  package  'ci/install.sh --deb T/pkg' (a clean build, 'cpack -G DEB'): the
            package's name, version (grader/version.h) and dependencies, no
            error or warning from lintian; then 'dpkg -x' into T/root, and
            T/root/usr/bin/grader grades.
@@ -17,8 +17,8 @@ a few fixtures (a known mistake with its hints, a crash located in the
 learner's code, an exercise that links cJSON) are graded by
 tests/e2e/check_fixture.py, which asserts every status and hint. The
 grader runs in a mount namespace of its own (util-linux's unshare, as
-root) where the checkout and the build tree are empty tmpfs mounts, with
-its working directory, cache and fixtures in T and no GRADER_EXERCISES or
+root) where the checkout and BUILD_DIR are empty tmpfs mounts, with its
+working directory, cache and fixtures in T and no GRADER_EXERCISES or
 GRADER_DRIVER_DIR: a grader that read anything of the checkout, its
 exercises or driver headers, finds nothing there and fails. Not root:
 skipped (exit 77), as .ci/run runs as root.
@@ -130,7 +130,7 @@ def grade(tmp, grader, src, build, exercises):
 
 def mode_install(tmp, src, build, grader_help):
     first, moved = os.path.join(tmp, "a"), os.path.join(tmp, "b")
-    run(["cmake", "--install", build, "--prefix", first])
+    run([os.path.join(src, "ci", "install.sh"), first], timeout=600)
     os.rename(first, moved)
     exercises = check_layout(moved, src, grader_help)
     grade(tmp, os.path.join(moved, "bin", "grader"), src, build, exercises)
@@ -140,8 +140,7 @@ def mode_package(tmp, src, build, grader_help):
     with open(os.path.join(src, "grader", "version.h")) as f:
         version = re.search(r'#define GRADER_VERSION "([^"]+)"', f.read()).group(1)
     out = os.path.join(tmp, "pkg")
-    run(["cpack", "--config", os.path.join(build, "CPackConfig.cmake"), "-G", "DEB",
-         "-B", out], timeout=600)
+    run([os.path.join(src, "ci", "install.sh"), "--deb", out], timeout=600)
     debs = [f for f in os.listdir(out) if f.endswith(".deb")]
     if len(debs) != 1 or not debs[0].startswith("grader_%s_" % version):
         fail("expected one grader_%s_<arch>.deb in %s, got %s" % (version, out, debs))
@@ -179,7 +178,7 @@ def main():
     try:
         if inside(tmp, src) or inside(tmp, build):
             fail("the temporary directory %s is inside the tree it must hide" % tmp)
-        grader_help = run([os.path.join(build, "grader"), "--help"])
+        grader_help = run([os.path.join(build, "grader"), "--help"])  # the tree's own
         (mode_install if mode == "install" else mode_package)(tmp, src, build, grader_help)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
