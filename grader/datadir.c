@@ -12,12 +12,12 @@
 #include "datadir.h"
 #include "util.h"
 
-/* CMakeLists.txt defines these; the defaults serve a build without it. */
+/* CMakeLists.txt defines these; built without it, there is no build tree. */
 #ifndef GRADER_SOURCE_DIR
 #define GRADER_SOURCE_DIR "."
 #endif
 #ifndef GRADER_BUILD_DIR
-#define GRADER_BUILD_DIR "."
+#define GRADER_BUILD_DIR ""
 #endif
 #ifndef GRADER_BIN_TO_DATA
 #define GRADER_BIN_TO_DATA "../share/grader"
@@ -88,6 +88,7 @@ static void resolve(void)
 	driver = locate(data, "driver");
 	free(data);
 }
+
 const char *datadir_exercises(void)
 {
 	pthread_once(&once, resolve);

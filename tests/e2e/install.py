@@ -11,6 +11,12 @@ usage: install.py MODE SOURCE_DIR BUILD_DIR
            package's name, version (grader/version.h) and dependencies, no
            error or warning from lintian; then 'dpkg -x' into T/root, and
            T/root/usr/bin/grader grades.
+  build-tree  the tree's own grader copied to D/bin/grader, next to a
+           D/share/grader/exercises holding one planted exercise: with D
+           outside the build tree, 'grader list' lists the planted exercise
+           alone; with D inside it, the checkout's exercises and not the
+           planted one (a build tree's grader never takes its exercises
+           from what lies next to it).
 
 "Grades": 'grader list' lists every exercise of the checkout, and copies of
 a few fixtures (a known mistake with its hints, a crash located in the
@@ -21,7 +27,7 @@ root) where the checkout and BUILD_DIR are empty tmpfs mounts, with its
 working directory, cache and fixtures in T and no GRADER_EXERCISES or
 GRADER_DRIVER_DIR: a grader that read anything of the checkout, its
 exercises or driver headers, finds nothing there and fails. Not root:
-skipped (exit 77), as .ci/run runs as root.
+install and package are skipped (exit 77), as .ci/run runs as root.
 """
 import os
 import re
@@ -167,10 +173,47 @@ def mode_package(tmp, src, build, grader_help):
     grade(tmp, os.path.join(root, "usr", "bin", "grader"), src, build, exercises)
 
 
+def listed_by_copy(grader, d, src):
+    """The exercises a copy of grader at d/bin/grader lists, with a planted
+    exercise in d/share/grader/exercises."""
+    os.makedirs(os.path.join(d, "bin"))
+    shutil.copy2(grader, os.path.join(d, "bin", "grader"))
+    shutil.copytree(os.path.join(src, "exercises", "fib-generator"),
+                    os.path.join(d, "share", "grader", "exercises", "planted-exercise"))
+    env = {k: v for k, v in os.environ.items() if k != "GRADER_EXERCISES"}
+    out = run([os.path.join(d, "bin", "grader"), "list"], env=env, cwd=d)
+    return sorted(line.split()[0] for line in out.splitlines() if line.strip())
+
+
+def mode_build_tree(tmp, src, build):
+    grader = os.path.join(build, "grader")
+    real = sorted(e for e in os.listdir(os.path.join(src, "exercises"))
+                  if os.path.isfile(os.path.join(src, "exercises", e, "spec.json")))
+    got = listed_by_copy(grader, os.path.join(tmp, "outside"), src)
+    if got != ["planted-exercise"]:
+        fail("a copy outside the build tree lists %s, not the exercise next to it" % got)
+    print("ok: a copy outside the build tree lists the exercises next to it: %s" % got)
+    inside_dir = tempfile.mkdtemp(prefix="datadir-probe-", dir=build)
+    try:
+        got = listed_by_copy(grader, inside_dir, src)
+    finally:
+        shutil.rmtree(inside_dir, ignore_errors=True)
+    if got != real:
+        fail("a copy inside the build tree lists %s, expected the checkout's %s" % (got, real))
+    print("ok: a copy inside the build tree lists the checkout's: %s" % " ".join(got))
+
+
 def main():
-    if len(sys.argv) != 4 or sys.argv[1] not in ("install", "package"):
+    if len(sys.argv) != 4 or sys.argv[1] not in ("install", "package", "build-tree"):
         sys.exit(__doc__)
     mode, src, build = sys.argv[1], os.path.abspath(sys.argv[2]), os.path.abspath(sys.argv[3])
+    if mode == "build-tree":
+        tmp = tempfile.mkdtemp(prefix="grader-build-tree-")
+        try:
+            mode_build_tree(tmp, src, build)
+        finally:
+            shutil.rmtree(tmp, ignore_errors=True)
+        return 0
     if os.geteuid() != 0:
         print("skip: hiding the source tree takes 'unshare --mount', run as root (.ci/run)")
         sys.exit(77)
