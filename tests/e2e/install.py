@@ -21,7 +21,11 @@ usage: install.py MODE SOURCE_DIR BUILD_DIR
 "Grades": 'grader list' lists every exercise of the checkout, and copies of
 a few fixtures (a known mistake with its hints, a crash located in the
 learner's code, an exercise that links cJSON) are graded by
-tests/e2e/check_fixture.py, which asserts every status and hint. The
+tests/e2e/check_fixture.py, which asserts every status and hint. Then the
+same files are laid over the host's /usr/local (install) or /usr
+(package) by a read-only overlay, as an install there would put them, and
+fixtures/hostile/compile-error-include-installed-reference, which
+#includes the installed reference solution, must not compile. The
 grader runs in a mount namespace of its own (util-linux's unshare, as
 root) where the checkout and BUILD_DIR are empty tmpfs mounts, with its
 working directory, cache and fixtures in T and no GRADER_EXERCISES or
@@ -45,6 +49,8 @@ FIXTURES = [
     ("lru-cache", "crashed-get-null-dereference"),
     ("user-registry", "passes-second-design"),
 ]
+# A submission that includes the installed reference solution.
+INSTALLED_REFERENCE = ("hostile", "compile-error-include-installed-reference")
 # Runtime needs the package must declare, beside what dpkg-shlibdeps finds.
 DEPENDS = ["gcc", "libc6-dev", "pkg-config", "libcjson-dev", "libc6", "libcjson1",
            "libcurl4", "libelf1", "libdw1", "libseccomp2"]
@@ -95,28 +101,34 @@ def check_layout(prefix, src, grader_help):
     return exercises
 
 
-def hiding_wrapper(tmp, grader, src, build):
+def hiding_wrapper(tmp, grader, src, build, overlay=None):
     """A script that runs grader with src and build hidden under empty tmpfs
-    mounts, in tmp; check_fixture.py runs it as its grader."""
+    mounts, in tmp; check_fixture.py runs it as its grader. overlay, a pair
+    (PREFIX, TARGET), first lays PREFIX over TARGET (a read-only overlayfs
+    on the host's TARGET): the files are where an install there puts them,
+    and nothing of the host changes."""
+    steps = []
+    if overlay:
+        steps.append("mount -t overlay grader -o lowerdir=%s:%s %s" % (
+            shlex.quote(overlay[0]), shlex.quote(overlay[1]), shlex.quote(overlay[1])))
     hidden = sorted({os.path.realpath(src), os.path.realpath(build)}, key=len,
                     reverse=True)  # the deeper first: the other could cover it
-    mounts = "; ".join("mount -t tmpfs -o size=64k,mode=0755 hidden %s" % shlex.quote(d)
-                       for d in hidden)
-    inner = "%s; test ! -e %s; cd %s; exec %s \"$@\"" % (
-        mounts, shlex.quote(os.path.join(src, "CMakeLists.txt")), shlex.quote(tmp),
-        shlex.quote(grader))
+    steps += ["mount -t tmpfs -o size=64k,mode=0755 hidden %s" % shlex.quote(d)
+              for d in hidden]
+    steps += ["test ! -e %s" % shlex.quote(os.path.join(src, "CMakeLists.txt")),
+              "cd %s" % shlex.quote(tmp), "exec %s \"$@\"" % shlex.quote(grader)]
     path = os.path.join(tmp, "grader-hidden-source")
     with open(path, "w") as f:
         f.write("#!/bin/sh\n# %s, with the checkout and the build tree out of reach.\n"
                 "exec unshare --mount --propagation private -- sh -ec %s grader \"$@\"\n"
-                % (grader, shlex.quote(inner)))
+                % (grader, shlex.quote("; ".join(steps))))
     os.chmod(path, 0o755)
     return path
 
 
-def grade(tmp, grader, src, build, exercises):
+def grade(tmp, grader, src, build, exercises, fixtures=FIXTURES, overlay=None):
     """grader lists the exercises and grades the fixtures, source hidden."""
-    wrapper = hiding_wrapper(tmp, grader, src, build)
+    wrapper = hiding_wrapper(tmp, grader, src, build, overlay)
     env = {k: v for k, v in os.environ.items()
            if k not in ("GRADER_EXERCISES", "GRADER_DRIVER_DIR")}
     env["GRADER_CACHE_DIR"] = os.path.join(tmp, "cache")
@@ -124,13 +136,15 @@ def grade(tmp, grader, src, build, exercises):
     listed = run([wrapper, "list"], env=env, cwd=tmp)
     got = sorted(line.split()[0] for line in listed.splitlines() if line.strip())
     if got != exercises:
-        fail("grader list: expected %s, got %s" % (exercises, got))
-    print("ok: grader list, source hidden: %s" % " ".join(got))
-    for exercise, name in FIXTURES:
+        fail("%s list: expected %s, got %s" % (grader, exercises, got))
+    print("ok: %s list, source hidden: %s" % (grader, " ".join(got)))
+    for exercise, name in fixtures:
         copy = os.path.join(tmp, "fixtures", exercise, name)
-        shutil.copytree(os.path.join(src, "fixtures", exercise, name), copy)
+        if not os.path.exists(copy):
+            shutil.copytree(os.path.join(src, "fixtures", exercise, name), copy)
         out = run([sys.executable, os.path.join(HERE, "check_fixture.py"), wrapper,
-                   exercise, copy], env=env, cwd=tmp)
+                   "sort-users" if exercise == "hostile" else exercise, copy],
+                  env=env, cwd=tmp)
         print(out.strip())
 
 
@@ -140,6 +154,10 @@ def mode_install(tmp, src, build, grader_help):
     os.rename(first, moved)
     exercises = check_layout(moved, src, grader_help)
     grade(tmp, os.path.join(moved, "bin", "grader"), src, build, exercises)
+    # Where 'cmake --install' puts it by default: the reference solutions in
+    # /usr/local/share/grader, out of a submission's reach.
+    grade(tmp, "/usr/local/bin/grader", src, build, exercises, [INSTALLED_REFERENCE],
+          (moved, "/usr/local"))
 
 
 def mode_package(tmp, src, build, grader_help):
@@ -171,6 +189,10 @@ def mode_package(tmp, src, build, grader_help):
     run(["dpkg", "-x", deb, root])
     exercises = check_layout(os.path.join(root, "usr"), src, grader_help)
     grade(tmp, os.path.join(root, "usr", "bin", "grader"), src, build, exercises)
+    # As apt installs it: the reference solutions in /usr/share/grader, out
+    # of a submission's reach.
+    grade(tmp, "/usr/bin/grader", src, build, exercises, [INSTALLED_REFERENCE],
+          (os.path.join(root, "usr"), "/usr"))
 
 
 def listed_by_copy(grader, d, src):
