@@ -6,7 +6,8 @@ usage: install.py MODE SOURCE_DIR BUILD_DIR
 
   install  'ci/install.sh T/a' (a clean build, 'cmake --install' into T/a,
            the build removed), then T/a moved to T/b: the files are where
-           docs/installing.md says, and T/b/bin/grader grades.
+           docs/installing.md says, and T/b/bin/grader grades, and writes a
+           --replay kit that reproduces a test outside the sandbox.
   package  'ci/install.sh --deb T/pkg' (a clean build, 'cpack -G DEB'): the
            package's name, version (grader/version.h) and dependencies, no
            error or warning from lintian; then 'dpkg -x' into T/root, and
@@ -148,12 +149,34 @@ def grade(tmp, grader, src, build, exercises, fixtures=FIXTURES, overlay=None):
         print(out.strip())
 
 
+def replay(tmp, grader, src, build, prefix):
+    """--replay writes a kit from the installed exercise and driver headers,
+    and the kit's run.sh finds the grader's observations, byte for byte."""
+    wrapper = hiding_wrapper(tmp, grader, src, build)
+    kit = os.path.join(tmp, "replay")
+    reference = os.path.join(prefix, "share", "grader", "exercises", "sort-users",
+                             "reference.c")
+    proc = subprocess.run([wrapper, "check", "sort-users", reference, "--test", "empty",
+                           "--replay", kit], capture_output=True, text=True, timeout=240,
+                          env=dict(os.environ, GRADER_CACHE_DIR=os.path.join(tmp, "cache")))
+    if proc.returncode != 1:  # a partial run (--test) exits 1 at best
+        fail("check --replay exited %d: %s" % (proc.returncode, proc.stderr))
+    for f in ("grader_driver.h", "grader_alloc.h", "driver.c", "sort_users.h", "run.sh"):
+        if not os.path.exists(os.path.join(kit, f)):
+            fail("the replay kit lacks %s" % f)
+    out = run([os.path.join(kit, "run.sh")], cwd=kit)
+    if "byte for byte" not in out:
+        fail("the replay kit's run.sh: %s" % out)
+    print("ok: check --replay wrote a kit from the installed data; run.sh reproduces the run")
+
+
 def mode_install(tmp, src, build, grader_help):
     first, moved = os.path.join(tmp, "a"), os.path.join(tmp, "b")
     run([os.path.join(src, "ci", "install.sh"), first], timeout=600)
     os.rename(first, moved)
     exercises = check_layout(moved, src, grader_help)
     grade(tmp, os.path.join(moved, "bin", "grader"), src, build, exercises)
+    replay(tmp, os.path.join(moved, "bin", "grader"), src, build, moved)
     # Where 'cmake --install' puts it by default: the reference solutions in
     # /usr/local/share/grader, out of a submission's reach.
     grade(tmp, "/usr/local/bin/grader", src, build, exercises, [INSTALLED_REFERENCE],
