@@ -14,13 +14,10 @@
 #include <unistd.h>
 
 #include "build.h"
+#include "datadir.h"
 #include "elfcheck.h"
 #include "sha256.h"
 #include "util.h"
-
-#ifndef GRADER_DRIVER_DIR
-#define GRADER_DRIVER_DIR "grader/driver"
-#endif
 
 #define COMPILE_OUTPUT_CAP (64 * 1024)
 
@@ -41,9 +38,22 @@ static const char *const wrap_flags =
 	"-Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free,"
 	"--wrap=strdup,--wrap=strndup";
 
-/* The toolchain a compile may read and execute; absent paths are skipped. */
+/*
+ * The toolchain a compile may read and execute; absent paths are skipped.
+ * Not the whole of /usr: an installed grader keeps its exercises, reference
+ * solutions included, in /usr/share/grader or /usr/local/share/grader, and
+ * a submission that could #include one would pass (docs/installing.md).
+ */
 static const struct sandbox_path toolchain[] = {
-	{ "/usr", SANDBOX_READ | SANDBOX_EXEC },
+	{ "/usr/bin", SANDBOX_READ | SANDBOX_EXEC },
+	{ "/usr/lib", SANDBOX_READ | SANDBOX_EXEC },
+	{ "/usr/lib64", SANDBOX_READ | SANDBOX_EXEC },
+	{ "/usr/libexec", SANDBOX_READ | SANDBOX_EXEC },
+	{ "/usr/include", SANDBOX_READ },
+	{ "/usr/local/bin", SANDBOX_READ | SANDBOX_EXEC },
+	{ "/usr/local/lib", SANDBOX_READ | SANDBOX_EXEC },
+	{ "/usr/local/libexec", SANDBOX_READ | SANDBOX_EXEC },
+	{ "/usr/local/include", SANDBOX_READ },
 	{ "/bin", SANDBOX_READ | SANDBOX_EXEC },
 	{ "/lib", SANDBOX_READ | SANDBOX_EXEC },
 	{ "/lib64", SANDBOX_READ | SANDBOX_EXEC },
@@ -55,7 +65,7 @@ const char *build_driver_dir(void)
 {
 	const char *env = getenv("GRADER_DRIVER_DIR");
 
-	return env && *env ? env : GRADER_DRIVER_DIR;
+	return env && *env ? env : datadir_driver();
 }
 
 static char *find_in_path(const char *name)

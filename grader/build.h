@@ -43,7 +43,7 @@ struct build {
  * $XDG_CACHE_HOME/grader, else ~/.cache/grader.
  */
 char *build_cache_dir(void);
-/* Where grader_driver.h and grader_alloc.h are: $GRADER_DRIVER_DIR, else the built-in path. */
+/* Where grader_driver.h and grader_alloc.h are: $GRADER_DRIVER_DIR, else datadir_driver(). */
 const char *build_driver_dir(void);
 
 int builder_init(struct builder *b, struct sandbox *sb, struct workdir *wd,

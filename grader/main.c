@@ -115,11 +115,15 @@ static void usage(FILE *f)
 {
 	size_t i;
 
-	fprintf(f, "usage: grader <command> [options]\n\ncommands:\n");
+	fprintf(f, "usage: grader <command> [options]\n\n"
+		   "An autograder for C exercises: builds a submission with the exercise's\n"
+		   "driver in a sandbox, runs every test in its own sandboxed process, and\n"
+		   "compares what its functions returned with the reference solution's.\n\n"
+		   "commands:\n");
 	for (i = 0; i < ARRAY_SIZE(commands); i++)
 		fprintf(f, "  %-8s %s\n", commands[i].name, commands[i].summary);
-	fprintf(f, "\n'grader <command> --help' describes a command's options.\n"
-		   "exit status: 0 all passed, 1 graded with failures, 2 bad usage or "
+	fprintf(f, "\n'grader <command> --help' describes a command's options.\n\n"
+		   "exit status: 0 all passed, 1 graded with failures, 2 bad usage or\n"
 		   "input, 3 grader failure, 4 a webhook report not delivered\n");
 }
 

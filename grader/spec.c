@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "datadir.h"
 #include "patch.h"
 #include "sha256.h"
 #include "spec.h"
@@ -22,10 +23,6 @@
 #define MAX_TESTS 500
 #define MAX_ARGS 32
 #define MAX_POINTS 1000
-
-#ifndef GRADER_DEFAULT_EXERCISES
-#define GRADER_DEFAULT_EXERCISES "exercises"
-#endif
 
 static const struct limits default_limits = {
 	.cpu_ms = 2000,
@@ -39,7 +36,7 @@ const char *exercises_dir(const char *opt)
 {
 	static char resolved[PATH_MAX];
 	const char *env = getenv("GRADER_EXERCISES");
-	const char *dir = GRADER_DEFAULT_EXERCISES;
+	const char *dir = datadir_exercises();
 
 	if (opt && *opt)
 		dir = opt;

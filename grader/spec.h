@@ -99,7 +99,10 @@ struct exercise {
 	char hash[65];      /* sha256 of everything that decides expected results */
 };
 
-/* The exercises directory: opt, else $GRADER_EXERCISES, else the built-in one. */
+/*
+ * The exercises directory: opt, else $GRADER_EXERCISES, else the one this
+ * binary ships with (datadir.h).
+ */
 const char *exercises_dir(const char *opt);
 
 /*

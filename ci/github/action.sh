@@ -2,9 +2,10 @@
 # The steps of the GitHub Action (ci/github/action.yml), as a script that
 # runs anywhere: the YAML only calls it.
 #
-#   action.sh prepare   install the Debian packages; print the build directory
+#   action.sh prepare   install the Debian packages; print the install prefix
 #                       and the cache key as step outputs
-#   action.sh build     build the grader into $GRADER_BUILD unless it is there
+#   action.sh build     install the grader into $GRADER_PREFIX unless it is
+#                       there (ci/install.sh: a clean build, cmake --install)
 #   action.sh grade     run 'grader ci' with the action's inputs (INPUT_* below)
 #
 # The grader's source is this script's own checkout: the commit that the
@@ -23,9 +24,9 @@ out() { # out NAME VALUE: a step output (or stdout outside Actions)
 	fi
 }
 
-# The cache key: what the binary depends on. The source by content (not by
-# ref name, which can move), the path it is built at (the exercises' and
-# drivers' paths are compiled in), the system and the compiler.
+# The cache key: what the installed grader depends on. The source by content
+# (not by ref name, which can move), the system and the compiler. Not the
+# path: an installed prefix finds its exercises wherever it is restored.
 cache_key() {
 	local tree os cc
 	tree=$(cd "$src" && find . \( -name 'build*' -o -name .git -o -name node_modules \
@@ -34,27 +35,26 @@ cache_key() {
 	# shellcheck disable=SC1091
 	os=$( . /etc/os-release && echo "${ID:-linux}-${VERSION_ID:-0}")
 	cc=$(cc --version 2>/dev/null | head -n1 | sha256sum | cut -c1-8)
-	echo "grader-$os-$(uname -m)-$cc-$tree-$(printf '%s' "$src" | sha256sum | cut -c1-8)"
+	echo "grader-$os-$(uname -m)-$cc-$tree"
 }
 
 prepare() {
 	"$src/ci/bootstrap.sh" --deps
-	out build "${GRADER_BUILD:-${RUNNER_TEMP:-/tmp}/grader-build}"
+	out prefix "${GRADER_PREFIX:-${RUNNER_TEMP:-/tmp}/grader}"
 	out key "$(cache_key)"
 }
 
 build() {
-	local dir=${GRADER_BUILD:?GRADER_BUILD: the build directory}
-	if [ -x "$dir/grader" ] && "$dir/grader" --version >/dev/null 2>&1; then
-		echo "grader: using the cached build in $dir"
+	local prefix=${GRADER_PREFIX:?GRADER_PREFIX: the install prefix}
+	if [ -x "$prefix/bin/grader" ] && "$prefix/bin/grader" --version >/dev/null 2>&1; then
+		echo "grader: using the cached install in $prefix"
 		return
 	fi
-	cmake -S "$src" -B "$dir" -DCMAKE_BUILD_TYPE=Release >/dev/null
-	cmake --build "$dir" --target grader -j"$(nproc)"
+	"$src/ci/install.sh" "$prefix"
 }
 
 grade() {
-	local dir=${GRADER_BUILD:?GRADER_BUILD: the build directory}
+	local prefix=${GRADER_PREFIX:?GRADER_PREFIX: the install prefix}
 	local ws=${GITHUB_WORKSPACE:-$PWD}
 	local args=(ci --repo "$ws/${INPUT_REPOSITORY_PATH:-.}")
 	cd "$ws"
@@ -80,7 +80,7 @@ grade() {
 		export GRADER_WEBHOOK_SECRET
 		args+=(--webhook "$INPUT_WEBHOOK_URL")
 	fi
-	exec "$dir/grader" "${args[@]}"
+	exec "$prefix/bin/grader" "${args[@]}"
 }
 
 case "${1:-}" in

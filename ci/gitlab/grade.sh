@@ -1,21 +1,22 @@
 #!/usr/bin/env bash
-# The script of the GitLab CI job in ci/gitlab/grader.gitlab-ci.yml: builds
-# the grader from this checkout (the pinned GRADER_REF) unless GRADER_BUILD
-# already holds one, then runs 'grader ci' on the project. 'grader ci' sees
+# The script of the GitLab CI job in ci/gitlab/grader.gitlab-ci.yml: installs
+# the grader from this checkout (the pinned GRADER_REF) into GRADER_PREFIX
+# (ci/install.sh: a clean build, cmake --install) unless one is there, then
+# runs 'grader ci' on the project with the installed grader. 'grader ci' sees
 # GITLAB_CI=true and writes grader-reports/junit-<exercise>.xml,
 # summary.md and summary.json in $CI_PROJECT_DIR, and a plain log.
 #
 # Variables: GRADER_MIN_SCORE ("12", "80%"), GRADER_CONFIG (default
 # grader.json in the project), GRADER_WEBHOOK_URL with GRADER_WEBHOOK_SECRET
-# (a masked, protected CI/CD variable), GRADER_BUILD.
+# (a masked, protected CI/CD variable), GRADER_PREFIX (default: install/ in
+# this checkout).
 set -euo pipefail
 src=$(cd "$(dirname "$0")/../.." && pwd)
-build=${GRADER_BUILD:-$src/build-gitlab}
+prefix=${GRADER_PREFIX:-$src/install}
 
-if ! [ -x "$build/grader" ] || ! "$build/grader" --version >/dev/null 2>&1; then
+if ! [ -x "$prefix/bin/grader" ] || ! "$prefix/bin/grader" --version >/dev/null 2>&1; then
 	"$src/ci/bootstrap.sh" --deps
-	cmake -S "$src" -B "$build" -DCMAKE_BUILD_TYPE=Release >/dev/null
-	cmake --build "$build" --target grader -j"$(nproc)"
+	"$src/ci/install.sh" "$prefix"
 fi
 
 args=(ci)
@@ -30,4 +31,4 @@ if [ -n "${GRADER_WEBHOOK_URL:-}" ]; then
 	args+=(--webhook "$GRADER_WEBHOOK_URL")
 fi
 cd "${CI_PROJECT_DIR:-.}"
-exec "$build/grader" "${args[@]}"
+exec "$prefix/bin/grader" "${args[@]}"

@@ -8,7 +8,9 @@ Each scenario builds a sample learner repository in a temporary directory
 solution, fib-generator with a compile error on line 7), sets the
 environment variables a CI system sets, points the files it names at
 temporary files, and runs the grader through the scripts the GitHub Action
-and the GitLab template run (ci/github/action.sh, ci/gitlab/grade.sh).
+and the GitLab template run (ci/github/action.sh, ci/gitlab/grade.sh), as
+they run it: installed ('cmake --install' of GRADER's build tree into a
+temporary prefix).
 
   github    annotations (file= and line= of the compile error), the job
             summary's table, score/max_score outputs, junit files (xmllint),
@@ -65,8 +67,12 @@ class Env:
     def __init__(self, grader, src):
         self.grader = grader
         self.src = src
-        self.build = os.path.dirname(os.path.abspath(grader))
         self.tmp = tempfile.mkdtemp(prefix="grader-ci-test-")
+        # The action and the template run an installed grader: this build's,
+        # installed into a prefix of the test's own (GRADER_PREFIX).
+        self.prefix = os.path.join(self.tmp, "prefix")
+        subprocess.run(["cmake", "--install", os.path.dirname(os.path.abspath(grader)),
+                        "--prefix", self.prefix], check=True, capture_output=True, timeout=120)
 
     def repo(self, name, files, config=None):
         """A learner repository: files maps relative paths to text."""
@@ -108,7 +114,7 @@ class Env:
             "GITHUB_STEP_SUMMARY": files["summary"], "GITHUB_OUTPUT": files["output"],
             "RUNNER_TEMP": runner_temp, "GITHUB_REPOSITORY": "octo/week3",
             "GITHUB_SHA": "4f2a9c1e0b7d4a6f8e3c2b1a09876543210fedcb",
-            "GRADER_BUILD": self.build,
+            "GRADER_PREFIX": self.prefix,
             "GRADER_REPORTS": os.path.join(runner_temp, "grader-reports"),
         })
         env.update(extra)
@@ -320,7 +326,7 @@ def scenario_gitlab(e):
     env = e.base_env()
     env.update({"CI": "true", "GITLAB_CI": "true", "CI_PROJECT_DIR": ws,
                 "CI_PROJECT_PATH": "course/alice", "CI_COMMIT_SHA": "0" * 40,
-                "GRADER_BUILD": e.build, "GRADER_MIN_SCORE": ""})
+                "GRADER_PREFIX": e.prefix, "GRADER_MIN_SCORE": ""})
     code, out, err = e.run([os.path.join(e.src, "ci/gitlab/grade.sh")], env, cwd=e.tmp)
     check(code == 1, "gitlab: exit %d, expected 1; stderr: %s" % (code, err))
     found = sorted(os.path.basename(p) for p in glob.glob(os.path.join(ws, pattern)))
@@ -379,7 +385,7 @@ def scenario_hostile(e):
           % by_id["fib-generator"]["status"])
     # The same in a GitLab log: nothing a terminal would act on.
     genv = e.base_env()
-    genv.update({"GITLAB_CI": "true", "CI_PROJECT_DIR": ws, "GRADER_BUILD": e.build})
+    genv.update({"GITLAB_CI": "true", "CI_PROJECT_DIR": ws, "GRADER_PREFIX": e.prefix})
     code, out, err = e.run([os.path.join(e.src, "ci/gitlab/grade.sh")], genv, cwd=e.tmp)
     check(code == 1, "hostile (gitlab): exit %d" % code)
     check("\x1b" not in out and "\r" not in out, "hostile (gitlab): escape bytes in the log")
