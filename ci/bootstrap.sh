@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(gcc libc6-dev make cmake pkg-config libseccomp-dev libcjson-dev
-	libcurl4-openssl-dev libelf-dev libdw-dev python3 procps
+	libcurl4-openssl-dev libssl-dev libelf-dev libdw-dev python3 procps
 	clang libclang-rt-14-dev # clang + libFuzzer/sanitizer runtimes: ci/sanitize.sh, tests/fuzz
 	libxml2-utils python3-yaml shellcheck nodejs # grader ci's tests and ci/github/lint.sh
 	python3-jsonschema perl openssl # report tests: json schema, junit xsd (xmllint), prove, TLS webhook
