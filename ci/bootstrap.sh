@@ -7,15 +7,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 packages=(gcc libc6-dev make cmake pkg-config libseccomp-dev libcjson-dev
-	libcurl4-openssl-dev libelf-dev libdw-dev python3 procps
+	libcurl4-openssl-dev libssl-dev libelf-dev libdw-dev python3 procps
 	clang libclang-rt-14-dev # clang + libFuzzer/sanitizer runtimes: ci/sanitize.sh, tests/fuzz
 	libxml2-utils python3-yaml shellcheck nodejs # grader ci's tests and ci/github/lint.sh
-	python3-jsonschema perl openssl # report tests: json schema, junit xsd (xmllint), prove, TLS webhook
+	python3-jsonschema perl openssl # report tests: json schema, junit xsd (xmllint), prove, TLS webhook, openssl dgst
 	chromium # grader batch's report.html, opened headless by tests/e2e/batch_html.py
 	dpkg-dev file lintian man-db groff-base # cpack -G DEB and lintian (tests/e2e/install.py), man (tests/docs/man_pages.py)
 	hyperfine) # tests/bench/*.sh
-# npm installs the linters (below, not with --deps); Debian's nodejs leaves
-# it to a package of its own, other builds of nodejs bring it.
+# npm installs the linters and the tests' npm tools (below, not with --deps);
+# Debian's nodejs leaves it to a package of its own, other builds of nodejs
+# bring it.
 [ "${1:-}" = "--deps" ] || command -v npm >/dev/null 2>&1 || packages+=(npm)
 
 missing=()
@@ -32,7 +33,7 @@ if [ ${#missing[@]} -gt 0 ]; then
 	$sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 [ "${1:-}" = "--deps" ] && exit 0
-ci/github/lint.sh --install # the workflow linters, pinned, into ci/.node
+ci/github/lint.sh --install # the linters, octokit and tap-parser, pinned, into ci/.node
 
 werror=OFF
 [ "${CI:-}" = "true" ] && werror=ON

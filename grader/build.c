@@ -15,8 +15,8 @@
 
 #include "build.h"
 #include "datadir.h"
+#include "digest.h"
 #include "elfcheck.h"
-#include "sha256.h"
 #include "util.h"
 
 #define COMPILE_OUTPUT_CAP (64 * 1024)
@@ -174,13 +174,10 @@ static void hash_driver_support(struct builder *b)
 	if (b->ld_flag)
 		sha256_update(&c, b->ld_flag, strlen(b->ld_flag) + 1);
 	for (i = 0; i < ARRAY_SIZE(files); i++) {
-		struct strbuf sb = STRBUF_INIT;
 		char *p = path_join(build_driver_dir(), files[i]);
 
-		if (read_file(p, 1 << 20, false, &sb) == 0)
-			sha256_update(&c, sb.buf, sb.len);
+		sha256_update_file(&c, p);
 		sha256_update(&c, "\0", 1);
-		strbuf_release(&sb);
 		free(p);
 	}
 	sha256_final(&c, d);

@@ -13,12 +13,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "digest.h"
 #include "elfcheck.h"
 #include "grade.h"
 #include "jsondiff.h"
 #include "observe.h"
 #include "ref-cache.h"
-#include "sha256.h"
 #include "symbolize.h"
 #include "util.h"
 

@@ -9,8 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "digest.h"
 #include "ref-cache.h"
-#include "sha256.h"
 #include "version.h"
 #include "util.h"
 

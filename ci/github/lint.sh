@@ -5,7 +5,9 @@
 # them, and shellcheck on the scripts they call.
 #
 #   ci/github/lint.sh --install   install the pinned linters into ci/.node
-#                                 (npm ci from ci/github/linters/package-lock.json)
+#                                 (npm ci from ci/github/linters/package-lock.json),
+#                                 with the project's other npm tools, which the
+#                                 tests use: @octokit/webhooks-methods, tap-parser
 #   ci/github/lint.sh             lint; exit 0 when every file passes
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)

@@ -9,8 +9,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "digest.h"
 #include "result-cache.h"
-#include "sha256.h"
 #include "version.h"
 #include "util.h"
 

@@ -10,8 +10,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "digest.h"
 #include "roster.h"
-#include "sha256.h"
 #include "util.h"
 
 #define MAX_LISTED 5

@@ -9,7 +9,7 @@
 #include <strings.h>
 #include <time.h>
 
-#include "sha256.h"
+#include "digest.h"
 #include "text-escape.h"
 #include "version.h"
 #include "webhook.h"

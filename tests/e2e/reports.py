@@ -5,7 +5,9 @@ usage: reports.py GRADER SOURCE_DIR [--update-golden]
 
 - json: validated against docs/report.schema.json (python3-jsonschema);
 - junit: validated against tests/data/junit.xsd (xmllint), then parsed;
-- tap: run through prove and parsed by TAP::Parser (Perl's Test::Harness);
+- tap: as written, run through prove (Debian 12's Test::Harness 3.44 reads
+  TAP version 13) and parsed by Perl's TAP::Parser and by npm's tap-parser
+  (TAP 14, strict): the plan, every test's ok or not ok, the failures;
 - gradescope: the fields Gradescope reads, with their types;
 - github: every stdout line parsed the way GitHub's runner parses log lines,
   plus the step summary and step outputs files;
@@ -130,7 +132,7 @@ def check_junit(path, rep):
 
 # ---------------------------------------------------------------- tap
 
-PERL_TAP = r'''
+PERL_TAP = r"""
 use strict; use warnings; use TAP::Parser; use JSON::PP;
 open(my $fh, '<:raw', $ARGV[0]) or die "$ARGV[0]: $!";
 my $text = do { local $/; <$fh> };
@@ -151,53 +153,124 @@ while (my $r = $p->next) {
 }
 print JSON::PP->new->canonical->encode({ tests => \@tests, yaml => \@yaml,
     comments => \@comments, other => \@other, planned => $p->tests_planned,
-    errors => [ $p->parse_errors ], version => $p->version });
-'''
+    failed => [ $p->failed ], passed => [ $p->passed ], errors => [ $p->parse_errors ],
+    version => $p->version });
+"""
 
 
-def prove_version():
-    out = subprocess.run(["perl", "-MTest::Harness", "-e", "print $Test::Harness::VERSION"],
-                         capture_output=True, text=True).stdout
-    try:
-        return float(out)
-    except ValueError:
-        return 0.0
+def prove_ranges(numbers):
+    """Test numbers as prove's summary lists them: "2, 4-6, 9"."""
+    out, i = [], 0
+    while i < len(numbers):
+        j = i
+        while j + 1 < len(numbers) and numbers[j + 1] == numbers[j] + 1:
+            j += 1
+        out.append(str(numbers[i]) if i == j else "%d-%d" % (numbers[i], numbers[j]))
+        i = j + 1
+    return ", ".join(out)
+
+
+def check_prove(path, names, failed):
+    """prove (Test::Harness; Debian 12 has 3.44) reads the file as written."""
+    proc = subprocess.run(["prove", "-v", "--exec", "cat", path], capture_output=True,
+                          text=True, timeout=60)
+    out = proc.stdout
+    check("Parse errors" not in out, "prove: parse errors: %s" % out[-2000:])
+    check((proc.returncode == 0) == (not failed), "prove exited %d for a report with %d "
+          "failure(s)" % (proc.returncode, len(failed)))
+    if failed:
+        check(re.search(r"\(Wstat: \d+ Tests: %d Failed: %d\)" % (len(names), len(failed)), out),
+              "prove: not 'Tests: %d Failed: %d': %s" % (len(names), len(failed), out[-800:]))
+        check(re.search(r"(?m)^\s+Failed tests?:\s+%s$" % re.escape(prove_ranges(failed)), out),
+              "prove: failed tests are not %s: %s" % (prove_ranges(failed), out[-800:]))
+    else:
+        check("All tests successful." in out and "Tests=%d," % len(names) in out,
+              "prove: not all %d tests successful: %s" % (len(names), out[-800:]))
+
+
+def check_tap_parser_npm(path, rep, names, oks, failed):
+    """tap-parser from npm (a TAP 14 parser; pinned, installed into ci/.node), strict."""
+    tool = os.path.join(SRC, "ci", ".node", "node_modules", ".bin", "tap-parser")
+    if not check(os.path.exists(tool), "tap-parser is not installed: run ci/github/lint.sh "
+                 "--install (ci/bootstrap.sh does)"):
+        return
+    with open(path, "rb") as f:
+        proc = subprocess.run([tool, "--json=0", "--strict"], stdin=f, capture_output=True,
+                              timeout=60)
+    # It exits 1 for a stream that fails, as prove does.
+    if not check(proc.returncode == (1 if failed else 0) and proc.stdout,
+                 "tap-parser: exit %d for %d failure(s): %s" % (
+                     proc.returncode, len(failed), proc.stderr.decode(errors="replace")[-500:])):
+        return
+    events = json.loads(proc.stdout)
+    kinds = [e[0] for e in events]
+    check(events[:1] == [["version", 13]], "tap-parser: version %s" % events[:1])
+    plans = [e[1] for e in events if e[0] == "plan"]
+    check(len(plans) == 1 and plans[0]["start"] == 1 and plans[0]["end"] == len(names),
+          "tap-parser: plan %s for %d tests" % (plans, len(names)))
+    for bad in ("extra", "bailout"):
+        check(bad not in kinds, "tap-parser: %s events: %s" % (
+            bad, [e for e in events if e[0] == bad][:3]))
+    asserts = [e[1] for e in events if e[0] == "assert"]
+    check([a["id"] for a in asserts] == list(range(1, len(names) + 1)),
+          "tap-parser: test ids %s" % [a["id"] for a in asserts])
+    check([a["name"] for a in asserts] == names, "tap-parser: names %s" % [
+        a["name"] for a in asserts])
+    check([a["ok"] for a in asserts] == oks, "tap-parser: ok %s, expected %s" % (
+        [a["ok"] for a in asserts], oks))
+    statuses = [rep["compile"]["status"]] + [t["status"] for t in rep["tests"]]
+    for a, st in zip(asserts, statuses):
+        check(bool(a.get("skip")) == (st == "skipped"), "tap-parser: %s skip %r for %s" % (
+            a["name"], a.get("skip"), st))
+        if not a["ok"]:
+            check(isinstance(a.get("diag"), dict), "tap-parser: %s fails without a YAML "
+                  "block" % a["name"])
+        if isinstance(a.get("diag"), dict):
+            check(a["diag"].get("status") == st, "tap-parser: %s YAML status %r, report %r" % (
+                a["name"], a["diag"].get("status"), st))
+    done = [e[1] for e in events if e[0] == "complete"]
+    if not check(len(done) == 1, "tap-parser: %d complete events" % len(done)):
+        return
+    res = done[0]
+    check(res["count"] == len(names) and res["fail"] == len(failed) and
+          res["ok"] == (not failed), "tap-parser: count %d, fail %d, ok %s; expected %d, %d" % (
+              res["count"], res["fail"], res["ok"], len(names), len(failed)))
+    check([f.get("id") for f in res["failures"]] == failed,
+          "tap-parser: failures %s, expected %s" % ([f.get("id") for f in res["failures"]],
+                                                    failed))
+    check(not [f for f in res["failures"] if f.get("tapError")], "tap-parser: parse errors %s"
+          % [f["tapError"] for f in res["failures"] if f.get("tapError")])
 
 
 def check_tap(path, rep):
+    """The stream as written, read by prove, TAP::Parser and npm's tap-parser."""
     text = read(path)
-    check(text.startswith("TAP version 14\n"), "tap: does not start with 'TAP version 14'")
-    # Test::Harness learnt the version 14 line in 3.48 (Debian 12 has 3.44);
-    # TAP 14 is TAP 13 plus subtests and escapes, and none of those is used
-    # here, so an older prove reads the same stream under a version 13 line.
-    fed = path
-    if prove_version() < 3.48:
-        fed = path + ".v13"
-        with open(fed, "w") as f:
-            f.write(text.replace("TAP version 14\n", "TAP version 13\n", 1))
-    proc = subprocess.run(["prove", "-v", "--exec", "cat", fed], capture_output=True,
-                          text=True, timeout=60)
-    check("Parse errors" not in proc.stdout, "prove: parse errors: %s" % proc.stdout[-2000:])
-    all_pass = rep["compile"]["status"] == "ok" and all(
-        t["status"] in ("passed", "skipped") for t in rep["tests"])
-    check((proc.returncode == 0) == all_pass, "prove exited %d for a report that %s" % (
-        proc.returncode, "passes" if all_pass else "fails"))
-    proc = subprocess.run(["perl", "-e", PERL_TAP, fed], capture_output=True, text=True,
+    check(text.startswith("TAP version 13\n"), "tap: does not start with 'TAP version 13'")
+    names = ["compile"] + [t["name"] for t in rep["tests"]]
+    oks = [rep["compile"]["status"] == "ok"] + [
+        t["status"] in ("passed", "skipped") for t in rep["tests"]]
+    failed = [i + 1 for i, ok in enumerate(oks) if not ok]
+    check_prove(path, names, failed)
+    check_tap_parser_npm(path, rep, names, oks, failed)
+    proc = subprocess.run(["perl", "-e", PERL_TAP, path], capture_output=True, text=True,
                           timeout=60)
     if not check(proc.returncode == 0, "TAP::Parser: %s" % proc.stderr):
         return None
     tap = json.loads(proc.stdout)
+    check(tap["version"] == 13, "TAP::Parser: version %s" % tap["version"])
     check(not tap["errors"], "TAP::Parser errors: %s" % tap["errors"])
     check(not tap["other"], "tap: lines that are not TAP: %s" % tap["other"][:5])
-    names = ["compile"] + [t["name"] for t in rep["tests"]]
     check(tap["planned"] == len(names), "tap: plan %s for %d tests" % (tap["planned"], len(names)))
     check([t["number"] for t in tap["tests"]] == list(range(1, len(names) + 1)),
           "tap: test numbers %s" % [t["number"] for t in tap["tests"]])
     check([t["description"] for t in tap["tests"]] == ["- " + n for n in names],
           "tap: descriptions %s" % [t["description"] for t in tap["tests"]])
+    check([bool(t["ok"]) for t in tap["tests"]] == oks, "TAP::Parser: ok %s, expected %s" % (
+        [t["ok"] for t in tap["tests"]], oks))
+    check(tap["failed"] == failed, "TAP::Parser: failed %s, expected %s" % (tap["failed"], failed))
+    check(len(tap["passed"]) == len(names) - len(failed), "TAP::Parser: %d passed of %d" % (
+        len(tap["passed"]), len(names)))
     for t, r in zip(tap["tests"][1:], rep["tests"]):
-        want_ok = r["status"] in ("passed", "skipped")
-        check(t["ok"] == want_ok, "tap: %s ok=%s for %s" % (r["name"], t["ok"], r["status"]))
         want_dir = "SKIP" if r["status"] == "skipped" else ""
         check((t["directive"] or "") == want_dir, "tap: %s directive %r" % (
             r["name"], t["directive"]))
@@ -497,7 +570,7 @@ def check_stream():
                            "--seed", SEED, "--format", "json", "--report", "tap=/dev/stderr"],
                           cwd=SRC, capture_output=True, text=True, timeout=150)
     check(proc.returncode == 0, "tap=/dev/stderr: exit %d" % proc.returncode)
-    check(proc.stderr.startswith("TAP version 14\n"), "tap=/dev/stderr: %r" % proc.stderr[:80])
+    check(proc.stderr.startswith("TAP version 13\n"), "tap=/dev/stderr: %r" % proc.stderr[:80])
     check(json.loads(proc.stdout)["score"] > 0, "tap=/dev/stderr: no json on stdout")
 
 

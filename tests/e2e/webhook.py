@@ -5,13 +5,15 @@ usage: webhook.py GRADER SOURCE_DIR [CASE...]
 
 Each case starts its own server and its own spool, grades the reference
 solution of sort-users with --webhook, and checks what the server received
-(signatures verified by Python's hmac module), what stayed in the spool and
+(signatures verified by Python's hmac module, and in case octokit by
+GitHub's @octokit/webhooks-methods under node), what stayed in the spool and
 what 'grader deliver' did with it. No result may be lost in any case.
 Every wait is bounded: short webhook deadlines, subprocess timeouts, and a
 server that stops by itself.
 """
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -414,6 +416,59 @@ def case_secret(tmp):
         srv.stop()
 
 
+def octokit(secret, checks):
+    """@octokit/webhooks-methods' verify and sign on each check (octokit_verify.mjs)."""
+    prefix = os.path.join(SRC, "ci", ".node")
+    if not os.path.isdir(os.path.join(prefix, "node_modules", "@octokit", "webhooks-methods")):
+        fail("octokit: @octokit/webhooks-methods is not installed: run ci/github/lint.sh "
+             "--install (ci/bootstrap.sh does)")
+        return None
+    with open(os.path.join(HERE, "octokit_verify.mjs")) as f:
+        script = f.read()
+    proc = subprocess.run(["node", "--input-type=module", "--eval", script], cwd=prefix,
+                          input=json.dumps({"secret": secret, "checks": checks}),
+                          capture_output=True, text=True, timeout=60)
+    if not check(proc.returncode == 0, "octokit: node exit %d: %s" % (
+            proc.returncode, proc.stderr.strip()[-500:])):
+        return None
+    return json.loads(proc.stdout)
+
+
+def case_octokit(tmp):
+    """The signature the grader sent, verified by GitHub's own webhook code."""
+    case, srv = Case(tmp, "octokit"), Server(tmp)
+    try:
+        code, out, err, rep, path = case.check_run(srv.url, ["--webhook-deadline", "10"])
+        check(code == 0, "octokit: exit %d: %s" % (code, err))
+        reqs = srv.requests()
+        if not check(len(reqs) == 1, "octokit: %d requests" % len(reqs)):
+            return
+        check_request(case, reqs[0], path)  # the body is the report: its hash
+        with open(path, "rb") as f:
+            body = f.read().rstrip(b"\n").decode("utf-8")
+        sig = reqs[0]["signature"]
+        check(sig.startswith("sha256=") and len(sig) == 71, "octokit: signature %r" % sig)
+        # One character of the score changed, a byte appended, a body cut short.
+        tampered = [re.sub(r'("score":\s*)(\d)', r"\g<1>1\2", body, count=1), body + " ",
+                    body[:-1]]
+        check(all(t != body for t in tampered), "octokit: a tampered body is the body")
+        checks = [{"payload": body, "signature": sig}]
+        checks += [{"payload": t, "signature": sig} for t in tampered]
+        got = octokit(SECRET, checks)
+        if got is None:
+            return
+        check(got[0]["verify"] is True, "octokit: verify() refused the grader's signature")
+        check(got[0]["sign"] == sig, "octokit: sign() gives %s, the grader sent %s" % (
+            got[0]["sign"], sig))
+        for t, g in zip(tampered, got[1:]):
+            check(g["verify"] is False, "octokit: verify() accepted a tampered body")
+        wrong = octokit(SECRET + "x", checks[:1])
+        check(wrong is not None and wrong[0]["verify"] is False,
+              "octokit: verify() accepted the signature under another secret")
+    finally:
+        srv.stop()
+
+
 CASES = {
     "accepted": case_accepted,
     "down-then-up": case_down_then_up,
@@ -424,6 +479,7 @@ CASES = {
     "killed": case_killed,
     "tls": case_tls,
     "secret": case_secret,
+    "octokit": case_octokit,
 }
 
 

@@ -20,7 +20,7 @@ actions while the server runs. Once the list is used up, every request gets
 
 Every request is appended to --log as one JSON line: the time (monotonic),
 the delivery id, the event, the user agent, the content type, whether the
-signature verified, the action taken, the status sent (null when none) and
+signature verified (and the header itself), the action taken, the status sent (null when none) and
 the sha256 of the body; the first line of a delivery's body is kept in full
 as "body" for the first request of each id.
 
@@ -111,6 +111,7 @@ class Handler(BaseHTTPRequestHandler):
             "event": self.headers.get("X-Grader-Event"),
             "user_agent": self.headers.get("User-Agent"),
             "content_type": self.headers.get("Content-Type"),
+            "signature": sig,
             "signature_ok": sig_ok,
             "action": action,
             "body_sha256": hashlib.sha256(body).hexdigest(),

@@ -10,10 +10,10 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "digest.h"
 #include "jsondiff.h"
 #include "observe.h"
 #include "ref-cache.h"
-#include "sha256.h"
 #include "spec.h"
 #include "strbuf.h"
 #include "util.h"

@@ -186,7 +186,7 @@ static void test_writers(void)
 	CHECK_CONTAINS(out, "timestamp=\"2026-01-02T03:04:05\"");
 	free(out);
 	out = render(&r, "tap");
-	CHECK_CONTAINS(out, "TAP version 14\n1..4\n");
+	CHECK_CONTAINS(out, "TAP version 13\n1..4\n");
 	CHECK_CONTAINS(out, "not ok 2 - crashes\n");
 	CHECK_CONTAINS(out, "ok 4 - passes\n");
 	free(out);
