@@ -12,6 +12,7 @@ packages=(gcc libc6-dev make cmake pkg-config libseccomp-dev libcjson-dev
 	libxml2-utils python3-yaml shellcheck nodejs # grader ci's tests and ci/github/lint.sh
 	python3-jsonschema perl openssl # report tests: json schema, junit xsd (xmllint), prove, TLS webhook
 	chromium # grader batch's report.html, opened headless by tests/e2e/batch_html.py
+	slurmctld slurmd slurm-client munge # tests/e2e/slurm.py: a one-node cluster of its own
 	hyperfine) # tests/bench/*.sh
 # npm installs the linters (below, not with --deps); Debian's nodejs leaves
 # it to a package of its own, other builds of nodejs bring it.
