@@ -41,10 +41,13 @@ static const char usage[] =
 	"  --seed N             seed of the randomized tests (default: grader.json's,\n"
 	"                       else 1; the same for every student)\n"
 	"  --exercises DIR      exercises directory (default: $GRADER_EXERCISES)\n"
+	"  --roster FILE        the students' LMS identities (CSV: student, name,\n"
+	"                       lms_id, email, section) for the LMS files\n"
 	"  --list               print the students this run (or shard) would grade\n"
 	"  -q, --quiet          no progress on stderr\n\n"
-	"OUT receives grades.csv, tests.csv, summary.json, report.html, batch.json\n"
-	"and reports/<student>/<exercise>.json.\n\n"
+	"OUT receives grades.csv, tests.csv, summary.json, report.html,\n"
+	"grades-canvas.csv, grades-moodle.csv, batch.json and\n"
+	"reports/<student>/<exercise>.json.\n\n"
 	"exit status: 0 every student passed everything, 1 graded and something\n"
 	"failed (or was missing), 2 bad usage or input, 3 the grader failed on some\n"
 	"submission (its row says \"error\"); 128+signal when interrupted\n";
@@ -65,7 +68,7 @@ static void on_stop(int sig)
 }
 
 struct opts {
-	const char *dir, *exercise, *config, *out, *cache, *exercises;
+	const char *dir, *exercise, *config, *out, *cache, *exercises, *roster;
 	bool no_cache, list, quiet, have_seed;
 	uint64_t seed;
 	int jobs;
@@ -113,6 +116,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "shard", required_argument, NULL, 'S' },
 		{ "seed", required_argument, NULL, 's' },
 		{ "exercises", required_argument, NULL, 'e' },
+		{ "roster", required_argument, NULL, 'r' },
 		{ "list", no_argument, NULL, 'l' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ NULL, 0, NULL, 0 },
@@ -130,6 +134,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 'C': o->cache = optarg; break;
 		case 'N': o->no_cache = true; break;
 		case 'e': o->exercises = optarg; break;
+		case 'r': o->roster = optarg; break;
 		case 'l': o->list = true; break;
 		case 'q': o->quiet = true; break;
 		case 'j':
@@ -312,6 +317,7 @@ static void print_result(const struct gradebook *gb, const struct batch_progress
 int cmd_batch(int argc, char **argv)
 {
 	struct assignment a = ASSIGNMENT_INIT;
+	struct roster_file people = { 0 };
 	struct gradebook gb = { 0 };
 	struct exercise **exs = NULL;
 	struct strbuf err = STRBUF_INIT;
@@ -346,6 +352,10 @@ int cmd_batch(int argc, char **argv)
 	}
 	if (load_assignment(&o, &a))
 		return EXIT_USAGE;
+	if (o.roster && roster_file_load(o.roster, &people, &err)) {
+		error("%s", err.buf);
+		goto out;
+	}
 	ret = builder_init(&b, NULL, NULL, &err);
 	if (ret) {
 		error("%s", err.buf);
@@ -354,6 +364,8 @@ int cmd_batch(int argc, char **argv)
 	}
 	gradebook_init(&gb, a.name, o.have_seed ? o.seed : a.has_seed ? a.seed : BATCH_DEFAULT_SEED,
 		       b.cc_version);
+	if (o.roster)
+		gb.roster = &people;
 	exs = xcalloc(a.nexercises, sizeof(*exs));
 	gb.exercises = xcalloc(a.nexercises, sizeof(*gb.exercises));
 	for (i = 0; i < a.nexercises; i++) {
@@ -445,6 +457,7 @@ out:
 			exercise_free(exs[i]);
 	free(exs);
 	gradebook_release(&gb);
+	roster_file_release(&people);
 	assignment_release(&a);
 	builder_release(&b);
 	strbuf_release(&err);

@@ -289,15 +289,15 @@ static int grade_all(struct ci_run *run, struct exercise **ex, const char *repo,
 
 static void put_total(struct strbuf *sb, const struct ci_run *run)
 {
-	char a[64], b[64];
+	char a[SCORE_BUF], b[SCORE_BUF];
 	double score, max;
 
 	ci_run_total(run, &score, &max);
-	gradebook_format_score(score, a, sizeof(a));
-	gradebook_format_score(max, b, sizeof(b));
+	format_score(score, a);
+	format_score(max, b);
 	strbuf_addf(sb, "total %s/%s points", a, b);
 	if (run->has_min) {
-		gradebook_format_score(ci_run_threshold(run), a, sizeof(a));
+		format_score(ci_run_threshold(run), a);
 		strbuf_addf(sb, " (pass mark %s)", a);
 	}
 	strbuf_addf(sb, ": %s", ci_run_passed(run) ? "passed" : "failed");
@@ -422,13 +422,13 @@ static int append_out(const char *path, const char *data, size_t len)
 static int write_github_outputs(const struct ci_run *run, const char *path, const char *out)
 {
 	struct strbuf sb = STRBUF_INIT;
-	char a[64], b[64];
+	char a[SCORE_BUF], b[SCORE_BUF];
 	double score, max;
 	int ret;
 
 	ci_run_total(run, &score, &max);
-	gradebook_format_score(score, a, sizeof(a));
-	gradebook_format_score(max, b, sizeof(b));
+	format_score(score, a);
+	format_score(max, b);
 	strbuf_addf(&sb, "score=%s\nmax_score=%s\npassed=%s\n", a, b,
 		    ci_run_passed(run) ? "true" : "false");
 	/* A directory name with a newline would add an output of its own. */

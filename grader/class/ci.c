@@ -266,9 +266,9 @@ static const char *mark(bool ok)
 
 static void put_score(struct strbuf *sb, double v)
 {
-	char buf[64];
+	char buf[SCORE_BUF];
 
-	gradebook_format_score(v, buf, sizeof(buf));
+	format_score(v, buf);
 	strbuf_addstr(sb, buf);
 }
 

@@ -13,6 +13,7 @@
 #include <string.h>
 
 #include "gradebook.h"
+#include "lms.h"
 #include "util.h"
 
 #define MAX_HINTS_SHOWN 10
@@ -70,9 +71,9 @@ static void esc(struct strbuf *sb, const char *s)
 
 static void score(struct strbuf *sb, double v)
 {
-	char buf[64];
+	char buf[SCORE_BUF];
 
-	gradebook_format_score(v, buf, sizeof(buf));
+	format_score(v, buf);
 	strbuf_addstr(sb, buf);
 }
 
@@ -261,6 +262,47 @@ static void students(struct strbuf *sb, const struct gradebook *gb)
 	strbuf_addstr(sb, "</tbody></table></section>\n");
 }
 
+/* With a roster: who has no LMS identity, and who is in the roster but not in the class. */
+static void roster(struct strbuf *sb, const struct gradebook *gb)
+{
+	const struct roster_entry **extra;
+	size_t i, n, unmapped = 0;
+
+	if (!gb->roster)
+		return;
+	extra = lms_not_in_class(gb, &n);
+	strbuf_addstr(sb, "<section id=\"roster\"><h2>Roster</h2>\n<p class=\"sub\">Students "
+		      "in the class with no roster entry are in the LMS files under their "
+		      "directory's name, with no LMS identity; roster entries with no student "
+		      "directory are in none of the files.</p>\n<h3>Not in the roster</h3>"
+		      "<ul id=\"not-in-roster\">");
+	for (i = 0; i < gb->nstudents; i++) {
+		if (roster_file_find(gb->roster, gb->students[i].name))
+			continue;
+		unmapped++;
+		strbuf_addstr(sb, "<li class=\"unmapped\">");
+		esc(sb, gb->students[i].name);
+		strbuf_addstr(sb, "</li>");
+	}
+	if (!unmapped)
+		strbuf_addstr(sb, "<li class=\"none\">none</li>");
+	strbuf_addstr(sb, "</ul>\n<h3>In the roster, not in the class</h3><ul id=\"not-in-class\">");
+	for (i = 0; i < n; i++) {
+		strbuf_addstr(sb, "<li class=\"absent\">");
+		esc(sb, extra[i]->student);
+		if (*extra[i]->name) {
+			strbuf_addstr(sb, " (");
+			esc(sb, extra[i]->name);
+			strbuf_addstr(sb, ")");
+		}
+		strbuf_addstr(sb, "</li>");
+	}
+	if (!n)
+		strbuf_addstr(sb, "<li class=\"none\">none</li>");
+	strbuf_addstr(sb, "</ul></section>\n");
+	free(extra);
+}
+
 char *gradebook_html(const struct gradebook *gb, const struct gradebook_stats *st)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -295,6 +337,7 @@ char *gradebook_html(const struct gradebook *gb, const struct gradebook_stats *s
 	pass_rates(&sb, gb, st);
 	hints(&sb, st);
 	students(&sb, gb);
+	roster(&sb, gb);
 	strbuf_addstr(&sb, "</main></body></html>\n");
 	return strbuf_detach(&sb);
 }

@@ -9,7 +9,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "csv.h"
 #include "gradebook.h"
+#include "lms.h"
 #include "version.h"
 #include "util.h"
 
@@ -156,6 +158,7 @@ bool gradebook_total(const struct gradebook *gb, const struct gradebook_student 
 {
 	enum cell_status worst = CELL_PASSED;
 	bool complete = true;
+	double v;
 	size_t i;
 
 	*score = 0;
@@ -167,29 +170,20 @@ bool gradebook_total(const struct gradebook *gb, const struct gradebook_student 
 		if (severity[c->status] > severity[worst])
 			worst = c->status;
 		*max += ex->weight * ex->max_score;
-		if (c->graded)
-			*score += ex->weight * c->report.score;
-		else if (c->status == CELL_ERROR || c->status == CELL_PENDING)
+		if (gradebook_cell_score(ex, c, &v))
+			*score += v;
+		else
 			complete = false;
 	}
 	*status = worst;
 	return complete;
 }
 
-void gradebook_format_score(double v, char *buf, size_t len)
+bool gradebook_cell_score(const struct gradebook_exercise *ex, const struct gradebook_cell *c,
+			  double *score)
 {
-	size_t n;
-
-	if (fabs(v - round(v)) < 1e-9) {
-		snprintf(buf, len, "%.0f", round(v));
-		return;
-	}
-	snprintf(buf, len, "%.2f", v);
-	n = strlen(buf);
-	while (n > 0 && buf[n - 1] == '0')
-		buf[--n] = '\0';
-	if (n > 0 && buf[n - 1] == '.')
-		buf[--n] = '\0';
+	*score = c->graded ? ex->weight * c->report.score : 0;
+	return c->graded || (c->status != CELL_ERROR && c->status != CELL_PENDING);
 }
 
 int gradebook_exit_code(const struct gradebook *gb)
@@ -358,47 +352,11 @@ void gradebook_stats_release(struct gradebook_stats *st, const struct gradebook 
 	memset(st, 0, sizeof(*st));
 }
 
-/*
- * One CSV field (RFC 4180). A field a spreadsheet would run as a formula
- * (a student's directory could be named "=cmd|...") gets a leading quote.
- */
-static void csv_field(struct strbuf *sb, const char *s)
-{
-	bool quote = false;
-	const char *p;
-
-	if (strchr("=+-@\t\r", s[0]) && s[0]) {
-		struct strbuf safe = STRBUF_INIT;
-
-		strbuf_addch(&safe, '\'');
-		strbuf_addstr(&safe, s);
-		csv_field(sb, safe.buf);
-		strbuf_release(&safe);
-		return;
-	}
-	for (p = s; *p; p++)
-		if (*p == ',' || *p == '"' || *p == '\n' || *p == '\r')
-			quote = true;
-	if (*s == ' ' || (*s && s[strlen(s) - 1] == ' '))
-		quote = true;
-	if (!quote) {
-		strbuf_addstr(sb, s);
-		return;
-	}
-	strbuf_addch(sb, '"');
-	for (p = s; *p; p++) {
-		if (*p == '"')
-			strbuf_addch(sb, '"');
-		strbuf_addch(sb, *p);
-	}
-	strbuf_addch(sb, '"');
-}
-
 static void csv_score(struct strbuf *sb, double v)
 {
-	char buf[64];
+	char buf[SCORE_BUF];
 
-	gradebook_format_score(v, buf, sizeof(buf));
+	format_score(v, buf);
 	strbuf_addstr(sb, buf);
 }
 
@@ -589,7 +547,7 @@ int gradebook_write(const struct gradebook *gb, const char *dir,
 	struct {
 		const char *name;
 		char *text;
-	} files[5];
+	} files[7];
 	size_t i;
 	int ret;
 
@@ -610,8 +568,13 @@ int gradebook_write(const struct gradebook *gb, const char *dir,
 	files[2].text = gradebook_summary_json(gb, &st, run);
 	files[3].name = "report.html";
 	files[3].text = gradebook_html(gb, &st);
-	files[4].name = GRADEBOOK_MANIFEST;
-	files[4].text = gradebook_manifest_json(gb);
+	files[4].name = LMS_CANVAS_FILE;
+	files[4].text = lms_canvas_csv(gb);
+	files[5].name = LMS_MOODLE_FILE;
+	files[5].text = lms_moodle_csv(gb);
+	/* The manifest last: an output without it is not a finished one. */
+	files[6].name = GRADEBOOK_MANIFEST;
+	files[6].text = gradebook_manifest_json(gb);
 	for (i = 0; i < ARRAY_SIZE(files); i++) {
 		char *path = path_join(dir, files[i].name);
 

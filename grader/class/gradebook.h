@@ -1,8 +1,8 @@
 /*
  * gradebook.h: a class's results, one row per student and one cell per
  * exercise, and the files made from them (grades.csv, tests.csv,
- * summary.json, report.html, and the batch.json manifest that `grader
- * merge` reads).
+ * summary.json, report.html, the LMS files of lms.h, and the batch.json
+ * manifest that `grader merge` reads).
  *
  * `grader batch` fills a gradebook by grading; `grader merge` fills one from
  * the manifests of shards. Every output is made from the gradebook alone,
@@ -76,6 +76,8 @@ struct gradebook_student {
 	struct gradebook_cell *cells; /* one per exercise, in the gradebook's order */
 };
 
+struct roster_file;
+
 struct gradebook {
 	char *name;         /* the assignment's */
 	uint64_t seed;
@@ -86,6 +88,8 @@ struct gradebook {
 	struct gradebook_student *students;
 	size_t nstudents;
 	unsigned shard, nshards; /* this gradebook holds shard `shard` of `nshards` */
+	/* The LMS identities (--roster), borrowed; NULL when none was given. */
+	const struct roster_file *roster;
 };
 
 /* What a run did, for summary.json's "run" object (everything that varies). */
@@ -147,8 +151,13 @@ int gradebook_cell_set_report(struct gradebook_cell *c, const struct gradebook_e
 /* A student's weighted total; false (and the row's status) when it has none (an error). */
 bool gradebook_total(const struct gradebook *gb, const struct gradebook_student *s,
 		     double *score, double *max, enum cell_status *status);
-/* A score as the outputs print it: "7", "3.5", "0.33". */
-void gradebook_format_score(double v, char *buf, size_t len);
+/*
+ * A cell's score in the total: the exercise's weight times its points (0
+ * when there was nothing to grade); false when it has none (an error, or
+ * not graded yet).
+ */
+bool gradebook_cell_score(const struct gradebook_exercise *ex, const struct gradebook_cell *c,
+			  double *score);
 /* 0 every row passed, 1 some failed, 3 some row is an error (the contract's statuses). */
 int gradebook_exit_code(const struct gradebook *gb);
 
@@ -176,7 +185,8 @@ int gradebook_manifest_read(const char *text, const char *path, struct gradebook
 /*
  * Writes every output into the directory dir (which exists): each graded
  * cell's json report (left alone when already identical), then grades.csv,
- * tests.csv, summary.json, report.html and the manifest, each atomically.
+ * tests.csv, summary.json, report.html, grades-canvas.csv,
+ * grades-moodle.csv and the manifest, each atomically.
  * 0, or -errno with err naming the file.
  */
 int gradebook_write(const struct gradebook *gb, const char *dir,
