@@ -229,7 +229,10 @@ static void students(struct strbuf *sb, const struct gradebook *gb)
 
 		strbuf_addstr(sb, "<tr class=\"student\" data-student=\"");
 		esc(sb, s->name);
-		strbuf_addf(sb, "\" data-status=\"%s\"><td>", cell_status_name(status));
+		strbuf_addf(sb, "\" data-status=\"%s\" data-score=\"", cell_status_name(status));
+		if (has)
+			score(sb, total);
+		strbuf_addstr(sb, "\"><td>");
 		esc(sb, s->name);
 		strbuf_addstr(sb, "</td><td class=\"num\">");
 		if (has)

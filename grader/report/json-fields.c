@@ -66,11 +66,3 @@ void json_add_score(cJSON *obj, const char *key, double v)
 	format_score(v, buf);
 	cJSON_AddItemToObject(obj, key, json_checked(cJSON_CreateRaw(buf)));
 }
-
-void json_append_score(cJSON *arr, double v)
-{
-	char buf[SCORE_BUF];
-
-	format_score(v, buf);
-	cJSON_AddItemToArray(arr, json_checked(cJSON_CreateRaw(buf)));
-}

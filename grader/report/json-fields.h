@@ -30,8 +30,6 @@ bool json_int(const cJSON *o, const char *key, int *v);
 
 /* Adds a score as format_score() writes it, so json and csv show the same digits. */
 void json_add_score(cJSON *obj, const char *key, double v);
-/* The same, as an array element. */
-void json_append_score(cJSON *arr, double v);
 
 /* Adds a u64 exactly, which a double cannot hold. */
 void json_add_u64(cJSON *obj, const char *key, uint64_t v);

@@ -1,13 +1,23 @@
 #!/usr/bin/env python3
-"""The LMS files of `grader batch` and `grader merge`: grades-canvas.csv
-against the rules Canvas's gradebook import applies, grades-moodle.csv
-for Moodle's CSV import, both from the same weighted class (fractional
-scores), with a roster that misses students, names one who is not in the
-class, and holds names a spreadsheet would run as formulas.
+"""The LMS files of `grader batch` and `grader merge`, and fractional
+scores in every output.
 
-usage: batch_lms.py GRADER SOURCE_DIR
+usage: batch_lms.py GRADER SOURCE_DIR MODE
+modes:
+  lms        grades-canvas.csv against the rules Canvas's gradebook import
+             applies, grades-moodle.csv for Moodle's CSV import, both from
+             the same weighted class, with a roster that misses students,
+             names one who is not in the class, and holds names a
+             spreadsheet would run as formulas; shards and merge --roster
+  fractions  a class whose weights make fractional scores: each student's
+             total and exercise scores are the same digits in grades.csv,
+             summary.json, report.html, the LMS files, and in what `grader
+             ci` writes for the student's files (summary.json, summary.md,
+             the junit properties, Gradescope's results.json)
 """
 import csv
+import glob
+import html.parser
 import io
 import json
 import os
@@ -15,6 +25,7 @@ import re
 import shutil
 import sys
 import tempfile
+import xml.etree.ElementTree as ET
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from batch_lib import check, expect, fail, place, read, run  # noqa: E402
@@ -204,10 +215,8 @@ def test_roster_errors(grader, cls, tmp):
     check(not os.path.exists(os.path.join(out, "grades.csv")), "graded with a bad roster")
 
 
-def main():
-    grader, src = os.path.abspath(sys.argv[1]), sys.argv[2]
-    tmp = tempfile.mkdtemp(prefix="grader-lms-")
-    try:
+def test_lms(grader, src, tmp):
+    if True:
         cls = make_class(grader, src, os.path.join(tmp, "class"))
         roster_path = os.path.join(tmp, "roster.csv")
         with open(roster_path, "w", newline="") as f:
@@ -268,6 +277,123 @@ def main():
         test_roster_errors(grader, cls, tmp)
         print("ok: canvas and moodle files of %d students, roster edge cases, shards" %
               len(summary["grades"]))
+
+
+# Weights that make fractions, four decimals deep.
+WEIGHTED = {
+    "name": "Weights",
+    "seed": 31,
+    "exercises": [
+        {"id": "sort-users", "weight": 0.5},
+        {"id": "fib-generator", "weight": 0.3333},
+    ],
+}
+WEIGHTED_STUDENTS = {
+    "ann": ("passes-reference", "fails-starts-at-one"),
+    "bob": ("fails-ascending-score", "fails-off-by-one"),
+    "cy": ("fails-unstable-sort", "passes-reference"),
+}
+
+
+class Rows(html.parser.HTMLParser):
+    """The data-* attributes of report.html's student rows."""
+
+    def __init__(self):
+        super().__init__()
+        self.rows = {}
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "tr" and "student" in (a.get("class") or "").split():
+            self.rows[a["data-student"]] = a
+
+
+def ci_outputs(grader, cls, student, tmp):
+    """What `grader ci` writes for one student's files: the numbers, as text."""
+    out = os.path.join(tmp, "ci-" + student)
+    gs = os.path.join(tmp, "gradescope-%s.json" % student)
+    env = {k: "" for k in ("GITHUB_ACTIONS", "GITLAB_CI", "CI")}
+    p = run(grader, "ci", "--repo", os.path.join(cls, student), "--config",
+            os.path.join(cls, "grader.json"), "--out", out, "--gradescope", gs, env=env)
+    check(p.returncode in (0, 1), "ci for %s: exit %d: %s" % (student, p.returncode, p.stderr))
+    raw = json.loads(read(os.path.join(out, "summary.json")), parse_float=str, parse_int=str)
+    md = read(os.path.join(out, "summary.md"))
+    m = re.search(r": ([0-9.]+)/([0-9.]+) points", md)
+    check(m, "summary.md has no total: " + md[:200])
+    log = re.search(r"total ([0-9.]+)/([0-9.]+) points", p.stdout)
+    check(log, "the log has no total: " + p.stdout[-300:])
+    gsr = json.loads(read(gs), parse_float=str, parse_int=str)
+    junit = {}
+    for path in glob.glob(os.path.join(out, "junit-*.xml")):
+        props = {pr.get("name"): pr.get("value") for pr in ET.parse(path).iter("property")}
+        junit[os.path.basename(path)[6:-4]] = props
+    per_ex = {}
+    for e in raw["exercises"]:
+        tests = [t for t in gsr["tests"] if t["name"].startswith(e["id"] + "/")]
+        per_ex[e["id"]] = {
+            "ci summary.json": e["weighted_score"],
+            "junit weighted_score": junit[e["id"]]["weighted_score"],
+            "gradescope tests": sum(float(t["score"]) for t in tests),
+        }
+    totals = {
+        "ci summary.json": raw["score"],
+        "ci summary.md": m.group(1),
+        "ci log": log.group(1),
+        "gradescope": gsr["score"],
+    }
+    return totals, per_ex
+
+
+def test_fractions(grader, src, tmp):
+    cls = os.path.join(tmp, "class")
+    os.makedirs(cls)
+    with open(os.path.join(cls, "grader.json"), "w") as f:
+        json.dump(WEIGHTED, f)
+    for name, (sort, fib) in WEIGHTED_STUDENTS.items():
+        sdir = os.path.join(cls, name)
+        os.mkdir(sdir)
+        place(grader, src, sdir, "sort-users", "sort_users.c", sort)
+        place(grader, src, sdir, "fib-generator", "fib_generator.c", fib)
+    out = os.path.join(tmp, "out")
+    p = run(grader, "batch", cls, "--out", out, "-j", "2", "-q")
+    expect(p, 1, "batch of the weighted class")
+    summary = raw_summary(out)
+    with open(os.path.join(out, "grades.csv"), newline="") as f:
+        grades = {r["student"]: r for r in csv.DictReader(f)}
+    rows = Rows()
+    rows.feed(read(os.path.join(out, "report.html")))
+    canvas = {r[0]: r for r in lms_rows(os.path.join(out, "grades-canvas.csv"))[2:]}
+    moodle = {r[2]: r for r in lms_rows(os.path.join(out, "grades-moodle.csv"))[1:]}
+    ids = [e["id"] for e in summary["exercises"]]
+    deep = 0
+    for g in summary["grades"]:
+        name = g["student"]
+        totals, per_ex = ci_outputs(grader, cls, name, tmp)
+        totals.update({
+            "summary.json": g["score"],
+            "grades.csv": grades[name]["score"],
+            "report.html": rows.rows[name]["data-score"],
+        })
+        check(len(set(totals.values())) == 1, "%s: the total differs: %s" % (name, totals))
+        deep += len(g["score"].partition(".")[2]) == 4
+        for i, ex in enumerate(g["exercises"]):
+            seen = dict(per_ex[ex["id"]])
+            seen.update({"summary.json": ex["score"], "canvas": canvas[name][5 + i],
+                         "moodle": moodle[name][3 + i]})
+            texts = {k: v for k, v in seen.items() if k != "gradescope tests"}
+            check(len(set(texts.values())) == 1, "%s %s: the score differs: %s" %
+                  (name, ids[i], seen))
+            check(abs(seen["gradescope tests"] - float(ex["score"])) < 1e-3,
+                  "%s %s: gradescope's tests add up to %s" % (name, ids[i], seen))
+        print("%s: %s everywhere" % (name, totals["summary.json"]))
+    check(deep > 0, "no total with four decimals: the weights should give one")
+
+
+def main():
+    grader, src, mode = os.path.abspath(sys.argv[1]), sys.argv[2], sys.argv[3]
+    tmp = tempfile.mkdtemp(prefix="grader-lms-")
+    try:
+        {"lms": test_lms, "fractions": test_fractions}[mode](grader, src, tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
 
