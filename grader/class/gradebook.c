@@ -1,6 +1,7 @@
 /*
  * gradebook.c: the class's results, their figures, and the two CSV files.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 
 #include "csv.h"
 #include "gradebook.h"
+#include "html.h"
 #include "lms.h"
 #include "version.h"
 #include "util.h"
@@ -540,6 +542,123 @@ out:
 	return ret;
 }
 
+static int by_string(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Removes the pages in dir that are not among keep (n names, sorted, ".html" included). */
+static void remove_stale(const char *dir, char **keep, size_t n)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+
+	if (!d)
+		return;
+	while ((de = readdir(d))) {
+		const char *name = de->d_name;
+		size_t len = strlen(name);
+
+		if (len < 5 || strcmp(name + len - 5, ".html") ||
+		    bsearch(&name, keep, n, sizeof(char *), by_string))
+			continue;
+		unlinkat(dirfd(d), name, 0);
+	}
+	closedir(d);
+}
+
+static int make_dir(const char *path, struct strbuf *err)
+{
+	if (mkdir(path, 0755) < 0 && errno != EEXIST) {
+		strbuf_addf(err, "cannot create '%s': %s", path, strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
+
+/*
+ * Writes the n pages made by page(gb, i, arg) into dir as name(i).html,
+ * then removes the other pages there.
+ */
+static int write_page_set(const struct gradebook *gb, const char *dir, size_t n,
+			  void (*name)(const struct gradebook *, size_t, void *, struct strbuf *),
+			  char *(*page)(const struct gradebook *, size_t, void *), void *arg,
+			  struct strbuf *err)
+{
+	char **names = xcalloc(n + 1, sizeof(char *));
+	size_t i;
+	int ret = make_dir(dir, err);
+
+	for (i = 0; i < n && !ret; i++) {
+		struct strbuf file = STRBUF_INIT;
+		char *text, *path;
+
+		name(gb, i, arg, &file);
+		strbuf_addstr(&file, ".html");
+		text = page(gb, i, arg);
+		path = path_join(dir, file.buf);
+		ret = write_if_changed(path, text, err);
+		free(path);
+		free(text);
+		names[i] = strbuf_detach(&file);
+	}
+	if (!ret) {
+		qsort(names, n, sizeof(char *), by_string);
+		remove_stale(dir, names, n);
+	}
+	for (i = 0; i < n; i++)
+		free(names[i]);
+	free(names);
+	return ret;
+}
+
+static void student_name(const struct gradebook *gb, size_t i, void *arg, struct strbuf *sb)
+{
+	(void)arg;
+	html_page_name(sb, gb->students[i].name);
+}
+
+static char *student_page(const struct gradebook *gb, size_t i, void *arg)
+{
+	(void)arg;
+	return gradebook_student_page(gb, &gb->students[i]);
+}
+
+static void test_name(const struct gradebook *gb, size_t t, void *arg, struct strbuf *sb)
+{
+	html_page_name(sb, gb->exercises[*(size_t *)arg].tests[t].name);
+}
+
+static char *test_page(const struct gradebook *gb, size_t t, void *arg)
+{
+	return gradebook_test_page(gb, *(size_t *)arg, t);
+}
+
+static int write_pages(const struct gradebook *gb, const char *dir, struct strbuf *err)
+{
+	char *students = path_join(dir, "students"), *tests = path_join(dir, "tests");
+	size_t e;
+	int ret;
+
+	ret = write_page_set(gb, students, gb->nstudents, student_name, student_page, NULL, err);
+	if (!ret)
+		ret = make_dir(tests, err);
+	for (e = 0; e < gb->nexercises && !ret; e++) {
+		struct strbuf sub = STRBUF_INIT;
+		char *exdir;
+
+		html_page_name(&sub, gb->exercises[e].id);
+		exdir = path_join(tests, sub.buf);
+		ret = write_page_set(gb, exdir, gb->exercises[e].ntests, test_name, test_page, &e,
+				     err);
+		free(exdir);
+		strbuf_release(&sub);
+	}
+	free(students);
+	free(tests);
+	return ret;
+}
+
 int gradebook_write(const struct gradebook *gb, const char *dir,
 		    const struct gradebook_run *run, struct strbuf *err)
 {
@@ -557,6 +676,8 @@ int gradebook_write(const struct gradebook *gb, const char *dir,
 		return ret;
 	}
 	ret = write_reports(gb, dir, err);
+	if (!ret)
+		ret = write_pages(gb, dir, err);
 	if (ret)
 		return ret;
 	gradebook_stats_compute(gb, &st);

@@ -169,6 +169,12 @@ char *gradebook_grades_csv(const struct gradebook *gb);
 char *gradebook_tests_csv(const struct gradebook *gb);
 /* The class page, report.html (class-page.c). */
 char *gradebook_html(const struct gradebook *gb, const struct gradebook_stats *st);
+/*
+ * The pages beside report.html (pages.c): a student's, and the page of
+ * test t of exercise e. html.h names their files.
+ */
+char *gradebook_student_page(const struct gradebook *gb, const struct gradebook_student *s);
+char *gradebook_test_page(const struct gradebook *gb, size_t e, size_t t);
 char *gradebook_summary_json(const struct gradebook *gb, const struct gradebook_stats *st,
 			     const struct gradebook_run *run);
 char *gradebook_manifest_json(const struct gradebook *gb);
@@ -184,9 +190,10 @@ int gradebook_manifest_read(const char *text, const char *path, struct gradebook
 
 /*
  * Writes every output into the directory dir (which exists): each graded
- * cell's json report (left alone when already identical), then grades.csv,
- * tests.csv, summary.json, report.html, grades-canvas.csv,
- * grades-moodle.csv and the manifest, each atomically.
+ * cell's json report (left alone when already identical), the pages of
+ * students/ and tests/ (pages of students or tests no longer there are
+ * removed), then grades.csv, tests.csv, summary.json, report.html,
+ * grades-canvas.csv, grades-moodle.csv and the manifest, each atomically.
  * 0, or -errno with err naming the file.
  */
 int gradebook_write(const struct gradebook *gb, const char *dir,

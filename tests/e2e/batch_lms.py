@@ -13,7 +13,8 @@ modes:
              total and exercise scores are the same digits in grades.csv,
              summary.json, report.html, the LMS files, and in what `grader
              ci` writes for the student's files (summary.json, summary.md,
-             the junit properties, Gradescope's results.json)
+             the junit properties, Gradescope's results.json), and on the
+             student's page
 """
 import csv
 import glob
@@ -235,7 +236,10 @@ def test_lms(grader, src, tmp):
         check(r["not_in_roster"] == ["carol", "dan"], "not in the roster: %s" % r)
         check(r["not_in_class"] == ["zed"], "not in the class: %s" % r)
         page = read(os.path.join(out, "report.html"))
-        for want in ('<li class="unmapped">carol</li>', '<li class="unmapped">dan</li>',
+        for want in ('<li class="unmapped"><a class="student-link" href="students/carol.html">'
+                     'carol</a></li>',
+                     '<li class="unmapped"><a class="student-link" href="students/dan.html">'
+                     'dan</a></li>',
                      '<li class="absent">zed (Zed)</li>'):
             check(want in page, "report.html lacks %s" % want)
 
@@ -296,16 +300,23 @@ WEIGHTED_STUDENTS = {
 
 
 class Rows(html.parser.HTMLParser):
-    """The data-* attributes of report.html's student rows."""
+    """The data-* attributes of report.html's student rows, and of a
+    student page's total and exercise sections."""
 
     def __init__(self):
         super().__init__()
         self.rows = {}
+        self.total = None
+        self.exercises = {}
 
     def handle_starttag(self, tag, attrs):
         a = dict(attrs)
         if tag == "tr" and "student" in (a.get("class") or "").split():
             self.rows[a["data-student"]] = a
+        elif a.get("id") == "score":
+            self.total = a["data-score"]
+        elif tag == "section" and a.get("class") == "exercise":
+            self.exercises[a["data-exercise"]] = a["data-score"]
 
 
 def ci_outputs(grader, cls, student, tmp):
@@ -369,17 +380,20 @@ def test_fractions(grader, src, tmp):
     for g in summary["grades"]:
         name = g["student"]
         totals, per_ex = ci_outputs(grader, cls, name, tmp)
+        page = Rows()
+        page.feed(read(os.path.join(out, "students", name + ".html")))
         totals.update({
             "summary.json": g["score"],
             "grades.csv": grades[name]["score"],
             "report.html": rows.rows[name]["data-score"],
+            "student page": page.total,
         })
         check(len(set(totals.values())) == 1, "%s: the total differs: %s" % (name, totals))
         deep += len(g["score"].partition(".")[2]) == 4
         for i, ex in enumerate(g["exercises"]):
             seen = dict(per_ex[ex["id"]])
             seen.update({"summary.json": ex["score"], "canvas": canvas[name][5 + i],
-                         "moodle": moodle[name][3 + i]})
+                         "moodle": moodle[name][3 + i], "student page": page.exercises[ex["id"]]})
             texts = {k: v for k, v in seen.items() if k != "gradescope tests"}
             check(len(set(texts.values())) == 1, "%s %s: the score differs: %s" %
                   (name, ids[i], seen))
