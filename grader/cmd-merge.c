@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "changes.h"
 #include "cmd.h"
 #include "gradebook.h"
 #include "roster.h"
@@ -23,6 +24,7 @@ static const char usage[] =
 	"shards must come from the same assignment, exercises, seed, grader and\n"
 	"compiler.\n\n"
 	"  --roster FILE   the students' LMS identities, as for 'grader batch'\n\n"
+	"When OUT held an earlier run, changes.csv lists the results that changed.\n\n"
 	"exit status: as 'grader batch' (0, 1 or 3 from the merged rows); 2 when a\n"
 	"shard is missing, repeated, or does not match the others\n";
 
@@ -161,14 +163,17 @@ int cmd_merge(int argc, char **argv)
 	};
 	struct gradebook merged = { 0 }, *shards = NULL;
 	struct roster_file people = { 0 };
+	struct gradebook prev = { 0 };
+	struct changes ch = { 0 };
 	const char *roster = NULL;
+	bool have_prev = false;
 	struct gradebook_run run = { 0 };
 	struct strbuf err = STRBUF_INIT;
 	const char *out;
 	bool *seen = NULL;
 	char **dirs;
 	size_t i, n;
-	int c, status = EXIT_USAGE;
+	int c, ret, status = EXIT_USAGE;
 
 	if (wants_help(argc, argv, usage))
 		return 0;
@@ -241,6 +246,13 @@ int cmd_merge(int argc, char **argv)
 		}
 	}
 	run.merged = n;
+	ret = changes_load_previous(out, &prev, &err);
+	if (ret && ret != -ENOENT)
+		error("cannot compare with the earlier run, no changes.csv: %s", err.buf);
+	have_prev = ret == 0;
+	strbuf_reset(&err);
+	changes_compute(have_prev ? &prev : NULL, &merged, true, &ch);
+	merged.changes = &ch;
 	if (gradebook_write(&merged, out, &run, &err)) {
 		error("%s", err.buf);
 		status = EXIT_GRADER;
@@ -253,6 +265,9 @@ out:
 	for (i = 0; shards && i < n; i++)
 		gradebook_release(&shards[i]);
 	gradebook_release(&merged);
+	if (have_prev)
+		gradebook_release(&prev);
+	changes_release(&ch);
 	roster_file_release(&people);
 	free(shards);
 	free(seen);

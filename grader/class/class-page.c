@@ -12,6 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "changes.h"
 #include "gradebook.h"
 #include "html.h"
 #include "lms.h"
@@ -249,6 +250,56 @@ static void students(struct strbuf *sb, const struct gradebook *gb)
 	strbuf_addstr(sb, "</tbody></table></section>\n");
 }
 
+/* After an earlier run in the same directory: what changed, and why. */
+static void changes(struct strbuf *sb, const struct gradebook *gb)
+{
+	const struct changes *ch = gb->changes;
+	struct strbuf cause = STRBUF_INIT;
+	size_t i;
+
+	if (!ch || !ch->previous)
+		return;
+	strbuf_addf(sb, "<section id=\"changes\" data-count=\"%zu\"><h2>Changes since the last "
+		    "run</h2>\n<p class=\"sub\">Results that differ from the earlier run in this "
+		    "directory, and what differs in their inputs (changes.csv).</p>\n", ch->n);
+	if (!ch->n) {
+		strbuf_addstr(sb, "<p id=\"no-changes\">No result changed.</p></section>\n");
+		return;
+	}
+	strbuf_addstr(sb, "<table id=\"change-table\"><thead><tr><th>Student</th><th>Exercise</th>"
+		      "<th class=\"num\">Score</th><th>Status</th><th>Tests</th><th>Cause</th>"
+		      "</tr></thead><tbody>\n");
+	for (i = 0; i < ch->n; i++) {
+		const struct change *r = &ch->rows[i];
+
+		strbuf_reset(&cause);
+		changes_cause_names(r->causes, &cause);
+		strbuf_addstr(sb, "<tr class=\"change\" data-student=\"");
+		html_esc(sb, r->student);
+		strbuf_addstr(sb, "\" data-exercise=\"");
+		html_esc(sb, r->exercise);
+		strbuf_addf(sb, "\" data-cause=\"%s\"><td>", cause.buf);
+		/* A student of the earlier run only has no page any more. */
+		if (*r->new_status)
+			student_link(sb, r->student);
+		else
+			html_esc(sb, r->student);
+		strbuf_addstr(sb, "</td><td>");
+		html_esc(sb, r->exercise);
+		strbuf_addf(sb, "</td><td class=\"num\">%s &#8594; %s</td><td>",
+			    *r->old_score ? r->old_score : "&#8212;",
+			    *r->new_score ? r->new_score : "&#8212;");
+		html_esc(sb, *r->old_status ? r->old_status : "none");
+		strbuf_addstr(sb, " &#8594; ");
+		html_esc(sb, *r->new_status ? r->new_status : "none");
+		strbuf_addstr(sb, "</td><td class=\"note\">");
+		html_esc(sb, r->tests);
+		strbuf_addf(sb, "</td><td>%s</td></tr>\n", cause.buf);
+	}
+	strbuf_addstr(sb, "</tbody></table></section>\n");
+	strbuf_release(&cause);
+}
+
 /* With a roster: who has no LMS identity, and who is in the roster but not in the class. */
 static void roster(struct strbuf *sb, const struct gradebook *gb)
 {
@@ -315,6 +366,7 @@ char *gradebook_html(const struct gradebook *gb, const struct gradebook_stats *s
 	html_esc(&sb, gb->compiler);
 	strbuf_addstr(&sb, "</p>\n");
 	overview(&sb, gb, st);
+	changes(&sb, gb);
 	histogram(&sb, st);
 	pass_rates(&sb, gb, st);
 	hints(&sb, st);

@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "csv.h"
+#include "changes.h"
 #include "gradebook.h"
 #include "html.h"
 #include "lms.h"
@@ -666,7 +667,9 @@ int gradebook_write(const struct gradebook *gb, const char *dir,
 	struct {
 		const char *name;
 		char *text;
-	} files[7];
+	} files[8];
+	size_t n = 0;
+	char *stale;
 	size_t i;
 	int ret;
 
@@ -681,22 +684,31 @@ int gradebook_write(const struct gradebook *gb, const char *dir,
 	if (ret)
 		return ret;
 	gradebook_stats_compute(gb, &st);
-	files[0].name = "grades.csv";
-	files[0].text = gradebook_grades_csv(gb);
-	files[1].name = "tests.csv";
-	files[1].text = gradebook_tests_csv(gb);
-	files[2].name = "summary.json";
-	files[2].text = gradebook_summary_json(gb, &st, run);
-	files[3].name = "report.html";
-	files[3].text = gradebook_html(gb, &st);
-	files[4].name = LMS_CANVAS_FILE;
-	files[4].text = lms_canvas_csv(gb);
-	files[5].name = LMS_MOODLE_FILE;
-	files[5].text = lms_moodle_csv(gb);
+	files[n].name = "grades.csv";
+	files[n++].text = gradebook_grades_csv(gb);
+	files[n].name = "tests.csv";
+	files[n++].text = gradebook_tests_csv(gb);
+	files[n].name = "summary.json";
+	files[n++].text = gradebook_summary_json(gb, &st, run);
+	files[n].name = "report.html";
+	files[n++].text = gradebook_html(gb, &st);
+	files[n].name = LMS_CANVAS_FILE;
+	files[n++].text = lms_canvas_csv(gb);
+	files[n].name = LMS_MOODLE_FILE;
+	files[n++].text = lms_moodle_csv(gb);
+	if (gb->changes && gb->changes->previous) {
+		files[n].name = CHANGES_FILE;
+		files[n++].text = changes_csv(gb->changes);
+	} else {
+		/* An audit against a run that is no longer the earlier one. */
+		stale = path_join(dir, CHANGES_FILE);
+		unlink(stale);
+		free(stale);
+	}
 	/* The manifest last: an output without it is not a finished one. */
-	files[6].name = GRADEBOOK_MANIFEST;
-	files[6].text = gradebook_manifest_json(gb);
-	for (i = 0; i < ARRAY_SIZE(files); i++) {
+	files[n].name = GRADEBOOK_MANIFEST;
+	files[n++].text = gradebook_manifest_json(gb);
+	for (i = 0; i < n; i++) {
 		char *path = path_join(dir, files[i].name);
 
 		if (!ret)

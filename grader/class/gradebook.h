@@ -77,6 +77,7 @@ struct gradebook_student {
 };
 
 struct roster_file;
+struct changes;
 
 struct gradebook {
 	char *name;         /* the assignment's */
@@ -90,6 +91,8 @@ struct gradebook {
 	unsigned shard, nshards; /* this gradebook holds shard `shard` of `nshards` */
 	/* The LMS identities (--roster), borrowed; NULL when none was given. */
 	const struct roster_file *roster;
+	/* What changed since the run in the output directory (changes.h), borrowed; NULL: none. */
+	const struct changes *changes;
 };
 
 /* What a run did, for summary.json's "run" object (everything that varies). */
@@ -193,7 +196,9 @@ int gradebook_manifest_read(const char *text, const char *path, struct gradebook
  * cell's json report (left alone when already identical), the pages of
  * students/ and tests/ (pages of students or tests no longer there are
  * removed), then grades.csv, tests.csv, summary.json, report.html,
- * grades-canvas.csv, grades-moodle.csv and the manifest, each atomically.
+ * grades-canvas.csv, grades-moodle.csv, changes.csv (when gb->changes
+ * says there was an earlier run; else an old one is removed) and the
+ * manifest, each atomically.
  * 0, or -errno with err naming the file.
  */
 int gradebook_write(const struct gradebook *gb, const char *dir,
