@@ -17,7 +17,8 @@ void csv_field(struct strbuf *sb, const char *s)
 	for (p = s; *p; p++)
 		if (*p == ',' || *p == '"' || *p == '\n' || *p == '\r')
 			quote = true;
-	if (*s == ' ' || (*s && s[strlen(s) - 1] == ' '))
+	/* A byte-order mark at the start of a file would be taken for the encoding's. */
+	if (*s == ' ' || (*s && s[strlen(s) - 1] == ' ') || !strncmp(s, "\xef\xbb\xbf", 3))
 		quote = true;
 	if (!quote) {
 		if (guard)
@@ -135,12 +136,11 @@ int csv_parse(const char *text, size_t len, struct csv_row **rows, size_t *nrows
 	}
 	if (!ret && (ps.field.len || ps.row.n || closed))
 		end_row(&ps);
+	/* A row not ended (an error), or the array an empty last line left. */
+	for (i = 0; i < ps.row.n; i++)
+		free(ps.row.fields[i]);
+	free(ps.row.fields);
 	if (ret) {
-		size_t j;
-
-		for (j = 0; j < ps.row.n; j++)
-			free(ps.row.fields[j]);
-		free(ps.row.fields);
 		csv_rows_free(ps.rows, ps.n);
 		ps.rows = NULL;
 		ps.n = 0;

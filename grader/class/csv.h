@@ -16,7 +16,7 @@
 
 /*
  * Appends s as one field: quoted when it holds a comma, a quote, a line
- * break or a leading or trailing space. A field a spreadsheet would run as
+ * break, a leading or trailing space, or starts with a byte-order mark. A field a spreadsheet would run as
  * a formula (a student's directory named "=HYPERLINK(...)": a first
  * character among = + - @, a tab or a carriage return) gets a leading '.
  */
