@@ -192,7 +192,7 @@ int gradebook_manifest_read(const char *text, const char *path, struct gradebook
 			    struct strbuf *err);
 
 /*
- * Writes every output into the directory dir (which exists): each graded
+ * Writes every output into the directory dir (gradebook-write.c): each graded
  * cell's json report (left alone when already identical), the pages of
  * students/ and tests/ (pages of students or tests no longer there are
  * removed), then grades.csv, tests.csv, summary.json, report.html,

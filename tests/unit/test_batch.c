@@ -14,6 +14,7 @@
 #include "check.h"
 #include "csv.h"
 #include "gradebook.h"
+#include "html.h"
 #include "roster.h"
 #include "workdir.h"
 #include "util.h"
@@ -354,6 +355,31 @@ static void test_csv(void)
 	strbuf_release(&sb);
 }
 
+static void test_page_names(void)
+{
+	struct strbuf a = STRBUF_INIT, b = STRBUF_INIT;
+	char longa[256], longb[256];
+
+	html_page_name(&a, "<Ann> o'k.x");
+	CHECK_STR(a.buf, "_3c_41nn_3e_20o_27k_2ex");
+	strbuf_reset(&a);
+	html_page_name(&a, "sort-users_2");
+	CHECK_STR(a.buf, "sort-users_5f2");
+	memset(longa, 'A', 255);
+	longa[255] = '\0';
+	memcpy(longb, longa, 256);
+	longb[254] = 'B';
+	strbuf_reset(&a);
+	html_page_name(&a, longa);
+	html_page_name(&b, longb);
+	CHECK(a.len <= HTML_NAME_MAX && b.len <= HTML_NAME_MAX);
+	CHECK(strcmp(a.buf, b.buf) != 0);
+	CHECK(strchr(a.buf, '~') != NULL && strlen(strchr(a.buf, '~')) == 17);
+	CHECK(a.buf[strchr(a.buf, '~') - a.buf - 3] == '_'); /* cut after a whole escape */
+	strbuf_release(&a);
+	strbuf_release(&b);
+}
+
 int main(void)
 {
 	struct workdir wd;
@@ -365,6 +391,7 @@ int main(void)
 	test_shards();
 	test_gradebook();
 	test_csv();
+	test_page_names();
 	workdir_remove(&wd);
 	CHECK_DONE();
 }
