@@ -8,8 +8,9 @@
 #
 # The class: STUDENTS students (default 200), each with a sort-users and a
 # fib-generator submission taken in turn from the fixtures that hold a
-# submission.c (timeouts left out), so a few dozen distinct files: the
-# first run of each grader grades those once and caches them.
+# submission.c (timeouts left out), so a few distinct files: each grader
+# first grades a class of one student per distinct pair, which fills its
+# cache, then the whole class once (from the cache), before the timing.
 #
 # The old grader is built from BASE (default: the merge-base with main) in
 # a temporary directory (git archive), or taken from OLD_GRADER=path.
@@ -51,20 +52,27 @@ for ((i = 0; i < students; i++)); do
 	cp "${fibs[i % ${#fibs[@]}]}" "$d/fib_generator.c"
 done
 echo "class: $students students, ${#sorts[@]} + ${#fibs[@]} distinct submissions"
+distinct=$((${#sorts[@]} > ${#fibs[@]} ? ${#sorts[@]} : ${#fibs[@]}))
+mkdir "$work/seed"
+cp "$work/class/grader.json" "$work/seed/"
+for ((i = 0; i < distinct && i < students; i++)); do
+	cp -r "$(printf '%s/class/student%04d' "$work" "$i")" "$work/seed/"
+done
 
 for g in old new; do
 	exe=$old
 	[ $g = new ] && exe=$new
-	echo "warming $g (grading the distinct submissions once)"
-	GRADER_CACHE_DIR=$work/cache-$g "$exe" batch "$work/class" --out "$work/out-$g" -q >/dev/null || true
+	echo "warming $g: grading $distinct students, then the class from the cache"
+	"$exe" batch "$work/seed" --out "$work/seed-$g" --cache "$work/cache-$g" -q >/dev/null || true
+	"$exe" batch "$work/class" --out "$work/out-$g" --cache "$work/cache-$g" -q >/dev/null || true
 done
 
-hyperfine --warmup 1 --runs "$runs" -N \
-	-n "old: cached rerun" "env GRADER_CACHE_DIR=$work/cache-old $old batch $work/class --out $work/out-old -q" \
-	-n "new: cached rerun" "env GRADER_CACHE_DIR=$work/cache-new $new batch $work/class --out $work/out-new -q" \
-	|| true
+# Exit status 1 is the class's (some student failed), not the run's: -i.
+hyperfine -i --warmup 1 --runs "$runs" -N \
+	-n "old: cached rerun" "$old batch $work/class --out $work/out-old --cache $work/cache-old -q" \
+	-n "new: cached rerun" "$new batch $work/class --out $work/out-new --cache $work/cache-new -q"
 
 for g in old new; do
-	printf '%s output: %s files, %s\n' "$g" "$(find "$work/out-$g" -path '*/cache' -prune -o -type f -print | wc -l)" \
-		"$(du -sh --exclude=cache "$work/out-$g" | cut -f1)"
+	printf '%s output: %s files, %s\n' "$g" "$(find "$work/out-$g" -type f | wc -l)" \
+		"$(du -sh "$work/out-$g" | cut -f1)"
 done
