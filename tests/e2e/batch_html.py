@@ -101,10 +101,14 @@ class Browser:
         os.close(to_r)
         os.close(from_w)
         self.w, self.r, self.buf, self.id, self.events = to_w, from_r, b"", 0, []
-        target = self.send("Target.createTarget", {"url": "about:blank"})["targetId"]
-        self.session = self.send("Target.attachToTarget",
-                                 {"targetId": target, "flatten": True})["sessionId"]
-        self.send("Page.enable", session=self.session)
+        try:
+            target = self.send("Target.createTarget", {"url": "about:blank"})["targetId"]
+            self.session = self.send("Target.attachToTarget",
+                                     {"targetId": target, "flatten": True})["sessionId"]
+            self.send("Page.enable", session=self.session)
+        except BaseException:
+            self.close()  # fail() exits: the browser must not outlive the test
+            raise
 
     def _read(self, deadline):
         while b"\0" not in self.buf:
