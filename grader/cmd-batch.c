@@ -15,6 +15,7 @@
 #include "assignment.h"
 #include "batch.h"
 #include "build.h"
+#include "changes.h"
 #include "cmd.h"
 #include "gradebook.h"
 #include "roster.h"
@@ -41,10 +42,16 @@ static const char usage[] =
 	"  --seed N             seed of the randomized tests (default: grader.json's,\n"
 	"                       else 1; the same for every student)\n"
 	"  --exercises DIR      exercises directory (default: $GRADER_EXERCISES)\n"
+	"  --roster FILE        the students' LMS identities (CSV: student, name,\n"
+	"                       lms_id, email, section) for the LMS files\n"
 	"  --list               print the students this run (or shard) would grade\n"
+	"  --dry-run            print what would be regraded since the run in OUT,\n"
+	"                       and why, without grading\n"
 	"  -q, --quiet          no progress on stderr\n\n"
-	"OUT receives grades.csv, tests.csv, summary.json, report.html, batch.json\n"
-	"and reports/<student>/<exercise>.json.\n\n"
+	"OUT receives grades.csv, tests.csv, summary.json, report.html,\n"
+	"grades-canvas.csv, grades-moodle.csv, batch.json, a page per student and\n"
+	"per test (students/, tests/) and reports/<student>/<exercise>.json; when\n"
+	"OUT held an earlier run, changes.csv: the results that changed, and why.\n\n"
 	"exit status: 0 every student passed everything, 1 graded and something\n"
 	"failed (or was missing), 2 bad usage or input, 3 the grader failed on some\n"
 	"submission (its row says \"error\"); 128+signal when interrupted\n";
@@ -65,8 +72,8 @@ static void on_stop(int sig)
 }
 
 struct opts {
-	const char *dir, *exercise, *config, *out, *cache, *exercises;
-	bool no_cache, list, quiet, have_seed;
+	const char *dir, *exercise, *config, *out, *cache, *exercises, *roster;
+	bool no_cache, list, dry_run, quiet, have_seed;
 	uint64_t seed;
 	int jobs;
 	unsigned shard, nshards;
@@ -113,7 +120,9 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "shard", required_argument, NULL, 'S' },
 		{ "seed", required_argument, NULL, 's' },
 		{ "exercises", required_argument, NULL, 'e' },
+		{ "roster", required_argument, NULL, 'r' },
 		{ "list", no_argument, NULL, 'l' },
+		{ "dry-run", no_argument, NULL, 'D' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -130,7 +139,9 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 'C': o->cache = optarg; break;
 		case 'N': o->no_cache = true; break;
 		case 'e': o->exercises = optarg; break;
+		case 'r': o->roster = optarg; break;
 		case 'l': o->list = true; break;
+		case 'D': o->dry_run = true; break;
 		case 'q': o->quiet = true; break;
 		case 'j':
 			if (!parse_u64(optarg, &v) || v < 1 || v > 256) {
@@ -309,10 +320,70 @@ static void print_result(const struct gradebook *gb, const struct batch_progress
 	printf("\nwrote %s/grades.csv and report.html\n", out);
 }
 
+/* Loads the earlier run in out, if any, into prev; false when there is none usable. */
+static bool load_previous(const char *out, struct gradebook *prev)
+{
+	struct strbuf err = STRBUF_INIT;
+	int ret = changes_load_previous(out, prev, &err);
+
+	if (ret && ret != -ENOENT)
+		error("cannot compare with the earlier run, no changes.csv: %s", err.buf);
+	strbuf_release(&err);
+	return ret == 0;
+}
+
+/* --dry-run: what a run would regrade since the earlier one, and why. */
+static int dry_run(const struct gradebook *gb, const char *out)
+{
+	struct gradebook prev;
+	struct changes ch;
+	struct strbuf line = STRBUF_INIT, cause = STRBUF_INIT;
+	size_t i, pending = 0, e;
+	bool have = load_previous(out, &prev);
+
+	for (i = 0; i < gb->nstudents; i++)
+		for (e = 0; e < gb->nexercises; e++)
+			pending += gb->students[i].cells[e].status == CELL_PENDING;
+	changes_compute(have ? &prev : NULL, gb, false, &ch);
+	if (!have)
+		printf("no earlier run in %s: all %zu submission%s would be graded\n", out, pending,
+		       pending == 1 ? "" : "s");
+	for (i = 0; i < ch.n; i++) {
+		const struct change *r = &ch.rows[i];
+
+		strbuf_reset(&line);
+		strbuf_reset(&cause);
+		changes_cause_names(r->causes, &cause);
+		strbuf_add_visible(&line, r->student, strlen(r->student), 200);
+		strbuf_addf(&line, "\t%s\t%s\t%s", r->exercise, cause.buf,
+			    !*r->new_status ? "gone"
+			    : !strcmp(r->new_status, "pending") ? "regrade" : r->new_status);
+		printf("%s\n", line.buf);
+	}
+	if (have) {
+		size_t regrade = 0;
+
+		for (i = 0; i < ch.n; i++)
+			regrade += !strcmp(ch.rows[i].new_status, "pending");
+		printf("%zu of %zu submission%s to regrade, %zu other change%s, since the run in "
+		       "%s\n", regrade, pending, pending == 1 ? "" : "s", ch.n - regrade,
+		       ch.n - regrade == 1 ? "" : "s", out);
+	}
+	changes_release(&ch);
+	if (have)
+		gradebook_release(&prev);
+	strbuf_release(&line);
+	strbuf_release(&cause);
+	return fflush(stdout) ? EXIT_GRADER : 0;
+}
+
 int cmd_batch(int argc, char **argv)
 {
 	struct assignment a = ASSIGNMENT_INIT;
-	struct gradebook gb = { 0 };
+	struct roster_file people = { 0 };
+	struct gradebook gb = { 0 }, prev = { 0 };
+	struct changes ch = { 0 };
+	bool have_prev = false;
 	struct exercise **exs = NULL;
 	struct strbuf err = STRBUF_INIT;
 	struct roster_skip skip[2];
@@ -346,6 +417,10 @@ int cmd_batch(int argc, char **argv)
 	}
 	if (load_assignment(&o, &a))
 		return EXIT_USAGE;
+	if (o.roster && roster_file_load(o.roster, &people, &err)) {
+		error("%s", err.buf);
+		goto out;
+	}
 	ret = builder_init(&b, NULL, NULL, &err);
 	if (ret) {
 		error("%s", err.buf);
@@ -354,6 +429,8 @@ int cmd_batch(int argc, char **argv)
 	}
 	gradebook_init(&gb, a.name, o.have_seed ? o.seed : a.has_seed ? a.seed : BATCH_DEFAULT_SEED,
 		       b.cc_version);
+	if (o.roster)
+		gb.roster = &people;
 	exs = xcalloc(a.nexercises, sizeof(*exs));
 	gb.exercises = xcalloc(a.nexercises, sizeof(*gb.exercises));
 	for (i = 0; i < a.nexercises; i++) {
@@ -370,7 +447,7 @@ int cmd_batch(int argc, char **argv)
 	out = o.out ? xstrdup(o.out) : path_join(o.dir, "grades");
 	if (!o.no_cache)
 		cache = o.cache ? xstrdup(o.cache) : path_join(out, "cache");
-	if (!o.list) {
+	if (!o.list && !o.dry_run) {
 		const char *dir = out;
 
 		ret = mkdir_p(out, 0755);
@@ -398,6 +475,10 @@ int cmd_batch(int argc, char **argv)
 		for (i = 0; i < gb.nstudents; i++)
 			printf("%s\n", gb.students[i].name);
 		status = fflush(stdout) ? EXIT_GRADER : 0;
+		goto out;
+	}
+	if (o.dry_run) {
+		status = dry_run(&gb, out);
 		goto out;
 	}
 
@@ -432,12 +513,18 @@ int cmd_batch(int argc, char **argv)
 		status = 128 + (int)stop_signal;
 		goto out;
 	}
+	have_prev = load_previous(out, &prev);
+	changes_compute(have_prev ? &prev : NULL, &gb, true, &ch);
+	gb.changes = &ch;
 	if (gradebook_write(&gb, out, &run, &err)) {
 		error("%s", err.buf);
 		status = EXIT_GRADER;
 		goto out;
 	}
 	print_result(&gb, &p, out, run.wall_s);
+	if (ch.previous)
+		printf("%zu result%s changed since the earlier run: %s/%s\n", ch.n,
+		       ch.n == 1 ? "" : "s", out, CHANGES_FILE);
 	status = fflush(stdout) ? EXIT_GRADER : gradebook_exit_code(&gb);
 out:
 	if (exs)
@@ -445,6 +532,10 @@ out:
 			exercise_free(exs[i]);
 	free(exs);
 	gradebook_release(&gb);
+	if (have_prev)
+		gradebook_release(&prev);
+	changes_release(&ch);
+	roster_file_release(&people);
 	assignment_release(&a);
 	builder_release(&b);
 	strbuf_release(&err);

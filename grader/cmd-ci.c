@@ -34,6 +34,8 @@ static const char usage[] =
 	"  --out DIR         report files: junit-<exercise>.xml, summary.md, summary.json\n"
 	"                    (default: $RUNNER_TEMP/grader-reports in GitHub Actions,\n"
 	"                    else grader-reports in the repository)\n"
+	"  --gradescope FILE Gradescope's results.json of the whole assignment, each\n"
+	"                    exercise's points times its weight\n"
 	"  --min-score N     pass when the weighted total reaches N points, or N% of\n"
 	"                    the maximum with a '%' (default: every test must pass)\n"
 	"  --seed N          seed of the randomized tests (default: grader.json's, else\n"
@@ -51,6 +53,7 @@ struct ci_opts {
 	const char *repo;
 	const char *config;
 	const char *out;
+	const char *gradescope;
 	struct grade_args ga;
 	bool has_min;
 	bool min_percent;
@@ -64,6 +67,7 @@ static int parse_args(int argc, char **argv, struct ci_opts *o)
 		{ "repo", required_argument, NULL, 'r' },
 		{ "config", required_argument, NULL, 'c' },
 		{ "out", required_argument, NULL, 'o' },
+		{ "gradescope", required_argument, NULL, 'G' },
 		{ "min-score", required_argument, NULL, 'm' },
 		GRADE_OPTIONS,
 		WEBHOOK_OPTIONS,
@@ -79,6 +83,8 @@ static int parse_args(int argc, char **argv, struct ci_opts *o)
 			o->config = optarg;
 		} else if (c == 'o') {
 			o->out = optarg;
+		} else if (c == 'G') {
+			o->gradescope = optarg;
 		} else if (c == 'm') {
 			o->has_min = ci_min_score_parse(optarg, &o->min_score, &o->min_percent);
 			if (!o->has_min) {
@@ -289,15 +295,15 @@ static int grade_all(struct ci_run *run, struct exercise **ex, const char *repo,
 
 static void put_total(struct strbuf *sb, const struct ci_run *run)
 {
-	char a[64], b[64];
+	char a[SCORE_BUF], b[SCORE_BUF];
 	double score, max;
 
 	ci_run_total(run, &score, &max);
-	gradebook_format_score(score, a, sizeof(a));
-	gradebook_format_score(max, b, sizeof(b));
+	format_score(score, a);
+	format_score(max, b);
 	strbuf_addf(sb, "total %s/%s points", a, b);
 	if (run->has_min) {
-		gradebook_format_score(ci_run_threshold(run), a, sizeof(a));
+		format_score(ci_run_threshold(run), a);
 		strbuf_addf(sb, " (pass mark %s)", a);
 	}
 	strbuf_addf(sb, ": %s", ci_run_passed(run) ? "passed" : "failed");
@@ -385,6 +391,7 @@ static int write_out(const char *dir, const char *name, const char *data, size_t
 
 static int write_junit(const char *dir, const struct ci_result *res)
 {
+	struct report_opts ro = { .weight = res->ax->weight };
 	struct strbuf name = STRBUF_INIT;
 	char *doc = NULL;
 	size_t len = 0;
@@ -395,7 +402,7 @@ static int write_junit(const char *dir, const struct ci_result *res)
 		error("out of memory");
 		return -ENOMEM;
 	}
-	ret = report_write_junit(&res->report, f, NULL);
+	ret = report_write_junit(&res->report, f, &ro);
 	if (fclose(f) != 0 && !ret)
 		ret = -errno;
 	/* Exercise ids are [a-z0-9_-] (assignment.c): safe in a file name. */
@@ -418,17 +425,54 @@ static int append_out(const char *path, const char *data, size_t len)
 	return ret;
 }
 
+/* Gradescope's results.json of every exercise, weighted, to path. */
+static int write_gradescope(const struct ci_run *run, const char *path)
+{
+	const struct report **reports = xcalloc(run->n + 1, sizeof(*reports));
+	double *weights = xcalloc(run->n + 1, sizeof(double));
+	char *doc = NULL;
+	size_t i, len = 0;
+	FILE *f = open_memstream(&doc, &len);
+	int ret;
+
+	if (!f) {
+		error("out of memory");
+		free(reports);
+		free(weights);
+		return -ENOMEM;
+	}
+	for (i = 0; i < run->n; i++) {
+		reports[i] = &run->results[i].report;
+		weights[i] = run->results[i].ax->weight;
+	}
+	ret = report_write_gradescope_assignment(reports, weights, run->n,
+						 *run->a->name ? run->a->name : "grader", f);
+	if (fclose(f) != 0 && !ret)
+		ret = -errno;
+	if (ret) {
+		error("cannot write the gradescope report: %s", strerror(-ret));
+	} else {
+		ret = write_file_atomic(path, doc, len, 0644);
+		if (ret)
+			error("cannot write '%s': %s", path, strerror(-ret));
+	}
+	free(doc);
+	free(reports);
+	free(weights);
+	return ret;
+}
+
 /* $GITHUB_OUTPUT: the step's outputs, one name=value a line. */
 static int write_github_outputs(const struct ci_run *run, const char *path, const char *out)
 {
 	struct strbuf sb = STRBUF_INIT;
-	char a[64], b[64];
+	char a[SCORE_BUF], b[SCORE_BUF];
 	double score, max;
 	int ret;
 
 	ci_run_total(run, &score, &max);
-	gradebook_format_score(score, a, sizeof(a));
-	gradebook_format_score(max, b, sizeof(b));
+	format_score(score, a);
+	format_score(max, b);
 	strbuf_addf(&sb, "score=%s\nmax_score=%s\npassed=%s\n", a, b,
 		    ci_run_passed(run) ? "true" : "false");
 	/* A directory name with a newline would add an output of its own. */
@@ -570,7 +614,7 @@ int cmd_ci(int argc, char **argv)
 		status = EXIT_GRADER;
 		goto out;
 	}
-	if (write_reports(&run, out)) {
+	if (write_reports(&run, out) || (o.gradescope && write_gradescope(&run, o.gradescope))) {
 		status = EXIT_GRADER;
 		goto out;
 	}

@@ -2,10 +2,12 @@
  * cmd-merge.c: grader merge OUT SHARD_OUT...
  */
 #include <errno.h>
+#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include "changes.h"
 #include "cmd.h"
 #include "gradebook.h"
 #include "roster.h"
@@ -15,11 +17,14 @@
 #define REPORT_MAX (16u << 20)
 
 static const char usage[] =
-	"usage: grader merge OUT SHARD_OUT...\n\n"
+	"usage: grader merge [--roster FILE] OUT SHARD_OUT...\n\n"
 	"Combines the outputs of 'grader batch --shard K/N' (one directory per\n"
 	"shard, all N of them) into OUT: the same grades.csv, tests.csv,\n"
-	"summary.json, report.html and reports a single run gives. The shards\n"
-	"must come from the same assignment, exercises, seed, grader and compiler.\n\n"
+	"summary.json, report.html, LMS files and reports a single run gives. The\n"
+	"shards must come from the same assignment, exercises, seed, grader and\n"
+	"compiler.\n\n"
+	"  --roster FILE   the students' LMS identities, as for 'grader batch'\n\n"
+	"When OUT held an earlier run, changes.csv lists the results that changed.\n\n"
 	"exit status: as 'grader batch' (0, 1 or 3 from the merged rows); 2 when a\n"
 	"shard is missing, repeated, or does not match the others\n";
 
@@ -152,32 +157,55 @@ static void take_students(struct gradebook *dst, struct gradebook *src)
 
 int cmd_merge(int argc, char **argv)
 {
+	static const struct option longopts[] = {
+		{ "roster", required_argument, NULL, 'r' },
+		{ NULL, 0, NULL, 0 },
+	};
 	struct gradebook merged = { 0 }, *shards = NULL;
+	struct roster_file people = { 0 };
+	struct gradebook prev = { 0 };
+	struct changes ch = { 0 };
+	const char *roster = NULL;
+	bool have_prev = false;
 	struct gradebook_run run = { 0 };
 	struct strbuf err = STRBUF_INIT;
 	const char *out;
 	bool *seen = NULL;
+	char **dirs;
 	size_t i, n;
-	int status = EXIT_USAGE;
+	int c, ret, status = EXIT_USAGE;
 
 	if (wants_help(argc, argv, usage))
 		return 0;
-	if (argc < 3 || argv[1][0] == '-') {
+	while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
+		if (c != 'r') {
+			fputs(usage, stderr);
+			return EXIT_USAGE;
+		}
+		roster = optarg;
+	}
+	if (argc - optind < 2) {
 		fputs(usage, stderr);
 		return EXIT_USAGE;
 	}
-	out = argv[1];
-	n = (size_t)argc - 2;
+	if (roster && roster_file_load(roster, &people, &err)) {
+		error("%s", err.buf);
+		strbuf_release(&err);
+		return EXIT_USAGE;
+	}
+	out = argv[optind];
+	dirs = argv + optind + 1;
+	n = (size_t)(argc - optind - 1);
 	shards = xcalloc(n, sizeof(*shards));
 	for (i = 0; i < n; i++) {
 		const char *why;
 
-		if (load_shard(argv[2 + i], &shards[i]))
+		if (load_shard(dirs[i], &shards[i]))
 			goto out;
 		why = i ? mismatch(&shards[0], &shards[i]) : NULL;
 		if (why) {
-			error("'%s' is not a shard of the same batch as '%s': %s", argv[2 + i],
-			      argv[2], why);
+			error("'%s' is not a shard of the same batch as '%s': %s", dirs[i],
+			      dirs[0], why);
 			goto out;
 		}
 	}
@@ -185,7 +213,7 @@ int cmd_merge(int argc, char **argv)
 	for (i = 0; i < n; i++) {
 		if (seen[shards[i].shard]) {
 			error("shard %u/%u is given twice ('%s')", shards[i].shard, shards[i].nshards,
-			      argv[2 + i]);
+			      dirs[i]);
 			goto out;
 		}
 		seen[shards[i].shard] = true;
@@ -209,6 +237,8 @@ int cmd_merge(int argc, char **argv)
 	for (i = 0; i < n; i++)
 		take_students(&merged, &shards[i]);
 	gradebook_sort(&merged);
+	if (roster)
+		merged.roster = &people;
 	for (i = 1; i < merged.nstudents; i++) {
 		if (!strcmp(merged.students[i - 1].name, merged.students[i].name)) {
 			error("student '%s' appears in two shards", merged.students[i].name);
@@ -216,6 +246,13 @@ int cmd_merge(int argc, char **argv)
 		}
 	}
 	run.merged = n;
+	ret = changes_load_previous(out, &prev, &err);
+	if (ret && ret != -ENOENT)
+		error("cannot compare with the earlier run, no changes.csv: %s", err.buf);
+	have_prev = ret == 0;
+	strbuf_reset(&err);
+	changes_compute(have_prev ? &prev : NULL, &merged, true, &ch);
+	merged.changes = &ch;
 	if (gradebook_write(&merged, out, &run, &err)) {
 		error("%s", err.buf);
 		status = EXIT_GRADER;
@@ -228,6 +265,10 @@ out:
 	for (i = 0; shards && i < n; i++)
 		gradebook_release(&shards[i]);
 	gradebook_release(&merged);
+	if (have_prev)
+		gradebook_release(&prev);
+	changes_release(&ch);
+	roster_file_release(&people);
 	free(shards);
 	free(seen);
 	strbuf_release(&err);

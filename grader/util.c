@@ -3,6 +3,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -241,6 +242,20 @@ bool valid_relative_path(const char *path)
 		if ((unsigned char)*p < 0x20 || *p == 0x7f || *p == '\\')
 			return false;
 	return true;
+}
+
+void format_score(double v, char buf[SCORE_BUF])
+{
+	size_t n;
+
+	if (!isfinite(v) || fabs(v) < 0.00005)
+		v = 0;
+	snprintf(buf, SCORE_BUF, "%.4f", v);
+	n = strlen(buf);
+	while (n > 0 && buf[n - 1] == '0')
+		buf[--n] = '\0';
+	if (n > 0 && buf[n - 1] == '.')
+		buf[--n] = '\0';
 }
 
 void format_utc(char *buf, size_t len, long long epoch)

@@ -62,6 +62,16 @@ char *path_join(const char *dir, const char *name);
  */
 bool valid_relative_path(const char *path);
 
+/*
+ * A score as every output writes it (csv, json, junit, gradescope, html, the
+ * LMS files, the terminal): at most four decimals, no trailing zero, never
+ * "-0": "7", "7.5", "4.6667". Weighted scores are sums of doubles (0.1 * 3
+ * is 0.30000000000000004); rounding once, here, makes every file agree to
+ * the byte. buf holds SCORE_BUF bytes.
+ */
+#define SCORE_BUF 48
+void format_score(double v, char buf[SCORE_BUF]);
+
 /* Seconds since the epoch as "2026-11-23T21:19:07Z". */
 void format_utc(char *buf, size_t len, long long epoch);
 

@@ -11,6 +11,7 @@
 #include <sys/stat.h>
 
 #include "ci.h"
+#include "json-fields.h"
 #include "text-escape.h"
 #include "util.h"
 
@@ -266,9 +267,9 @@ static const char *mark(bool ok)
 
 static void put_score(struct strbuf *sb, double v)
 {
-	char buf[64];
+	char buf[SCORE_BUF];
 
-	gradebook_format_score(v, buf, sizeof(buf));
+	format_score(v, buf);
 	strbuf_addstr(sb, buf);
 }
 
@@ -340,11 +341,6 @@ int ci_run_markdown(const struct ci_run *run, struct strbuf *sb)
 	return ret;
 }
 
-static cJSON *number_or_null(bool has, double v)
-{
-	return has ? cJSON_CreateNumber(v) : cJSON_CreateNull();
-}
-
 static void add_string_or_null(cJSON *obj, const char *key, const char *v)
 {
 	cJSON_AddItemToObject(obj, key, v ? cJSON_CreateString(v) : cJSON_CreateNull());
@@ -365,10 +361,12 @@ char *ci_run_json(const struct ci_run *run)
 	cJSON_AddStringToObject(root, "ci", ci_system_name(run->env->system));
 	add_string_or_null(root, "repository", run->env->repository);
 	add_string_or_null(root, "commit", run->env->commit);
-	cJSON_AddNumberToObject(root, "score", score);
-	cJSON_AddNumberToObject(root, "max_score", max);
-	cJSON_AddItemToObject(root, "min_score", number_or_null(run->has_min,
-			      run->has_min ? ci_run_threshold(run) : 0));
+	json_add_score(root, "score", score);
+	json_add_score(root, "max_score", max);
+	if (run->has_min)
+		json_add_score(root, "min_score", ci_run_threshold(run));
+	else
+		cJSON_AddNullToObject(root, "min_score");
 	cJSON_AddBoolToObject(root, "passed", ci_run_passed(run));
 	list = cJSON_AddArrayToObject(root, "exercises");
 	for (i = 0; i < run->n && list; i++) {
@@ -385,6 +383,8 @@ char *ci_run_json(const struct ci_run *run)
 		cJSON_AddStringToObject(item, "note", res->note);
 		cJSON_AddNumberToObject(item, "score", res->graded ? res->report.score : 0);
 		cJSON_AddNumberToObject(item, "max_score", res->max_score);
+		json_add_score(item, "weighted_score",
+			       res->ax->weight * (res->graded ? res->report.score : 0));
 		if (res->graded) {
 			/* The exercise's json report, as `grader check --format json` has it. */
 			char *json = report_json(&res->report);

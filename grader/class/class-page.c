@@ -12,7 +12,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "changes.h"
 #include "gradebook.h"
+#include "html.h"
+#include "lms.h"
 #include "util.h"
 
 #define MAX_HINTS_SHOWN 10
@@ -23,57 +26,30 @@
 #define HIST_LEFT 20
 #define BAR_W 240
 
-static const char css[] =
-	"body{font:15px/1.45 system-ui,-apple-system,'Segoe UI',sans-serif;margin:0;"
-	"color:#1d2330;background:#f6f7f9}"
-	"main{max-width:1100px;margin:0 auto;padding:24px}"
-	"h1{font-size:26px;margin:0 0 4px}h2{font-size:19px;margin:28px 0 10px}"
-	"section{background:#fff;border:1px solid #dde1e8;border-radius:8px;padding:4px 20px 18px;"
-	"margin-top:18px}"
-	".sub{color:#5b6475;margin:0 0 12px}"
-	"#overview{display:flex;flex-wrap:wrap;gap:12px;margin:16px 0 0;padding:0}"
-	"#overview div{background:#fff;border:1px solid #dde1e8;border-radius:8px;padding:10px 16px;"
-	"min-width:110px}"
-	"#overview dt{font-size:12px;color:#5b6475;text-transform:uppercase;letter-spacing:.04em}"
-	"#overview dd{margin:0;font-size:22px;font-weight:600}"
-	"table{border-collapse:collapse;width:100%}"
-	"th,td{text-align:left;padding:5px 10px;border-bottom:1px solid #eceef2;vertical-align:top}"
-	"th{font-size:12px;color:#5b6475;text-transform:uppercase;letter-spacing:.04em}"
-	"td.num,th.num{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap}"
-	".bar{fill:#3d6fd8}.count{font-size:13px;fill:#1d2330}.label{font-size:12px;fill:#5b6475}"
-	".axis{stroke:#9aa3b2}.track{fill:#e8ebf0}.pass-bar{fill:#2f9e66}"
-	".st{display:inline-block;padding:0 8px;border-radius:10px;font-size:13px}"
-	".st-passed{background:#dcf3e6;color:#17623c}.st-failed{background:#fde7d6;color:#8a3d06}"
-	".st-compile_error{background:#fbdada;color:#8f1d1d}"
-	".st-missing,.st-ambiguous,.st-invalid{background:#ece4fb;color:#4b2a8c}"
-	".st-error,.st-pending{background:#1d2330;color:#fff}"
-	"ol#hints li{margin:6px 0}.where{color:#5b6475;font-size:13px}"
-	".note{color:#5b6475;font-size:13px}";
-
-static void esc(struct strbuf *sb, const char *s)
+static void student_link(struct strbuf *sb, const char *student)
 {
-	for (; s && *s; s++) {
-		switch (*s) {
-		case '&': strbuf_addstr(sb, "&amp;"); break;
-		case '<': strbuf_addstr(sb, "&lt;"); break;
-		case '>': strbuf_addstr(sb, "&gt;"); break;
-		case '"': strbuf_addstr(sb, "&quot;"); break;
-		case '\'': strbuf_addstr(sb, "&#39;"); break;
-		default:
-			if ((unsigned char)*s < 0x20 && *s != '\n' && *s != '\t')
-				strbuf_addstr(sb, "\xef\xbf\xbd"); /* U+FFFD */
-			else
-				strbuf_addch(sb, *s);
-		}
-	}
+	struct strbuf href = STRBUF_INIT;
+
+	html_student_href(&href, student);
+	strbuf_addstr(sb, "<a class=\"student-link\" href=\"");
+	html_esc(sb, href.buf);
+	strbuf_addstr(sb, "\">");
+	html_esc(sb, student);
+	strbuf_addstr(sb, "</a>");
+	strbuf_release(&href);
 }
 
-static void score(struct strbuf *sb, double v)
+static void test_link(struct strbuf *sb, const char *exercise, const char *test)
 {
-	char buf[64];
+	struct strbuf href = STRBUF_INIT;
 
-	gradebook_format_score(v, buf, sizeof(buf));
-	strbuf_addstr(sb, buf);
+	html_test_href(&href, exercise, test);
+	strbuf_addstr(sb, "<a class=\"test-link\" href=\"");
+	html_esc(sb, href.buf);
+	strbuf_addstr(sb, "\">");
+	html_esc(sb, test);
+	strbuf_addstr(sb, "</a>");
+	strbuf_release(&href);
 }
 
 static void overview(struct strbuf *sb, const struct gradebook *gb,
@@ -83,11 +59,11 @@ static void overview(struct strbuf *sb, const struct gradebook *gb,
 	strbuf_addf(sb, "<div><dt>Students</dt><dd id=\"students-count\">%zu</dd></div>",
 		    gb->nstudents);
 	strbuf_addstr(sb, "<div><dt>Mean</dt><dd id=\"mean\">");
-	score(sb, st->mean);
+	html_score(sb, st->mean);
 	strbuf_addstr(sb, "</dd></div><div><dt>Median</dt><dd id=\"median\">");
-	score(sb, st->median);
+	html_score(sb, st->median);
 	strbuf_addstr(sb, "</dd></div><div><dt>Out of</dt><dd id=\"max-score\">");
-	score(sb, st->max_score);
+	html_score(sb, st->max_score);
 	strbuf_addf(sb, "</dd></div><div><dt>All passed</dt><dd id=\"all-passed\">%zu</dd></div>",
 		    st->status_count[CELL_PASSED]);
 	strbuf_addf(sb, "<div><dt>Need a look</dt><dd id=\"attention\">%zu</dd></div>",
@@ -155,14 +131,14 @@ static void pass_rates(struct strbuf *sb, const struct gradebook *gb,
 						 : 0;
 
 			strbuf_addstr(sb, "<tr class=\"pass-rate\" data-exercise=\"");
-			esc(sb, ex->id);
+			html_esc(sb, ex->id);
 			strbuf_addstr(sb, "\" data-test=\"");
-			esc(sb, ex->tests[t].name);
+			html_esc(sb, ex->tests[t].name);
 			strbuf_addf(sb, "\" data-passed=\"%zu\" data-graded=\"%zu\" "
 				    "data-rate=\"%.1f\"><td>", es->passed[t], es->graded, rate);
-			esc(sb, ex->id);
+			html_esc(sb, ex->id);
 			strbuf_addstr(sb, "</td><td>");
-			esc(sb, ex->tests[t].name);
+			test_link(sb, ex->id, ex->tests[t].name);
 			strbuf_addf(sb, "</td><td><svg width=\"%d\" height=\"14\" "
 				    "xmlns=\"http://www.w3.org/2000/svg\"><rect class=\"track\" "
 				    "width=\"%d\" height=\"14\" rx=\"3\"/><rect class=\"pass-bar\" "
@@ -177,6 +153,8 @@ static void pass_rates(struct strbuf *sb, const struct gradebook *gb,
 
 static void hints(struct strbuf *sb, const struct gradebook_stats *st)
 {
+	struct strbuf test = STRBUF_INIT;
+	const char *p;
 	size_t i;
 
 	strbuf_addstr(sb, "<section id=\"common-hints\"><h2>Most common hints</h2>"
@@ -191,20 +169,28 @@ static void hints(struct strbuf *sb, const struct gradebook_stats *st)
 
 		strbuf_addf(sb, "<li class=\"hint\" data-count=\"%zu\"><b>%zu&#215;</b> "
 			    "<span class=\"where\">", h->count, h->count);
-		esc(sb, h->exercise);
+		html_esc(sb, h->exercise);
 		strbuf_addstr(sb, ": ");
-		esc(sb, h->tests);
+		/* "one, two": test names never hold a comma (spec.c). */
+		for (p = h->tests; *p;) {
+			const char *comma = strstr(p, ", ");
+			size_t len = comma ? (size_t)(comma - p) : strlen(p);
+
+			strbuf_reset(&test);
+			strbuf_add(&test, p, len);
+			test_link(sb, h->exercise, test.buf);
+			p += len;
+			if (comma) {
+				strbuf_addstr(sb, ", ");
+				p += 2;
+			}
+		}
 		strbuf_addstr(sb, "</span><br>");
-		esc(sb, h->text);
+		html_esc(sb, h->text);
 		strbuf_addstr(sb, "</li>\n");
 	}
 	strbuf_addstr(sb, "</ol></section>\n");
-}
-
-static void status_badge(struct strbuf *sb, enum cell_status s)
-{
-	strbuf_addf(sb, "<span class=\"st st-%s\">%s</span>", cell_status_name(s),
-		    cell_status_name(s));
+	strbuf_release(&test);
 }
 
 static void students(struct strbuf *sb, const struct gradebook *gb)
@@ -216,7 +202,7 @@ static void students(struct strbuf *sb, const struct gradebook *gb)
 		      "<th class=\"num\">Score</th><th>Status</th>");
 	for (e = 0; e < gb->nexercises; e++) {
 		strbuf_addstr(sb, "<th>");
-		esc(sb, gb->exercises[e].id);
+		html_esc(sb, gb->exercises[e].id);
 		strbuf_addstr(sb, "</th>");
 	}
 	strbuf_addstr(sb, "<th>Note</th></tr></thead><tbody>\n");
@@ -227,18 +213,21 @@ static void students(struct strbuf *sb, const struct gradebook *gb)
 		bool has = gradebook_total(gb, s, &total, &max, &status);
 
 		strbuf_addstr(sb, "<tr class=\"student\" data-student=\"");
-		esc(sb, s->name);
-		strbuf_addf(sb, "\" data-status=\"%s\"><td>", cell_status_name(status));
-		esc(sb, s->name);
+		html_esc(sb, s->name);
+		strbuf_addf(sb, "\" data-status=\"%s\" data-score=\"", cell_status_name(status));
+		if (has)
+			html_score(sb, total);
+		strbuf_addstr(sb, "\"><td>");
+		student_link(sb, s->name);
 		strbuf_addstr(sb, "</td><td class=\"num\">");
 		if (has)
-			score(sb, total);
+			html_score(sb, total);
 		else
 			strbuf_addstr(sb, "&#8212;");
 		strbuf_addstr(sb, " / ");
-		score(sb, max);
+		html_score(sb, max);
 		strbuf_addstr(sb, "</td><td>");
-		status_badge(sb, status);
+		html_badge(sb, cell_status_name(status));
 		strbuf_addstr(sb, "</td>");
 		for (e = 0; e < gb->nexercises; e++) {
 			const struct gradebook_cell *c = &s->cells[e];
@@ -246,19 +235,110 @@ static void students(struct strbuf *sb, const struct gradebook *gb)
 			strbuf_addstr(sb, "<td>");
 			if (c->graded)
 				strbuf_addf(sb, "%d/%d ", c->report.score, c->report.max_score);
-			status_badge(sb, c->status);
+			html_badge(sb, cell_status_name(c->status));
 			strbuf_addstr(sb, "</td>");
 		}
 		strbuf_addstr(sb, "<td class=\"note\">");
 		for (e = 0; e < gb->nexercises; e++) {
 			if (!s->cells[e].note || !*s->cells[e].note)
 				continue;
-			esc(sb, s->cells[e].note);
+			html_esc(sb, s->cells[e].note);
 			strbuf_addstr(sb, " ");
 		}
 		strbuf_addstr(sb, "</td></tr>\n");
 	}
 	strbuf_addstr(sb, "</tbody></table></section>\n");
+}
+
+/* After an earlier run in the same directory: what changed, and why. */
+static void changes(struct strbuf *sb, const struct gradebook *gb)
+{
+	const struct changes *ch = gb->changes;
+	struct strbuf cause = STRBUF_INIT;
+	size_t i;
+
+	if (!ch || !ch->previous)
+		return;
+	strbuf_addf(sb, "<section id=\"changes\" data-count=\"%zu\"><h2>Changes since the last "
+		    "run</h2>\n<p class=\"sub\">Results that differ from the earlier run in this "
+		    "directory, and what differs in their inputs (changes.csv).</p>\n", ch->n);
+	if (!ch->n) {
+		strbuf_addstr(sb, "<p id=\"no-changes\">No result changed.</p></section>\n");
+		return;
+	}
+	strbuf_addstr(sb, "<table id=\"change-table\"><thead><tr><th>Student</th><th>Exercise</th>"
+		      "<th class=\"num\">Score</th><th>Status</th><th>Tests</th><th>Cause</th>"
+		      "</tr></thead><tbody>\n");
+	for (i = 0; i < ch->n; i++) {
+		const struct change *r = &ch->rows[i];
+
+		strbuf_reset(&cause);
+		changes_cause_names(r->causes, &cause);
+		strbuf_addstr(sb, "<tr class=\"change\" data-student=\"");
+		html_esc(sb, r->student);
+		strbuf_addstr(sb, "\" data-exercise=\"");
+		html_esc(sb, r->exercise);
+		strbuf_addf(sb, "\" data-cause=\"%s\"><td>", cause.buf);
+		/* A student of the earlier run only has no page any more. */
+		if (*r->new_status)
+			student_link(sb, r->student);
+		else
+			html_esc(sb, r->student);
+		strbuf_addstr(sb, "</td><td>");
+		html_esc(sb, r->exercise);
+		strbuf_addf(sb, "</td><td class=\"num\">%s &#8594; %s</td><td>",
+			    *r->old_score ? r->old_score : "&#8212;",
+			    *r->new_score ? r->new_score : "&#8212;");
+		html_esc(sb, *r->old_status ? r->old_status : "none");
+		strbuf_addstr(sb, " &#8594; ");
+		html_esc(sb, *r->new_status ? r->new_status : "none");
+		strbuf_addstr(sb, "</td><td class=\"note\">");
+		html_esc(sb, r->tests);
+		strbuf_addf(sb, "</td><td>%s</td></tr>\n", cause.buf);
+	}
+	strbuf_addstr(sb, "</tbody></table></section>\n");
+	strbuf_release(&cause);
+}
+
+/* With a roster: who has no LMS identity, and who is in the roster but not in the class. */
+static void roster(struct strbuf *sb, const struct gradebook *gb)
+{
+	const struct roster_entry **extra;
+	size_t i, n, unmapped = 0;
+
+	if (!gb->roster)
+		return;
+	extra = lms_not_in_class(gb, &n);
+	strbuf_addstr(sb, "<section id=\"roster\"><h2>Roster</h2>\n<p class=\"sub\">Students "
+		      "in the class with no roster entry are in the LMS files under their "
+		      "directory's name, with no LMS identity; roster entries with no student "
+		      "directory are in none of the files.</p>\n<h3>Not in the roster</h3>"
+		      "<ul id=\"not-in-roster\">");
+	for (i = 0; i < gb->nstudents; i++) {
+		if (roster_file_find(gb->roster, gb->students[i].name))
+			continue;
+		unmapped++;
+		strbuf_addstr(sb, "<li class=\"unmapped\">");
+		student_link(sb, gb->students[i].name);
+		strbuf_addstr(sb, "</li>");
+	}
+	if (!unmapped)
+		strbuf_addstr(sb, "<li class=\"none\">none</li>");
+	strbuf_addstr(sb, "</ul>\n<h3>In the roster, not in the class</h3><ul id=\"not-in-class\">");
+	for (i = 0; i < n; i++) {
+		strbuf_addstr(sb, "<li class=\"absent\">");
+		html_esc(sb, extra[i]->student);
+		if (*extra[i]->name) {
+			strbuf_addstr(sb, " (");
+			html_esc(sb, extra[i]->name);
+			strbuf_addstr(sb, ")");
+		}
+		strbuf_addstr(sb, "</li>");
+	}
+	if (!n)
+		strbuf_addstr(sb, "<li class=\"none\">none</li>");
+	strbuf_addstr(sb, "</ul></section>\n");
+	free(extra);
 }
 
 char *gradebook_html(const struct gradebook *gb, const struct gradebook_stats *st)
@@ -267,34 +347,31 @@ char *gradebook_html(const struct gradebook *gb, const struct gradebook_stats *s
 	const char *title = gb->name && *gb->name ? gb->name : "Grades";
 	size_t e;
 
-	strbuf_addstr(&sb, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">\n"
-		      "<meta http-equiv=\"Content-Security-Policy\" content=\"default-src "
-		      "'none'; style-src 'unsafe-inline'\">\n"
-		      "<meta name=\"viewport\" content=\"width=device-width,initial-scale=1\">\n"
-		      "<title>");
-	esc(&sb, title);
-	strbuf_addf(&sb, "</title>\n<style>%s</style></head>\n<body><main>\n<h1>", css);
-	esc(&sb, title);
+	html_begin(&sb, title);
+	strbuf_addstr(&sb, "<h1>");
+	html_esc(&sb, title);
 	strbuf_addstr(&sb, "</h1><p class=\"sub\">");
 	for (e = 0; e < gb->nexercises; e++) {
 		if (e)
 			strbuf_addstr(&sb, ", ");
-		esc(&sb, gb->exercises[e].id);
+		html_esc(&sb, gb->exercises[e].id);
 		if (gb->exercises[e].weight != 1.0) {
 			strbuf_addstr(&sb, " &#215;");
-			score(&sb, gb->exercises[e].weight);
+			html_score(&sb, gb->exercises[e].weight);
 		}
 	}
 	strbuf_addf(&sb, " &#183; seed %llu &#183; grader ", (unsigned long long)gb->seed);
-	esc(&sb, gb->grader_version);
+	html_esc(&sb, gb->grader_version);
 	strbuf_addstr(&sb, ", ");
-	esc(&sb, gb->compiler);
+	html_esc(&sb, gb->compiler);
 	strbuf_addstr(&sb, "</p>\n");
 	overview(&sb, gb, st);
+	changes(&sb, gb);
 	histogram(&sb, st);
 	pass_rates(&sb, gb, st);
 	hints(&sb, st);
 	students(&sb, gb);
-	strbuf_addstr(&sb, "</main></body></html>\n");
+	roster(&sb, gb);
+	html_end(&sb);
 	return strbuf_detach(&sb);
 }

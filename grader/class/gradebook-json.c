@@ -11,6 +11,7 @@
 
 #include "gradebook.h"
 #include "json-fields.h"
+#include "lms.h"
 #include "util.h"
 
 static cJSON *status_counts(const size_t *counts)
@@ -40,9 +41,10 @@ static cJSON *exercise_summary(const struct gradebook_exercise *ex,
 	cJSON_AddStringToObject(o, "title", ex->title);
 	cJSON_AddNumberToObject(o, "weight", ex->weight);
 	cJSON_AddNumberToObject(o, "max_score", ex->max_score);
+	json_add_score(o, "weighted_max_score", ex->weight * ex->max_score);
 	cJSON_AddStringToObject(o, "spec_sha256", ex->spec_hash);
 	cJSON_AddNumberToObject(o, "graded", (double)es->graded);
-	cJSON_AddNumberToObject(o, "mean", round3(es->mean));
+	json_add_score(o, "mean", es->mean);
 	cJSON_AddItemToObject(o, "statuses", status_counts(es->status_count));
 	tests = cJSON_AddArrayToObject(o, "tests");
 	for (t = 0; t < ex->ntests; t++) {
@@ -58,6 +60,67 @@ static cJSON *exercise_summary(const struct gradebook_exercise *ex,
 						   : 0);
 		cJSON_AddItemToArray(tests, to);
 	}
+	return o;
+}
+
+/* Every student's total and weighted exercise scores, as grades.csv and the LMS files have them. */
+static cJSON *grades(const struct gradebook *gb)
+{
+	cJSON *arr = cJSON_CreateArray(), *o, *exs, *x;
+	size_t i, e;
+
+	for (i = 0; i < gb->nstudents; i++) {
+		const struct gradebook_student *s = &gb->students[i];
+		enum cell_status status;
+		double total, max, v;
+
+		o = cJSON_CreateObject();
+		cJSON_AddStringToObject(o, "student", s->name);
+		if (gradebook_total(gb, s, &total, &max, &status))
+			json_add_score(o, "score", total);
+		else
+			cJSON_AddNullToObject(o, "score");
+		json_add_score(o, "max_score", max);
+		cJSON_AddStringToObject(o, "status", cell_status_name(status));
+		exs = cJSON_AddArrayToObject(o, "exercises");
+		for (e = 0; e < gb->nexercises; e++) {
+			const struct gradebook_cell *c = &s->cells[e];
+
+			x = cJSON_CreateObject();
+			cJSON_AddStringToObject(x, "id", gb->exercises[e].id);
+			cJSON_AddStringToObject(x, "status", cell_status_name(c->status));
+			if (c->graded)
+				cJSON_AddNumberToObject(x, "points", c->report.score);
+			else
+				cJSON_AddNullToObject(x, "points");
+			if (gradebook_cell_score(&gb->exercises[e], c, &v))
+				json_add_score(x, "score", v);
+			else
+				cJSON_AddNullToObject(x, "score");
+			cJSON_AddItemToArray(exs, x);
+		}
+		cJSON_AddItemToArray(arr, o);
+	}
+	return arr;
+}
+
+/* Who is in the class and not in the roster, and the other way round. */
+static cJSON *roster_summary(const struct gradebook *gb)
+{
+	cJSON *o = cJSON_CreateObject(), *arr;
+	const struct roster_entry **extra;
+	size_t i, n;
+
+	cJSON_AddNumberToObject(o, "entries", (double)gb->roster->n);
+	arr = cJSON_AddArrayToObject(o, "not_in_roster");
+	for (i = 0; i < gb->nstudents; i++)
+		if (!roster_file_find(gb->roster, gb->students[i].name))
+			cJSON_AddItemToArray(arr, cJSON_CreateString(gb->students[i].name));
+	arr = cJSON_AddArrayToObject(o, "not_in_class");
+	extra = lms_not_in_class(gb, &n);
+	for (i = 0; i < n; i++)
+		cJSON_AddItemToArray(arr, cJSON_CreateString(extra[i]->student));
+	free(extra);
 	return o;
 }
 
@@ -81,12 +144,12 @@ char *gradebook_summary_json(const struct gradebook *gb, const struct gradebook_
 	cJSON_AddNumberToObject(root, "students", (double)gb->nstudents);
 	cJSON_AddItemToObject(root, "statuses", status_counts(st->status_count));
 	score = cJSON_AddObjectToObject(root, "score");
-	cJSON_AddNumberToObject(score, "max_score", round3(st->max_score));
+	json_add_score(score, "max_score", st->max_score);
 	cJSON_AddNumberToObject(score, "scored", (double)st->scored);
-	cJSON_AddNumberToObject(score, "mean", round3(st->mean));
-	cJSON_AddNumberToObject(score, "median", round3(st->median));
-	cJSON_AddNumberToObject(score, "min", round3(st->min));
-	cJSON_AddNumberToObject(score, "max", round3(st->max));
+	json_add_score(score, "mean", st->mean);
+	json_add_score(score, "median", st->median);
+	json_add_score(score, "min", st->min);
+	json_add_score(score, "max", st->max);
 	hist = cJSON_AddArrayToObject(root, "histogram");
 	for (i = 0; i < GRADEBOOK_BINS; i++) {
 		o = cJSON_CreateObject();
@@ -107,6 +170,9 @@ char *gradebook_summary_json(const struct gradebook *gb, const struct gradebook_
 		cJSON_AddNumberToObject(o, "count", (double)st->hints[i].count);
 		cJSON_AddItemToArray(arr, o);
 	}
+	cJSON_AddItemToObject(root, "grades", grades(gb));
+	if (gb->roster)
+		cJSON_AddItemToObject(root, "roster", roster_summary(gb));
 	/* Everything that differs between two runs of the same class, and only that. */
 	o = cJSON_AddObjectToObject(root, "run");
 	cJSON_AddNumberToObject(o, "graded", (double)run->graded);

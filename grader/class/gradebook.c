@@ -6,9 +6,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
+#include "csv.h"
 #include "gradebook.h"
 #include "version.h"
 #include "util.h"
@@ -156,6 +155,7 @@ bool gradebook_total(const struct gradebook *gb, const struct gradebook_student 
 {
 	enum cell_status worst = CELL_PASSED;
 	bool complete = true;
+	double v;
 	size_t i;
 
 	*score = 0;
@@ -167,29 +167,20 @@ bool gradebook_total(const struct gradebook *gb, const struct gradebook_student 
 		if (severity[c->status] > severity[worst])
 			worst = c->status;
 		*max += ex->weight * ex->max_score;
-		if (c->graded)
-			*score += ex->weight * c->report.score;
-		else if (c->status == CELL_ERROR || c->status == CELL_PENDING)
+		if (gradebook_cell_score(ex, c, &v))
+			*score += v;
+		else
 			complete = false;
 	}
 	*status = worst;
 	return complete;
 }
 
-void gradebook_format_score(double v, char *buf, size_t len)
+bool gradebook_cell_score(const struct gradebook_exercise *ex, const struct gradebook_cell *c,
+			  double *score)
 {
-	size_t n;
-
-	if (fabs(v - round(v)) < 1e-9) {
-		snprintf(buf, len, "%.0f", round(v));
-		return;
-	}
-	snprintf(buf, len, "%.2f", v);
-	n = strlen(buf);
-	while (n > 0 && buf[n - 1] == '0')
-		buf[--n] = '\0';
-	if (n > 0 && buf[n - 1] == '.')
-		buf[--n] = '\0';
+	*score = c->graded ? ex->weight * c->report.score : 0;
+	return c->graded || (c->status != CELL_ERROR && c->status != CELL_PENDING);
 }
 
 int gradebook_exit_code(const struct gradebook *gb)
@@ -358,47 +349,11 @@ void gradebook_stats_release(struct gradebook_stats *st, const struct gradebook 
 	memset(st, 0, sizeof(*st));
 }
 
-/*
- * One CSV field (RFC 4180). A field a spreadsheet would run as a formula
- * (a student's directory could be named "=cmd|...") gets a leading quote.
- */
-static void csv_field(struct strbuf *sb, const char *s)
-{
-	bool quote = false;
-	const char *p;
-
-	if (strchr("=+-@\t\r", s[0]) && s[0]) {
-		struct strbuf safe = STRBUF_INIT;
-
-		strbuf_addch(&safe, '\'');
-		strbuf_addstr(&safe, s);
-		csv_field(sb, safe.buf);
-		strbuf_release(&safe);
-		return;
-	}
-	for (p = s; *p; p++)
-		if (*p == ',' || *p == '"' || *p == '\n' || *p == '\r')
-			quote = true;
-	if (*s == ' ' || (*s && s[strlen(s) - 1] == ' '))
-		quote = true;
-	if (!quote) {
-		strbuf_addstr(sb, s);
-		return;
-	}
-	strbuf_addch(sb, '"');
-	for (p = s; *p; p++) {
-		if (*p == '"')
-			strbuf_addch(sb, '"');
-		strbuf_addch(sb, *p);
-	}
-	strbuf_addch(sb, '"');
-}
-
 static void csv_score(struct strbuf *sb, double v)
 {
-	char buf[64];
+	char buf[SCORE_BUF];
 
-	gradebook_format_score(v, buf, sizeof(buf));
+	format_score(v, buf);
 	strbuf_addstr(sb, buf);
 }
 
@@ -506,120 +461,4 @@ char *gradebook_tests_csv(const struct gradebook *gb)
 	}
 	strbuf_release(&col);
 	return strbuf_detach(&sb);
-}
-
-char *gradebook_report_path(const struct gradebook_student *s,
-			    const struct gradebook_exercise *ex)
-{
-	struct strbuf sb = STRBUF_INIT;
-
-	strbuf_addf(&sb, "reports/%s/%s.json", s->name, ex->id);
-	return strbuf_detach(&sb);
-}
-
-/* Writes data to path unless the file already holds exactly that. */
-static int write_if_changed(const char *path, const char *data, struct strbuf *err)
-{
-	struct strbuf old = STRBUF_INIT;
-	size_t len = strlen(data);
-	int ret = 0;
-
-	if (read_file(path, len + 1, true, &old) == 0 && old.len == len &&
-	    !memcmp(old.buf, data, len))
-		goto out;
-	ret = write_file_atomic(path, data, len, 0644);
-	if (ret)
-		strbuf_addf(err, "cannot write '%s': %s", path, strerror(-ret));
-out:
-	strbuf_release(&old);
-	return ret;
-}
-
-static int write_reports(const struct gradebook *gb, const char *dir, struct strbuf *err)
-{
-	char *reports = path_join(dir, "reports");
-	size_t i, e;
-	int ret = 0;
-
-	if (mkdir(reports, 0755) < 0 && errno != EEXIST) {
-		ret = -errno;
-		strbuf_addf(err, "cannot create '%s': %s", reports, strerror(errno));
-		goto out;
-	}
-	for (i = 0; i < gb->nstudents && !ret; i++) {
-		const struct gradebook_student *s = &gb->students[i];
-		char *sdir = path_join(reports, s->name);
-		bool made = false;
-
-		for (e = 0; e < gb->nexercises && !ret; e++) {
-			char *rel, *path;
-
-			if (!s->cells[e].graded) {
-				/* A report from an earlier run no longer stands. */
-				rel = gradebook_report_path(s, &gb->exercises[e]);
-				path = path_join(dir, rel);
-				unlink(path);
-				free(path);
-				free(rel);
-				continue;
-			}
-			if (!made && mkdir(sdir, 0755) < 0 && errno != EEXIST) {
-				ret = -errno;
-				strbuf_addf(err, "cannot create '%s': %s", sdir, strerror(errno));
-				break;
-			}
-			made = true;
-			rel = gradebook_report_path(s, &gb->exercises[e]);
-			path = path_join(dir, rel);
-			ret = write_if_changed(path, s->cells[e].json, err);
-			free(path);
-			free(rel);
-		}
-		free(sdir);
-	}
-out:
-	free(reports);
-	return ret;
-}
-
-int gradebook_write(const struct gradebook *gb, const char *dir,
-		    const struct gradebook_run *run, struct strbuf *err)
-{
-	struct gradebook_stats st;
-	struct {
-		const char *name;
-		char *text;
-	} files[5];
-	size_t i;
-	int ret;
-
-	ret = mkdir_p(dir, 0755);
-	if (ret) {
-		strbuf_addf(err, "cannot create '%s': %s", dir, strerror(-ret));
-		return ret;
-	}
-	ret = write_reports(gb, dir, err);
-	if (ret)
-		return ret;
-	gradebook_stats_compute(gb, &st);
-	files[0].name = "grades.csv";
-	files[0].text = gradebook_grades_csv(gb);
-	files[1].name = "tests.csv";
-	files[1].text = gradebook_tests_csv(gb);
-	files[2].name = "summary.json";
-	files[2].text = gradebook_summary_json(gb, &st, run);
-	files[3].name = "report.html";
-	files[3].text = gradebook_html(gb, &st);
-	files[4].name = GRADEBOOK_MANIFEST;
-	files[4].text = gradebook_manifest_json(gb);
-	for (i = 0; i < ARRAY_SIZE(files); i++) {
-		char *path = path_join(dir, files[i].name);
-
-		if (!ret)
-			ret = write_if_changed(path, files[i].text, err);
-		free(path);
-		free(files[i].text);
-	}
-	gradebook_stats_release(&st, gb);
-	return ret;
 }

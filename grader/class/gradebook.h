@@ -1,8 +1,8 @@
 /*
  * gradebook.h: a class's results, one row per student and one cell per
  * exercise, and the files made from them (grades.csv, tests.csv,
- * summary.json, report.html, and the batch.json manifest that `grader
- * merge` reads).
+ * summary.json, report.html, the LMS files of lms.h, and the batch.json
+ * manifest that `grader merge` reads).
  *
  * `grader batch` fills a gradebook by grading; `grader merge` fills one from
  * the manifests of shards. Every output is made from the gradebook alone,
@@ -76,6 +76,9 @@ struct gradebook_student {
 	struct gradebook_cell *cells; /* one per exercise, in the gradebook's order */
 };
 
+struct roster_file;
+struct changes;
+
 struct gradebook {
 	char *name;         /* the assignment's */
 	uint64_t seed;
@@ -86,6 +89,10 @@ struct gradebook {
 	struct gradebook_student *students;
 	size_t nstudents;
 	unsigned shard, nshards; /* this gradebook holds shard `shard` of `nshards` */
+	/* The LMS identities (--roster), borrowed; NULL when none was given. */
+	const struct roster_file *roster;
+	/* What changed since the run in the output directory (changes.h), borrowed; NULL: none. */
+	const struct changes *changes;
 };
 
 /* What a run did, for summary.json's "run" object (everything that varies). */
@@ -147,8 +154,13 @@ int gradebook_cell_set_report(struct gradebook_cell *c, const struct gradebook_e
 /* A student's weighted total; false (and the row's status) when it has none (an error). */
 bool gradebook_total(const struct gradebook *gb, const struct gradebook_student *s,
 		     double *score, double *max, enum cell_status *status);
-/* A score as the outputs print it: "7", "3.5", "0.33". */
-void gradebook_format_score(double v, char *buf, size_t len);
+/*
+ * A cell's score in the total: the exercise's weight times its points (0
+ * when there was nothing to grade); false when it has none (an error, or
+ * not graded yet).
+ */
+bool gradebook_cell_score(const struct gradebook_exercise *ex, const struct gradebook_cell *c,
+			  double *score);
 /* 0 every row passed, 1 some failed, 3 some row is an error (the contract's statuses). */
 int gradebook_exit_code(const struct gradebook *gb);
 
@@ -160,6 +172,12 @@ char *gradebook_grades_csv(const struct gradebook *gb);
 char *gradebook_tests_csv(const struct gradebook *gb);
 /* The class page, report.html (class-page.c). */
 char *gradebook_html(const struct gradebook *gb, const struct gradebook_stats *st);
+/*
+ * The pages beside report.html (pages.c): a student's, and the page of
+ * test t of exercise e. html.h names their files.
+ */
+char *gradebook_student_page(const struct gradebook *gb, const struct gradebook_student *s);
+char *gradebook_test_page(const struct gradebook *gb, size_t e, size_t t);
 char *gradebook_summary_json(const struct gradebook *gb, const struct gradebook_stats *st,
 			     const struct gradebook_run *run);
 char *gradebook_manifest_json(const struct gradebook *gb);
@@ -174,9 +192,13 @@ int gradebook_manifest_read(const char *text, const char *path, struct gradebook
 			    struct strbuf *err);
 
 /*
- * Writes every output into the directory dir (which exists): each graded
- * cell's json report (left alone when already identical), then grades.csv,
- * tests.csv, summary.json, report.html and the manifest, each atomically.
+ * Writes every output into the directory dir (gradebook-write.c): each graded
+ * cell's json report (left alone when already identical), the pages of
+ * students/ and tests/ (pages of students or tests no longer there are
+ * removed), then grades.csv, tests.csv, summary.json, report.html,
+ * grades-canvas.csv, grades-moodle.csv, changes.csv (when gb->changes
+ * says there was an earlier run; else an old one is removed) and the
+ * manifest, each atomically.
  * 0, or -errno with err naming the file.
  */
 int gradebook_write(const struct gradebook *gb, const char *dir,

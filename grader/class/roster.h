@@ -45,4 +45,44 @@ unsigned roster_shard_of(const char *student, unsigned nshards);
 /* Keeps only the students of shard k of n. */
 void roster_keep_shard(struct gradebook *gb, unsigned k, unsigned n);
 
+/*
+ * The roster file (roster-file.c): who the class's students are in the
+ * LMS, as an instructor gives it with --roster FILE. A CSV file whose
+ * header names its columns, in any order (case and spaces do not matter):
+ *
+ *   student   the student's directory name in the class (required)
+ *   name      the display name            lms_id   the LMS's user id
+ *   email     the e-mail address or login  section  the section
+ *   sis_id    the SIS user id (optional)
+ *
+ * An unknown column, a student named twice or a row with more fields than
+ * the header is an error. The roster owns its strings;
+ * roster_file_release() frees them.
+ */
+struct roster_entry {
+	char *student;
+	char *name;
+	char *lms_id;
+	char *sis_id;
+	char *email;
+	char *section;
+};
+
+struct roster_file {
+	struct roster_entry *entries; /* sorted by student, bytewise */
+	size_t n;
+};
+
+#define ROSTER_FILE_MAX (16 << 20)
+
+/*
+ * Reads the roster file at path. Returns 0; -EINVAL when it is malformed
+ * (err names the file, the line and the column); -EFBIG beyond
+ * ROSTER_FILE_MAX; another -errno when it cannot be read.
+ */
+int roster_file_load(const char *path, struct roster_file *rf, struct strbuf *err);
+void roster_file_release(struct roster_file *rf);
+/* The entry of the student whose directory is student, or NULL. */
+const struct roster_entry *roster_file_find(const struct roster_file *rf, const char *student);
+
 #endif /* GRADER_ROSTER_H */

@@ -58,3 +58,11 @@ void json_add_u64(cJSON *obj, const char *key, uint64_t v)
 	snprintf(buf, sizeof(buf), "%llu", (unsigned long long)v);
 	cJSON_AddItemToObject(obj, key, json_checked(cJSON_CreateRaw(buf)));
 }
+
+void json_add_score(cJSON *obj, const char *key, double v)
+{
+	char buf[SCORE_BUF];
+
+	format_score(v, buf);
+	cJSON_AddItemToObject(obj, key, json_checked(cJSON_CreateRaw(buf)));
+}

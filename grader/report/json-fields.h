@@ -28,6 +28,9 @@ bool json_num(const cJSON *o, const char *key, double *v);
 /* The integer field key of o (|v| <= 1e9) into *v; false when there is none. */
 bool json_int(const cJSON *o, const char *key, int *v);
 
+/* Adds a score as format_score() writes it, so json and csv show the same digits. */
+void json_add_score(cJSON *obj, const char *key, double v);
+
 /* Adds a u64 exactly, which a double cannot hold. */
 void json_add_u64(cJSON *obj, const char *key, uint64_t v);
 

@@ -15,6 +15,7 @@
 #include <math.h>
 #include <stdlib.h>
 
+#include "json-fields.h"
 #include "report.h"
 #include "text-escape.h"
 #include "version.h"
@@ -40,10 +41,15 @@ static void add_clean(cJSON *obj, const char *key, const char *s)
 	strbuf_release(&sb);
 }
 
-static cJSON *test_json(const struct test_report *t, size_t number)
+/*
+ * One test. In an assignment (exercise not NULL) its name is
+ * "<exercise>/<test>" and its points count times weight.
+ */
+static cJSON *test_json(const struct test_report *t, size_t number, const char *exercise,
+			double weight)
 {
 	cJSON *o = cJSON_CreateObject(), *extra;
-	struct strbuf out = STRBUF_INIT, num = STRBUF_INIT;
+	struct strbuf out = STRBUF_INIT, num = STRBUF_INIT, name = STRBUF_INIT;
 
 	strbuf_addf(&out, "%s, %d/%d points", test_status_name(t->status), t->score,
 		    t->max_score);
@@ -65,10 +71,13 @@ static cJSON *test_json(const struct test_report *t, size_t number)
 		text_clean(&out, t->output, OUTPUT_MAX);
 	}
 	strbuf_addf(&num, "%zu", number);
-	add_clean(o, "name", t->name);
+	if (exercise)
+		strbuf_addf(&name, "%s/", exercise);
+	strbuf_addstr(&name, t->name);
+	add_clean(o, "name", name.buf);
 	cJSON_AddStringToObject(o, "number", num.buf);
-	cJSON_AddNumberToObject(o, "score", t->score);
-	cJSON_AddNumberToObject(o, "max_score", t->max_score);
+	json_add_score(o, "score", weight * t->score);
+	json_add_score(o, "max_score", weight * t->max_score);
 	cJSON_AddStringToObject(o, "status", t->status == ST_PASSED ? "passed" : "failed");
 	cJSON_AddStringToObject(o, "output", out.buf);
 	cJSON_AddStringToObject(o, "output_format", "text");
@@ -80,13 +89,14 @@ static cJSON *test_json(const struct test_report *t, size_t number)
 	cJSON_AddNumberToObject(extra, "memory_kb", (double)t->memory_kb);
 	strbuf_release(&out);
 	strbuf_release(&num);
+	strbuf_release(&name);
 	return o;
 }
 
-static cJSON *compile_json(const struct report *r)
+static cJSON *compile_json(const struct report *r, const char *exercise, size_t number)
 {
 	cJSON *o = cJSON_CreateObject();
-	struct strbuf out = STRBUF_INIT;
+	struct strbuf out = STRBUF_INIT, name = STRBUF_INIT, num = STRBUF_INIT;
 
 	strbuf_addstr(&out, r->compiled ? "the submission compiles\n" :
 					  "the submission does not compile: no test was run\n");
@@ -94,8 +104,12 @@ static cJSON *compile_json(const struct report *r)
 		strbuf_addch(&out, '\n');
 		text_clean(&out, r->compile_output, OUTPUT_MAX);
 	}
-	cJSON_AddStringToObject(o, "name", "compile");
-	cJSON_AddStringToObject(o, "number", "0");
+	if (exercise)
+		strbuf_addf(&name, "%s/", exercise);
+	strbuf_addstr(&name, "compile");
+	strbuf_addf(&num, "%zu", number);
+	add_clean(o, "name", name.buf);
+	cJSON_AddStringToObject(o, "number", num.buf);
 	cJSON_AddNumberToObject(o, "score", 0);
 	cJSON_AddNumberToObject(o, "max_score", 0);
 	cJSON_AddStringToObject(o, "status", r->compiled ? "passed" : "failed");
@@ -103,6 +117,8 @@ static cJSON *compile_json(const struct report *r)
 	cJSON_AddStringToObject(o, "output_format", "text");
 	cJSON_AddStringToObject(o, "visibility", "visible");
 	strbuf_release(&out);
+	strbuf_release(&name);
+	strbuf_release(&num);
 	return o;
 }
 
@@ -134,11 +150,28 @@ static void add_receipt(cJSON *extra, const struct report *r)
 	add_clean(extra, "timestamp", r->timestamp);
 }
 
+/* Prints root (deleted here) as the file's text. */
+static int put_document(cJSON *root, FILE *f)
+{
+	char *text = cJSON_Print(root), *guarded;
+
+	cJSON_Delete(root);
+	if (!text) {
+		fprintf(stderr, "grader: out of memory\n");
+		abort();
+	}
+	guarded = text_json_guard(text);
+	free(text);
+	fputs(guarded, f);
+	fputc('\n', f);
+	free(guarded);
+	return ferror(f) ? -EIO : 0;
+}
+
 int report_write_gradescope(const struct report *r, FILE *f, const struct report_opts *o)
 {
 	cJSON *root = cJSON_CreateObject(), *tests;
 	struct strbuf summary = STRBUF_INIT;
-	char *text, *guarded;
 	size_t i, passed = 0;
 
 	(void)o;
@@ -156,8 +189,8 @@ int report_write_gradescope(const struct report *r, FILE *f, const struct report
 		report_partial_note(r, &summary);
 	}
 
-	cJSON_AddNumberToObject(root, "score", r->score);
-	cJSON_AddNumberToObject(root, "max_score", r->max_score);
+	json_add_score(root, "score", r->score);
+	json_add_score(root, "max_score", r->max_score);
 	cJSON_AddNumberToObject(root, "execution_time", ceil(r->wall_ms / 1000.0));
 	cJSON_AddStringToObject(root, "output", summary.buf);
 	cJSON_AddStringToObject(root, "output_format", "text");
@@ -165,22 +198,61 @@ int report_write_gradescope(const struct report *r, FILE *f, const struct report
 	cJSON_AddStringToObject(root, "visibility", "visible");
 	cJSON_AddStringToObject(root, "stdout_visibility", "hidden");
 	tests = cJSON_AddArrayToObject(root, "tests");
-	cJSON_AddItemToArray(tests, compile_json(r));
+	cJSON_AddItemToArray(tests, compile_json(r, NULL, 0));
 	for (i = 0; i < r->ntests; i++)
-		cJSON_AddItemToArray(tests, test_json(&r->tests[i], i + 1));
+		cJSON_AddItemToArray(tests, test_json(&r->tests[i], i + 1, NULL, 1.0));
 	add_receipt(cJSON_AddObjectToObject(root, "extra_data"), r);
-
-	text = cJSON_Print(root);
-	cJSON_Delete(root);
 	strbuf_release(&summary);
-	if (!text) {
-		fprintf(stderr, "grader: out of memory\n");
-		abort();
+	return put_document(root, f);
+}
+
+int report_write_gradescope_assignment(const struct report *const *r, const double *weight,
+				       size_t n, const char *title, FILE *f)
+{
+	cJSON *root = cJSON_CreateObject(), *tests, *receipts;
+	struct strbuf summary = STRBUF_INIT;
+	double score = 0, max = 0, wall = 0;
+	char a[SCORE_BUF], b[SCORE_BUF];
+	size_t i, t, number = 0;
+
+	for (i = 0; i < n; i++) {
+		score += weight[i] * r[i]->score;
+		max += weight[i] * r[i]->max_score;
+		wall += r[i]->wall_ms;
 	}
-	guarded = text_json_guard(text);
-	free(text);
-	fputs(guarded, f);
-	fputc('\n', f);
-	free(guarded);
-	return ferror(f) ? -EIO : 0;
+	format_score(score, a);
+	format_score(max, b);
+	strbuf_addf(&summary, "%s: score %s/%s (grader %s)\n", title, a, b, GRADER_VERSION);
+	for (i = 0; i < n; i++) {
+		format_score(weight[i] * r[i]->score, a);
+		format_score(weight[i] * r[i]->max_score, b);
+		strbuf_addf(&summary, "%s: %s/%s", r[i]->exercise, a, b);
+		format_score(weight[i], a);
+		strbuf_addf(&summary, " (%d/%d points x %s)%s\n", r[i]->score, r[i]->max_score, a,
+			    r[i]->compiled ? "" : ", does not compile");
+	}
+	json_add_score(root, "score", score);
+	json_add_score(root, "max_score", max);
+	cJSON_AddNumberToObject(root, "execution_time", ceil(wall / 1000.0));
+	add_clean(root, "output", summary.buf);
+	cJSON_AddStringToObject(root, "output_format", "text");
+	cJSON_AddStringToObject(root, "test_output_format", "text");
+	cJSON_AddStringToObject(root, "visibility", "visible");
+	cJSON_AddStringToObject(root, "stdout_visibility", "hidden");
+	tests = cJSON_AddArrayToObject(root, "tests");
+	receipts = cJSON_AddArrayToObject(cJSON_AddObjectToObject(root, "extra_data"),
+					  "exercises");
+	for (i = 0; i < n; i++) {
+		cJSON *receipt = cJSON_CreateObject();
+
+		cJSON_AddItemToArray(tests, compile_json(r[i], r[i]->exercise, ++number));
+		for (t = 0; t < r[i]->ntests; t++)
+			cJSON_AddItemToArray(tests, test_json(&r[i]->tests[t], ++number,
+							      r[i]->exercise, weight[i]));
+		add_receipt(receipt, r[i]);
+		json_add_score(receipt, "weight", weight[i]);
+		cJSON_AddItemToArray(receipts, receipt);
+	}
+	strbuf_release(&summary);
+	return put_document(root, f);
 }

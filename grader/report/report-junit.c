@@ -42,7 +42,15 @@ static void put_property(struct strbuf *sb, const char *name, const char *value)
 	strbuf_addstr(sb, "\"/>\n");
 }
 
-static void put_properties(struct strbuf *sb, const struct report *r)
+static void put_score_property(struct strbuf *sb, const char *name, double v)
+{
+	char buf[SCORE_BUF];
+
+	format_score(v, buf);
+	put_property(sb, name, buf);
+}
+
+static void put_properties(struct strbuf *sb, const struct report *r, const struct report_opts *o)
 {
 	char num[32];
 	size_t i;
@@ -54,6 +62,11 @@ static void put_properties(struct strbuf *sb, const struct report *r)
 	put_property(sb, "score", num);
 	snprintf(num, sizeof(num), "%d", r->max_score);
 	put_property(sb, "max_score", num);
+	if (o && o->weight > 0) {
+		put_score_property(sb, "weight", o->weight);
+		put_score_property(sb, "weighted_score", o->weight * r->score);
+		put_score_property(sb, "weighted_max_score", o->weight * r->max_score);
+	}
 	put_property(sb, "submission_sha256", r->sha256);
 	if (r->partial) {
 		struct strbuf note = STRBUF_INIT;
@@ -178,7 +191,6 @@ int report_write_junit(const struct report *r, FILE *f, const struct report_opts
 	char stamp[32];
 	int ret;
 
-	(void)o;
 	counts[r->compiled ? OUT_PASS : OUT_ERROR]++;
 	put_compile_case(&cases, r);
 	for (i = 0; i < r->ntests; i++) {
@@ -205,7 +217,7 @@ int report_write_junit(const struct report *r, FILE *f, const struct report_opts
 		strbuf_addch(&sb, '"');
 	}
 	strbuf_addstr(&sb, ">\n");
-	put_properties(&sb, r);
+	put_properties(&sb, r, o);
 	strbuf_add(&sb, cases.buf, cases.len);
 	strbuf_addstr(&sb, "  </testsuite>\n</testsuites>\n");
 

@@ -34,6 +34,12 @@ char *report_json_relabel(const char *json, const char *submission);
  */
 struct report_opts {
 	bool color;     /* human: ANSI colours */
+	/*
+	 * The exercise's weight in an assignment (grader ci), > 0; 0 when there
+	 * is none. junit then adds the properties weight, weighted_score and
+	 * weighted_max_score, written by format_score().
+	 */
+	double weight;
 };
 
 struct report_format {
@@ -89,6 +95,14 @@ int report_write_json(const struct report *r, FILE *f, const struct report_opts 
 int report_write_junit(const struct report *r, FILE *f, const struct report_opts *o);
 int report_write_tap(const struct report *r, FILE *f, const struct report_opts *o);
 int report_write_gradescope(const struct report *r, FILE *f, const struct report_opts *o);
+/*
+ * Gradescope's results.json for an assignment of n exercises (grader ci):
+ * the tests of every report, named "<exercise>/<test>", each scored times
+ * its exercise's weight; the score is their sum, the weighted total.
+ * Scores are written by format_score(). title heads the output.
+ */
+int report_write_gradescope_assignment(const struct report *const *r, const double *weight,
+				       size_t n, const char *title, FILE *f);
 int report_write_github(const struct report *r, FILE *f, const struct report_opts *o);
 int report_write_markdown(const struct report *r, FILE *f, const struct report_opts *o);
 

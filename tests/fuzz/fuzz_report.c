@@ -178,7 +178,8 @@ static void check_formats(const struct report *r, bool color)
 		char name[32];
 		size_t n = strcspn(p, ", ");
 		const struct report_format *fmt;
-		struct report_opts o = {.color = color};
+		/* With colour, also an exercise's weight (junit's weighted properties). */
+		struct report_opts o = {.color = color, .weight = color ? 0.3333 : 0};
 		char *text = NULL;
 		size_t len = 0;
 		FILE *f;
@@ -205,6 +206,26 @@ static void check_formats(const struct report *r, bool color)
 	}
 }
 
+/* Gradescope's results.json of an assignment: the report twice, weighted. */
+static void check_assignment(const struct report *r)
+{
+	const struct report *rs[2] = {r, r};
+	const double weights[2] = {0.5, 0.3333};
+	char *text = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&text, &len);
+	cJSON *root;
+
+	FUZZ_ASSERT(f != NULL);
+	FUZZ_ASSERT(report_write_gradescope_assignment(rs, weights, 2, "fuzz", f) == 0);
+	fclose(f);
+	check_text("gradescope", text, len, false);
+	root = cJSON_Parse(text);
+	FUZZ_ASSERT(root != NULL);
+	cJSON_Delete(root);
+	free(text);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct report r;
@@ -213,6 +234,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_json(&r);
 	check_formats(&r, false);
 	check_formats(&r, true);
+	check_assignment(&r);
 	report_release(&r);
 	return 0;
 }

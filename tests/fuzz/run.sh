@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the libFuzzer harnesses for longer than ctest does.
 #   tests/fuzz/run.sh [-t SECONDS] [-b BUILD_DIR] [--update-corpus] [TARGET...]
-# TARGET is spec, observe, report, assignment, patch (default: all, one after another). The
+# TARGET is spec, observe, report, assignment, patch, roster (default: all, one after another). The
 # build directory (default build-fuzz) is configured and built with clang
 # and GRADER_FUZZ=ON if needed. New inputs go to BUILD_DIR/tests/fuzz/new-*;
 # --update-corpus merges the ones that add coverage into
@@ -24,7 +24,7 @@ while [ $# -gt 0 ]; do
 	*) targets+=("$1"); shift ;;
 	esac
 done
-[ ${#targets[@]} -gt 0 ] || targets=(spec observe report assignment patch)
+[ ${#targets[@]} -gt 0 ] || targets=(spec observe report assignment patch roster)
 
 if [ ! -f "$build/CMakeCache.txt" ]; then
 	CC=clang cmake -S . -B "$build" -DGRADER_FUZZ=ON >/dev/null

@@ -12,7 +12,9 @@
 
 #include "assignment.h"
 #include "check.h"
+#include "csv.h"
 #include "gradebook.h"
+#include "html.h"
 #include "roster.h"
 #include "workdir.h"
 #include "util.h"
@@ -222,7 +224,7 @@ static void test_gradebook(void)
 	struct gradebook gb, back;
 	struct gradebook_stats st;
 	struct strbuf err = STRBUF_INIT;
-	char *csv, *tests, *manifest, buf[32];
+	char *csv, *tests, *manifest, buf[SCORE_BUF];
 	size_t i;
 
 	gradebook_init(&gb, "t", 9, "cc 1");
@@ -285,16 +287,97 @@ static void test_gradebook(void)
 	CHECK_EQ(gradebook_manifest_read("{\"kind\":\"x\"}", "m.json", &back, &err), -EINVAL);
 	free(manifest);
 
-	gradebook_format_score(2.0, buf, sizeof(buf));
+	format_score(2.0, buf);
 	CHECK_STR(buf, "2");
-	gradebook_format_score(1.0 / 3.0, buf, sizeof(buf));
-	CHECK_STR(buf, "0.33");
-	gradebook_format_score(2.5, buf, sizeof(buf));
+	format_score(1.0 / 3.0, buf);
+	CHECK_STR(buf, "0.3333");
+	format_score(0.1 * 3, buf);
+	CHECK_STR(buf, "0.3");
+	format_score(-1e-9, buf);
+	CHECK_STR(buf, "0");
+	format_score(2.5, buf);
 	CHECK_STR(buf, "2.5");
 	free(csv);
 	free(tests);
 	gradebook_release(&gb);
 	strbuf_release(&err);
+}
+
+static void test_csv(void)
+{
+	struct strbuf err = STRBUF_INIT, sb = STRBUF_INIT;
+	struct roster_file rf;
+	struct csv_row *rows;
+	size_t n;
+
+	const char *text = "\xef\xbb\xbf" "a,\"b,\"\"c\"\"\"\r\n\r\n\"x\ny\",,z\n";
+	char *path = path_join(tmpdir, "roster.csv");
+
+	CHECK_EQ(csv_parse(text, strlen(text), &rows, &n, &err), 0);
+	CHECK_EQ(n, 2);
+	CHECK_EQ(rows[0].n, 2);
+	CHECK_STR(rows[0].fields[0], "a");
+	CHECK_STR(rows[0].fields[1], "b,\"c\"");
+	CHECK_EQ(rows[1].n, 3);
+	CHECK_STR(rows[1].fields[0], "x\ny");
+	CHECK_STR(rows[1].fields[1], "");
+	CHECK_EQ(rows[1].line, 3);
+	csv_rows_free(rows, n);
+	CHECK_EQ(csv_parse("a,\"b\nc", 6, &rows, &n, &err), -EINVAL);
+	CHECK(strstr(err.buf, "line 1: a quote is not closed") != NULL);
+	strbuf_reset(&err);
+	CHECK_EQ(csv_parse("a,\"b\"c\n", 7, &rows, &n, &err), -EINVAL);
+	CHECK(strstr(err.buf, "after a closing quote") != NULL);
+	strbuf_reset(&err);
+	CHECK_EQ(csv_parse("a\0b", 3, &rows, &n, &err), -EINVAL);
+	CHECK(strstr(err.buf, "NUL") != NULL);
+
+	csv_field(&sb, "plain");
+	csv_field(&sb, "@SUM(1)");
+	csv_field(&sb, "-x, y");
+	csv_field_utf8(&sb, "bad\xff");
+	CHECK_STR(sb.buf, "plain'@SUM(1)\"'-x, y\"bad\xef\xbf\xbd");
+
+	put("roster.csv", "Student,Name,LMS ID\nzed,Zed,3\namy,\"Lee, Amy\",1\n");
+	strbuf_reset(&err);
+	CHECK_EQ(roster_file_load(path, &rf, &err), 0);
+	CHECK_EQ(rf.n, 2);
+	CHECK_STR(rf.entries[0].student, "amy");
+	CHECK_STR(roster_file_find(&rf, "amy")->name, "Lee, Amy");
+	CHECK_STR(roster_file_find(&rf, "zed")->email, "");
+	CHECK(roster_file_find(&rf, "bob") == NULL);
+	roster_file_release(&rf);
+	put("roster.csv", "student,grade\namy,3\n");
+	CHECK_EQ(roster_file_load(path, &rf, &err), -EINVAL);
+	CHECK(strstr(err.buf, "unknown column 'grade'") != NULL);
+	free(path);
+	strbuf_release(&err);
+	strbuf_release(&sb);
+}
+
+static void test_page_names(void)
+{
+	struct strbuf a = STRBUF_INIT, b = STRBUF_INIT;
+	char longa[256], longb[256];
+
+	html_page_name(&a, "<Ann> o'k.x");
+	CHECK_STR(a.buf, "_3c_41nn_3e_20o_27k_2ex");
+	strbuf_reset(&a);
+	html_page_name(&a, "sort-users_2");
+	CHECK_STR(a.buf, "sort-users_5f2");
+	memset(longa, 'A', 255);
+	longa[255] = '\0';
+	memcpy(longb, longa, 256);
+	longb[254] = 'B';
+	strbuf_reset(&a);
+	html_page_name(&a, longa);
+	html_page_name(&b, longb);
+	CHECK(a.len <= HTML_NAME_MAX && b.len <= HTML_NAME_MAX);
+	CHECK(strcmp(a.buf, b.buf) != 0);
+	CHECK(strchr(a.buf, '~') != NULL && strlen(strchr(a.buf, '~')) == 17);
+	CHECK(a.buf[strchr(a.buf, '~') - a.buf - 3] == '_'); /* cut after a whole escape */
+	strbuf_release(&a);
+	strbuf_release(&b);
 }
 
 int main(void)
@@ -307,6 +390,8 @@ int main(void)
 	test_roster();
 	test_shards();
 	test_gradebook();
+	test_csv();
+	test_page_names();
 	workdir_remove(&wd);
 	CHECK_DONE();
 }
