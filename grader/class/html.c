@@ -3,8 +3,8 @@
  */
 #include <string.h>
 
+#include "digest.h"
 #include "html.h"
-#include "sha256.h"
 #include "util.h"
 
 static const char css[] =
