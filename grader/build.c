@@ -405,6 +405,9 @@ static int compile(struct builder *b, const char *dir, struct argv_builder *args
 	case SANDBOX_OUTPUT_LIMIT:
 		strbuf_addstr(output, "\n[the compiler printed more than 64 KiB and was stopped]\n");
 		break;
+	case SANDBOX_MEMORY_LIMIT:
+		strbuf_addstr(output, "\n[the compiler went over its memory limit and was stopped]\n");
+		break;
 	case SANDBOX_SIGNALED:
 		strbuf_addf(output, "\n[the compiler was killed by signal %d (%s)]\n",
 			    res.term_signal, strsignal(res.term_signal));

@@ -503,6 +503,12 @@ static void judge(const struct test *t, const struct run *ref, const struct run 
 				    (unsigned long long)t->limits.output_kb);
 		hint = "";
 		break;
+	case SANDBOX_MEMORY_LIMIT: /* only with limits.rss_kb, which the memory check's runs set */
+		tr->status = ST_MEMORY;
+		strbuf_addf(&msg, "used more than %llu KiB of memory (peak %ld KiB)",
+			    (unsigned long long)t->limits.memory_kb, res->peak_kb);
+		hint = "";
+		break;
 	case SANDBOX_SIGNALED:
 		if (memory_suspect(sub, t)) {
 			tr->status = ST_MEMORY;

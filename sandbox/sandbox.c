@@ -413,6 +413,8 @@ static void supervise(struct run_state *st, double start)
 			if (kb > st->seen_kb)
 				st->seen_kb = kb;
 			st->seen_at = now;
+			if (l->rss_kb && (uint64_t)st->seen_kb > l->rss_kb)
+				stop(st, SANDBOX_MEMORY_LIMIT);
 		}
 
 		/* Idle: a program that stopped computing is sleeping or blocked. */
@@ -432,7 +434,7 @@ static void supervise(struct run_state *st, double start)
 		if (!st->stopped) {
 			if (l->wall_ms)
 				timeout = (int)((double)l->wall_ms - (now - start)) + 1;
-			if ((cpu_limit(st->spec) || l->idle_ms) &&
+			if ((cpu_limit(st->spec) || l->idle_ms || l->rss_kb) &&
 			    (timeout < 0 || timeout > CPU_TICK_MS))
 				timeout = CPU_TICK_MS;
 		}
@@ -561,6 +563,10 @@ static void classify(struct run_state *st, int status, const struct rusage *ru,
 	}
 	if (res->outcome == SANDBOX_CPU_LIMIT && limit && res->cpu_ms < (double)limit)
 		res->cpu_ms = (double)limit;
+	/* Over the cap between two polls, and ended before the next: still over. */
+	if (st->spec->limits.rss_kb && res->outcome == SANDBOX_EXITED &&
+	    (uint64_t)res->peak_kb > st->spec->limits.rss_kb)
+		res->outcome = SANDBOX_MEMORY_LIMIT;
 }
 
 /* Captures that got nothing are "" rather than NULL, for callers' convenience. */

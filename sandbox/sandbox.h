@@ -55,6 +55,13 @@ struct sandbox_limits {
 	uint64_t wall_ms;        /* wall clock; 0: none */
 	uint64_t idle_ms;        /* stopped after this long without using CPU; 0: never */
 	uint64_t memory_kb;      /* address space per process; 0: none */
+	/*
+	 * Peak resident memory, polled every 10 ms: the program is stopped
+	 * (SANDBOX_MEMORY_LIMIT) once it is over. For programs whose address
+	 * space cannot be bounded (AddressSanitizer reserves terabytes of
+	 * shadow); it may overshoot by what a program touches in 10 ms. 0: none.
+	 */
+	uint64_t rss_kb;
 	uint64_t file_kb;        /* largest file the program may write */
 	uint64_t stack_kb;       /* 0: the inherited limit */
 	unsigned open_files;     /* 0: 32 */
@@ -109,6 +116,7 @@ enum sandbox_outcome {
 	SANDBOX_FORBIDDEN,    /* a denied system call; syscall_name says which */
 	SANDBOX_EXEC_FAILED,  /* the program could not start: exec_errno says why
 				 (a loader or library it asks for is not there) */
+	SANDBOX_MEMORY_LIMIT, /* its resident memory went past limits.rss_kb */
 };
 
 struct sandbox_result {

@@ -25,6 +25,8 @@ static struct sandbox *sb;
 static char probe[PATH_MAX];
 static char scratch[] = "/tmp/test-sandbox-XXXXXX";
 
+static uint64_t rss_cap_kb; /* limits.rss_kb of the next runs; their memory_kb is then 0 */
+
 static struct sandbox_result run_argv(char **argv)
 {
 	struct sandbox_spec spec = { 0 };
@@ -40,7 +42,8 @@ static struct sandbox_result run_argv(char **argv)
 	spec.limits.cpu_ms = 300;
 	spec.limits.wall_ms = 5000;
 	spec.limits.idle_ms = 500;
-	spec.limits.memory_kb = 64 * 1024;
+	spec.limits.memory_kb = rss_cap_kb ? 0 : 64 * 1024;
+	spec.limits.rss_kb = rss_cap_kb;
 	spec.limits.file_kb = 64;
 	spec.limits.scratch_kb = 256;
 	spec.limits.scratch_inodes = 64;
@@ -392,6 +395,37 @@ static void test_peak_is_the_programs(void)
 	CHECK(least >= 8 * 1024 && most < 12 * 1024);
 }
 
+/*
+ * A resident-memory cap instead of an address-space one: a program under it
+ * runs; one that touches more is stopped, whether it would go on touching
+ * (4 GiB, stopped by a poll) or end at once after a burst (its peak read
+ * at exit_group). The overshoot is what it touches between two polls.
+ */
+static void test_rss_cap(void)
+{
+	char *small[] = { "probe", "peak", "8", NULL };
+	char *burst[] = { "probe", "peak", "48", NULL };
+	char *hog[] = { "probe", "peak", "4096", NULL };
+	struct sandbox_result r;
+
+	rss_cap_kb = 32 * 1024;
+	r = run_argv(small);
+	CHECK_EQ(r.outcome, SANDBOX_EXITED);
+	CHECK_EQ(r.exit_code, 0);
+	sandbox_result_release(&r);
+	r = run_argv(burst);
+	CHECK_EQ(r.outcome, SANDBOX_MEMORY_LIMIT);
+	CHECK(r.peak_kb > 32 * 1024);
+	sandbox_result_release(&r);
+	r = run_argv(hog);
+	CHECK_EQ(r.outcome, SANDBOX_MEMORY_LIMIT);
+	printf("a program touching 4 GiB under a 32 MiB resident cap: stopped at %ld KiB\n",
+	       r.peak_kb);
+	CHECK(r.peak_kb < 1024 * 1024);
+	sandbox_result_release(&r);
+	rss_cap_kb = 0;
+}
+
 /* exit with the status of the child's failure path is allowed as it is. */
 static void test_raw_exit(void)
 {
@@ -431,6 +465,7 @@ int main(int argc, char **argv)
 	test_policy_golden(argv[1]);
 	test_peak_is_the_programs();
 	test_raw_exit();
+	test_rss_cap();
 
 	r = run("ok", NULL);
 	CHECK_EQ(r.outcome, SANDBOX_EXITED);
