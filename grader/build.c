@@ -34,6 +34,20 @@ static const char *const common_flags[] = {
 	"-fdiagnostics-color=never", "-fmax-errors=20", NULL,
 };
 
+/*
+ * The memory check's build (build_*_sanitized): ASan and UBSan, stopping at
+ * the first report, their runtimes linked in (a dynamic program then loads
+ * only the C library, as a plain one would).
+ */
+static const char *const sanitize_flags[] = {
+	"-fsanitize=address,undefined", "-fno-sanitize-recover=all",
+	/* Bounds are ASan's to check: it names a read or a write, and the block. */
+	"-fno-sanitize=object-size", NULL,
+};
+static const char *const sanitize_link_flags[] = {
+	"-static-libasan", "-static-libubsan", NULL,
+};
+
 static const char *const wrap_flags =
 	"-Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free,"
 	"--wrap=strdup,--wrap=strndup";
@@ -437,18 +451,21 @@ static int copy_file(const char *from, const char *to, int mode, bool once)
 	return ret;
 }
 
-static void push_common(struct argv_builder *a, const char *cc)
+static void push_common(struct argv_builder *a, const char *cc, bool sanitize)
 {
 	size_t i;
 
 	argv_push(a, cc);
 	for (i = 0; common_flags[i]; i++)
 		argv_push(a, common_flags[i]);
+	for (i = 0; sanitize && sanitize_flags[i]; i++)
+		argv_push(a, sanitize_flags[i]);
 }
 
 static int push_link(struct builder *b, struct argv_builder *a, const struct exercise *ex,
-		     struct strbuf *err)
+		     bool sanitize, struct strbuf *err)
 {
+	size_t i;
 	int ret = push_pkg_flags(a, ex, "--cflags", err);
 
 	if (!ret)
@@ -457,8 +474,11 @@ static int push_link(struct builder *b, struct argv_builder *a, const struct exe
 		return ret;
 	if (b->ld_flag)
 		argv_push(a, b->ld_flag);
-	if (ex->static_link)
+	/* The sanitizers' runtimes cannot be linked into a static program. */
+	if (ex->static_link && !sanitize)
 		argv_push(a, "-static");
+	for (i = 0; sanitize && sanitize_link_flags[i]; i++)
+		argv_push(a, sanitize_link_flags[i]);
 	if (ex->accounting)
 		argv_push(a, wrap_flags);
 	argv_push(a, "-lm");
@@ -482,14 +502,15 @@ static char *cache_path(struct builder *b, const struct exercise *ex, const char
 }
 
 /* Compiles driver.c to an object, cached: submissions link against it. */
-static int build_driver_object(struct builder *b, const struct exercise *ex,
+static int build_driver_object(struct builder *b, const struct exercise *ex, bool sanitize,
 			       char **obj, struct strbuf *err)
 {
 	struct sandbox_path extra[] = { { ex->dir, SANDBOX_READ },
 					{ build_driver_dir(), SANDBOX_READ } };
 	struct argv_builder a = { 0 };
 	struct strbuf out = STRBUF_INIT, inc = STRBUF_INIT;
-	char *cached = cache_path(b, ex, "driver"), *dir = NULL, *src = NULL, *dst = NULL;
+	char *cached = cache_path(b, ex, sanitize ? "driver-sanitized" : "driver");
+	char *dir = NULL, *src = NULL, *dst = NULL;
 	bool ok = false;
 	int ret;
 
@@ -505,7 +526,7 @@ static int build_driver_object(struct builder *b, const struct exercise *ex,
 	}
 	src = path_join(ex->dir, "driver.c");
 	dst = path_join(dir, "driver.o");
-	push_common(&a, b->cc);
+	push_common(&a, b->cc, sanitize);
 	strbuf_addf(&inc, "-I%s", ex->dir);
 	argv_push(&a, inc.buf);
 	strbuf_reset(&inc);
@@ -552,7 +573,7 @@ out:
  * ex->hash, which hashes every mistake's program.
  */
 static int build_solution(struct builder *b, const struct exercise *ex, const char *source,
-			  const char *text, size_t text_len, const char *kind,
+			  const char *text, size_t text_len, const char *kind, bool sanitize,
 			  struct build *bd, struct strbuf *err)
 {
 	struct sandbox_path extra[] = { { ex->dir, SANDBOX_READ } };
@@ -571,7 +592,7 @@ static int build_solution(struct builder *b, const struct exercise *ex, const ch
 		bd->output = xstrdup("");
 		return 0;
 	}
-	ret = build_driver_object(b, ex, &obj, err);
+	ret = build_driver_object(b, ex, sanitize, &obj, err);
 	if (ret)
 		goto out;
 	dir = workdir_subdir(b->wd, "solution");
@@ -595,14 +616,14 @@ static int build_solution(struct builder *b, const struct exercise *ex, const ch
 		src = xstrdup(source);
 	}
 	dst = path_join(dir, "solution");
-	push_common(&a, b->cc);
+	push_common(&a, b->cc, sanitize);
 	strbuf_addf(&inc, "-I%s", ex->dir);
 	argv_push(&a, inc.buf);
 	argv_push(&a, src);
 	argv_push(&a, obj);
 	argv_push(&a, "-o");
 	argv_push(&a, dst);
-	ret = push_link(b, &a, ex, err);
+	ret = push_link(b, &a, ex, sanitize, err);
 	if (ret)
 		goto out;
 	{
@@ -642,7 +663,17 @@ int build_reference(struct builder *b, const struct exercise *ex,
 		    struct build *bd, struct strbuf *err)
 {
 	char *src = path_join(ex->dir, "reference.c");
-	int ret = build_solution(b, ex, src, NULL, 0, "reference", bd, err);
+	int ret = build_solution(b, ex, src, NULL, 0, "reference", false, bd, err);
+
+	free(src);
+	return ret;
+}
+
+int build_reference_sanitized(struct builder *b, const struct exercise *ex,
+			      struct build *bd, struct strbuf *err)
+{
+	char *src = path_join(ex->dir, "reference.c");
+	int ret = build_solution(b, ex, src, NULL, 0, "reference-sanitized", true, bd, err);
 
 	free(src);
 	return ret;
@@ -656,7 +687,8 @@ int build_mistake(struct builder *b, const struct exercise *ex, size_t i,
 	int ret;
 
 	strbuf_addf(&kind, "mistake-%s", mk->name);
-	ret = build_solution(b, ex, mk->file, mk->program, mk->program_len, kind.buf, bd, err);
+	ret = build_solution(b, ex, mk->file, mk->program, mk->program_len, kind.buf, false, bd,
+			     err);
 	strbuf_release(&kind);
 	return ret;
 }
@@ -665,15 +697,16 @@ int build_mistake(struct builder *b, const struct exercise *ex, size_t i,
  * What a submission may not write, because it would switch the memory
  * checker (ASan, UBSan) off or change what it sees: attributes that
  * exempt a function, the sanitizers' hooks and options
- * (__asan_default_options returning "detect_..=0"), and pragmas that
+ * (__asan_default_options returning "detect_..=0"), the macros that tell
+ * code it is being checked (__SANITIZE_ADDRESS__), and pragmas that
  * change instrumentation. Matched in the text after line splicing
  * (backslash-newline, and its trigraph ??/), so a comment naming one is
  * refused too. Names glued by ## escape a text match: the program's
- * symbols are checked after the link as well (elf_program_defines).
+ * symbols are checked after the link as well (elf_program_names).
  */
 static const char *const sanitizer_switches[] = {
 	"no_sanitize", "no_address_safety_analysis", "disable_sanitizer_instrumentation",
-	"__asan_", "__ubsan_", "__lsan_", "__sanitizer_", "_Pragma",
+	"__asan_", "__ubsan_", "__lsan_", "__sanitizer_", "__SANITIZE_", "_Pragma",
 	"no-sanitize", "fno-sanitize", NULL,
 };
 
@@ -756,9 +789,9 @@ static int refuse_sanitizer_switches(const struct strbuf *src, const char *name,
 	return found ? 1 : 0;
 }
 
-int build_submission(struct builder *b, const struct exercise *ex,
-		     const struct strbuf *source, const char *name,
-		     struct build *bd, struct strbuf *err)
+static int build_program(struct builder *b, const struct exercise *ex,
+			 const struct strbuf *source, const char *name, bool sanitize,
+			 struct build *bd, struct strbuf *err)
 {
 	struct argv_builder a = { 0 };
 	struct strbuf out = STRBUF_INIT;
@@ -773,10 +806,10 @@ int build_submission(struct builder *b, const struct exercise *ex,
 		bd->ms = now_ms() - start;
 		goto out;
 	}
-	ret = build_driver_object(b, ex, &obj, err);
+	ret = build_driver_object(b, ex, sanitize, &obj, err);
 	if (ret)
 		goto out;
-	dir = workdir_subdir(b->wd, "build");
+	dir = workdir_subdir(b->wd, sanitize ? "build-sanitized" : "build");
 	if (!dir) {
 		ret = -errno;
 		strbuf_addf(err, "cannot create a build directory: %s", strerror(errno));
@@ -804,32 +837,36 @@ int build_submission(struct builder *b, const struct exercise *ex,
 		strbuf_addf(err, "cannot prepare the build directory: %s", strerror(-ret));
 		goto out;
 	}
-	push_common(&a, b->cc);
+	push_common(&a, b->cc, sanitize);
 	argv_push(&a, "-Iinclude");
 	argv_push(&a, name);
 	argv_push(&a, "driver.o");
 	argv_push(&a, "-o");
 	argv_push(&a, "program");
-	ret = push_link(b, &a, ex, err);
+	ret = push_link(b, &a, ex, sanitize, err);
 	if (ret)
 		goto out;
 	ret = compile(b, dir, &a, NULL, 0, &bd->ok, &out, err);
 	if (ret)
 		goto out;
-	if (bd->ok) {
+	if (bd->ok && !sanitize) {
 		/*
 		 * The sanitizers' hooks, defined under a name the text check
-		 * cannot see (glued by ##, or an asm label): the program links
-		 * no sanitizer here, so any such symbol is the submission's.
+		 * cannot see (glued by ##, or an asm label), or a weak reference
+		 * to their runtime (to tell whether it runs under the memory
+		 * check): the program links no sanitizer here, so any such
+		 * symbol is the submission's.
+		 * (The sanitized build's program defines them: the driver does.
+		 * It is built only after this one passed this check.)
 		 */
 		static const char *const hooks[] = { "__asan_", "__ubsan_", "__lsan_",
 						     "__sanitizer_", NULL };
 		struct strbuf found = STRBUF_INIT;
 		char *prog = path_join(dir, "program");
 
-		if (elf_program_defines(prog, hooks, &found)) {
-			strbuf_addf(&out, "%s%s: error: the program defines %s: a submission may "
-				    "not define the memory checker's hooks or options\n",
+		if (elf_program_names(prog, hooks, &found)) {
+			strbuf_addf(&out, "%s%s: error: the program names %s: a submission may "
+				    "not define or use the memory checker's hooks or options\n",
 				    out.len && out.buf[out.len - 1] != '\n' ? "\n" : "", name,
 				    found.buf);
 			bd->ok = false;
@@ -850,4 +887,18 @@ out:
 	free(p);
 	free(hdr);
 	return ret;
+}
+
+int build_submission(struct builder *b, const struct exercise *ex,
+		     const struct strbuf *source, const char *name,
+		     struct build *bd, struct strbuf *err)
+{
+	return build_program(b, ex, source, name, false, bd, err);
+}
+
+int build_submission_sanitized(struct builder *b, const struct exercise *ex,
+			       const struct strbuf *source, const char *name,
+			       struct build *bd, struct strbuf *err)
+{
+	return build_program(b, ex, source, name, true, bd, err);
 }

@@ -61,6 +61,18 @@ int build_submission(struct builder *b, const struct exercise *ex,
 /* Builds (or finds in the cache) the reference; a compile error is a grader error. */
 int build_reference(struct builder *b, const struct exercise *ex,
 		    struct build *out, struct strbuf *err);
+/*
+ * The memory check's builds: the same with -fsanitize=address,undefined
+ * (dynamic, whatever the exercise says: the sanitizers' runtimes need the
+ * loader), and a driver whose hooks report on the channel (grader_driver.h).
+ * Build the plain submission first: only its program is checked for the
+ * sanitizers' hook names, which the sanitized one defines.
+ */
+int build_submission_sanitized(struct builder *b, const struct exercise *ex,
+			       const struct strbuf *src, const char *name,
+			       struct build *out, struct strbuf *err);
+int build_reference_sanitized(struct builder *b, const struct exercise *ex,
+			      struct build *out, struct strbuf *err);
 /* Builds (or finds in the cache) the program of known mistake i. */
 int build_mistake(struct builder *b, const struct exercise *ex, size_t i,
 		  struct build *bd, struct strbuf *err);

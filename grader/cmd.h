@@ -47,12 +47,14 @@ void error_lines(const struct strbuf *lines);
 
 /*
  * The options of the commands that grade (check, ci, verify), for their
- * getopt_long tables: --seed N, -j N (--jobs) and --exercises DIR.
+ * getopt_long tables: --seed N, -j N (--jobs), --exercises DIR and
+ * --no-sanitize.
  */
 #define GRADE_OPTIONS                                                   \
 	{ "seed", required_argument, NULL, 's' },                      \
 		{ "jobs", required_argument, NULL, 'j' },              \
-		{ "exercises", required_argument, NULL, 'e' }
+		{ "exercises", required_argument, NULL, 'e' },         \
+		{ "no-sanitize", no_argument, NULL, 'S' }
 
 struct grade_args {
 	struct grade_opts o;

@@ -241,7 +241,7 @@ bool elf_program_allowed(const char *path, const char *interp, struct strbuf *wh
 	return ok;
 }
 
-bool elf_program_defines(const char *path, const char *const *prefixes, struct strbuf *found)
+bool elf_program_names(const char *path, const char *const *prefixes, struct strbuf *found)
 {
 	struct elf_file f;
 	Elf_Scn *scn = NULL;
@@ -265,7 +265,7 @@ bool elf_program_defines(const char *path, const char *const *prefixes, struct s
 			const char *name;
 			size_t k;
 
-			if (!gelf_getsym(data, (int)i, &sym) || sym.st_shndx == SHN_UNDEF)
+			if (!gelf_getsym(data, (int)i, &sym))
 				continue;
 			name = elf_strptr(f.e, sh.sh_link, sym.st_name);
 			if (!name)

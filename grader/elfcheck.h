@@ -40,11 +40,11 @@ void elf_needs_release(struct elf_needs *needs);
 bool elf_program_allowed(const char *path, const char *interp, struct strbuf *why);
 
 /*
- * Whether the program at path defines a symbol (in .symtab or .dynsym)
- * whose name starts with one of prefixes (NULL-terminated); the names
- * found are appended to found, quoted and comma-separated. An unreadable
- * program defines nothing.
+ * Whether the program at path defines or refers to a symbol (in .symtab or
+ * .dynsym: a weak undefined reference counts) whose name starts with one of
+ * prefixes (NULL-terminated); the names found are appended to found, quoted
+ * and comma-separated. An unreadable program names nothing.
  */
-bool elf_program_defines(const char *path, const char *const *prefixes, struct strbuf *found);
+bool elf_program_names(const char *path, const char *const *prefixes, struct strbuf *found);
 
 #endif /* GRADER_ELFCHECK_H */

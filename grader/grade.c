@@ -207,11 +207,33 @@ struct job_ctx {
 	/* Failed tests' runs, kept for matching after every test has run. */
 	struct run *subs;
 	int jobs;              /* threads grading at once */
+	/*
+	 * The memory check's runs (sanitizing): their view (the sanitized
+	 * programs' loader and libraries) and a resident-memory cap instead of
+	 * an address-space one, which ASan's shadow memory cannot fit.
+	 */
+	bool sanitizing;
+	struct sandbox_path *san_paths;
+	size_t san_npaths;
 };
 
 uint64_t run_wall_ms(uint64_t cpu_ms, uint64_t wall_ms)
 {
 	return wall_ms < 5 * cpu_ms + 1000 ? 5 * cpu_ms + 1000 : wall_ms;
+}
+
+/*
+ * The memory check's bound on a program's resident memory: its memory
+ * limit, twice over (ASan's shadow is an eighth of what it touches, its
+ * allocator pads blocks with red zones), plus what the runtime takes
+ * before main (measured: about 6 MiB) and its quarantine of freed blocks
+ * (16 MiB, grader_driver.h).
+ */
+#define SANITIZED_RSS_EXTRA_KB (64 * 1024)
+
+static uint64_t sanitized_rss_kb(const struct limits *lim)
+{
+	return 2 * lim->memory_kb + SANITIZED_RSS_EXTRA_KB;
 }
 
 static int run_program(struct job_ctx *jc, const struct test *t, const char *exe,
@@ -256,14 +278,15 @@ static int run_program(struct job_ctx *jc, const struct test *t, const char *exe
 	spec.envp = NULL;
 	spec.workdir = scratch;
 	/* A dynamic program's loader and libraries, as the reference needs them. */
-	spec.paths = jc->paths;
-	spec.npaths = jc->npaths;
+	spec.paths = jc->sanitizing ? jc->san_paths : jc->paths;
+	spec.npaths = jc->sanitizing ? jc->san_npaths : jc->npaths;
 	spec.stdin_fd = in_fd;
 	spec.channel = true;
 	spec.limits.cpu_ms = (uint64_t)(cpu_limit + 0.5);
 	spec.limits.wall_ms = run_wall_ms(spec.limits.cpu_ms, lim->wall_ms);
 	spec.limits.idle_ms = IDLE_MS;
-	spec.limits.memory_kb = lim->memory_kb;
+	spec.limits.memory_kb = jc->sanitizing ? 0 : lim->memory_kb;
+	spec.limits.rss_kb = jc->sanitizing ? sanitized_rss_kb(lim) : 0;
 	spec.limits.file_kb = lim->file_kb;
 	spec.limits.scratch_kb = lim->scratch_kb;
 	spec.limits.scratch_inodes = lim->scratch_inodes;
@@ -284,7 +307,8 @@ static int run_program(struct job_ctx *jc, const struct test *t, const char *exe
 				   out->res.channel.len < OBS_KEPT_MAX ? out->res.channel.len
 								       : OBS_KEPT_MAX);
 		obs_parse(out->res.channel.data, out->res.channel.len, &out->obs);
-		if (out->res.outcome == SANDBOX_SIGNALED && out->obs.crash && exe == jc->sub_exe)
+		if (out->res.outcome == SANDBOX_SIGNALED && out->obs.crash && exe == jc->sub_exe &&
+		    !jc->sanitizing)
 			out->crash = crash_symbolize(exe, jc->source_name, out->res.term_signal,
 						     out->obs.crash);
 		collect_files(t, out->res.workdir_fd, out);
@@ -349,17 +373,10 @@ static bool crash_call_same(const struct crash_call *a, const struct crash_call 
  * calls counted, not listed), then what the signal usually means. Without
  * a location, the signal and its meaning alone.
  */
-static void crash_text(const char *test, int sig, const struct crash_info *c,
-		       struct strbuf *msg)
+static void crash_chain_text(const char *test, const struct crash_info *c, struct strbuf *msg)
 {
 	size_t i, j;
 
-	if (!c || !c->ncalls) {
-		strbuf_addf(msg, "crashed with signal %d (%s)", sig, signal_meaning(sig));
-		return;
-	}
-	strbuf_addf(msg, "crashed with %s%s in ", c->signal,
-		    c->stack_overflow ? " (stack overflow)" : "");
 	crash_call_text(msg, &c->calls[0]);
 	for (i = 1; i < c->ncalls; i = j + 1) {
 		if (c->omitted && i == c->omitted_at)
@@ -377,6 +394,18 @@ static void crash_text(const char *test, int sig, const struct crash_info *c,
 		strbuf_addf(msg, ", called from test '%s'", test);
 	else
 		strbuf_addf(msg, "\n  called from test '%s'", test);
+}
+
+static void crash_text(const char *test, int sig, const struct crash_info *c,
+		       struct strbuf *msg)
+{
+	if (!c || !c->ncalls) {
+		strbuf_addf(msg, "crashed with signal %d (%s)", sig, signal_meaning(sig));
+		return;
+	}
+	strbuf_addf(msg, "crashed with %s%s in ", c->signal,
+		    c->stack_overflow ? " (stack overflow)" : "");
+	crash_chain_text(test, c, msg);
 	strbuf_addf(msg, "\nsignal %d (%s)", sig, signal_meaning(sig));
 }
 
@@ -1586,6 +1615,417 @@ static int program_view(const struct exercise *ex, const char *ref_exe,
 	return 0;
 }
 
+/* Appends what a later build said to the report's compiler output, under a title. */
+static void append_compile_output(struct report *r, const char *title, const struct strbuf *what)
+{
+	struct strbuf out = STRBUF_INIT;
+
+	strbuf_addf(&out, "%s%s[%s]\n%s", r->compile_output ? r->compile_output : "",
+		    r->compile_output && *r->compile_output ? "\n" : "", title, what->buf);
+	free(r->compile_output);
+	r->compile_output = strbuf_detach(&out);
+}
+
+/*
+ * The memory check. Each test that passed runs once more, with the
+ * submission and the driver built with -fsanitize=address,undefined; an
+ * error either sanitizer reports fails it (memory_error): a read past a
+ * block that happened to hold the right value, a use after free, a signed
+ * overflow whose result happened to be right. Not scaling tests (their
+ * inputs are large and timed; the sanitizers slow a program 2-4x), nor
+ * tests the spec exempts ("sanitize": false), nor with --no-sanitize.
+ *
+ * Only a report fails a test: the driver's hooks write "!sanitizer" on the
+ * channel and the runtime ends the program with status 86. A rerun that
+ * ends otherwise (a crash, a timeout, the memory cap) leaves the verdict
+ * of the plain run: the sanitizers change the stack's and the heap's
+ * layout, so a plain crash there is no memory error of their finding.
+ * The submission can forge a report, which fails only itself.
+ */
+#define SANITIZED_SLOWDOWN 4 /* the rerun's CPU limit: this many times the test's */
+#define SANITIZER_EXIT 86    /* grader_driver.h's exitcode */
+
+struct memory_check {
+	struct job_ctx *jc;
+	const char *exe;       /* the sanitized submission */
+	size_t *todo;          /* indexes of the tests to rerun */
+	size_t ntodo;
+	size_t next;
+	pthread_mutex_t lock;
+};
+
+static bool memory_check_wanted(const struct job_ctx *jc, size_t i)
+{
+	const struct test *t = &jc->ex->tests[i];
+
+	return jc->r->tests[i].status == ST_PASSED && t->sanitize && !t->scaling.on;
+}
+
+/* What an ASan or UBSan kind means, in a learner's words; "" if unknown. */
+static const char *sanitizer_meaning(const char *kind)
+{
+	static const struct {
+		const char *kind, *meaning;
+	} m[] = {
+		{ "heap-buffer-overflow", "an access outside a block from malloc: an index "
+					  "out of bounds, or a block too small" },
+		{ "stack-buffer-overflow", "an access outside a local array: an index out of "
+					   "bounds" },
+		{ "global-buffer-overflow", "an access outside a global array: an index out "
+					    "of bounds" },
+		{ "heap-use-after-free", "a block used after it was freed" },
+		{ "double-free", "a block freed twice" },
+		{ "bad-free", "free() of a pointer malloc did not return" },
+		{ "alloc-dealloc-mismatch", "a block freed by the wrong function" },
+		{ "memcpy-param-overlap", "memcpy between overlapping blocks (memmove "
+					  "handles that)" },
+		{ "negative-size-param", "a negative size given to a memory function" },
+		{ "stack-use-after-scope", "a local variable used after its block ended" },
+		{ "insufficient-object-size", "an access outside an object: an index out of "
+					      "bounds, or a block too small" },
+		{ "signed-integer-overflow", "a signed integer overflow: the result does not "
+					     "fit its type, which is undefined behaviour" },
+		{ "integer-divide-by-zero", "a division by zero" },
+		{ "shift-out-of-bounds", "a shift by a negative amount, by the type's width "
+					 "or more, or of a negative value" },
+		{ "null-pointer-use", "a NULL pointer used" },
+		{ "misaligned-pointer-use", "a pointer used at an address its type may not "
+					    "have" },
+		{ "out-of-bounds-index", "an index out of an array's bounds" },
+		{ "pointer-overflow", "pointer arithmetic that wrapped around" },
+		{ "invalid-bool-load", "a bool that holds neither 0 nor 1: uninitialized?" },
+		{ "invalid-enum-load", "an enum that holds none of its values: "
+				       "uninitialized?" },
+		{ "unreachable-call", "__builtin_unreachable() reached" },
+		{ "missing-return", "a function ended without returning its value" },
+		{ "nonnull-attribute", "NULL passed where a pointer may not be NULL "
+				       "(memcpy(NULL, ...), qsort(NULL, ...))" },
+		{ "vla-bound-not-positive", "a variable-length array of size zero or less" },
+		{ "float-cast-overflow", "a floating-point value out of the range of the "
+					 "integer type it was converted to" },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(m); i++)
+		if (!strcmp(kind, m[i].kind))
+			return m[i].meaning;
+	return "";
+}
+
+/*
+ * A sanitizer's stack starts in its runtime (UBSan's report) or repeats
+ * the faulting call (ASan's pc, then its frame's return): from the first
+ * call in the submission, each once.
+ */
+static void trim_runtime_calls(struct crash_info *c)
+{
+	size_t skip = 0, i;
+
+	while (skip < c->ncalls && !*c->calls[skip].file)
+		skip++;
+	if (skip == c->ncalls)
+		return;
+	if (skip + 1 < c->ncalls && crash_call_same(&c->calls[skip], &c->calls[skip + 1]))
+		skip++;
+	if (c->omitted && c->omitted_at <= skip)
+		return; /* a deep recursion's gap: leave the chain as it is */
+	for (i = 0; i < skip; i++) {
+		free(c->calls[i].function);
+		free(c->calls[i].file);
+	}
+	memmove(c->calls, c->calls + skip, (c->ncalls - skip) * sizeof(*c->calls));
+	c->ncalls -= skip;
+	if (c->omitted)
+		c->omitted_at -= skip;
+}
+
+/*
+ * "memory error (AddressSanitizer: heap-buffer-overflow, a read of 4
+ * bytes) in lru_get (lru.c:57), called from test 'x'", the chain of calls
+ * as for a crash, then what the kind means.
+ */
+static void memory_error_text(struct job_ctx *jc, const char *exe, const char *test,
+			      const struct run *run, struct test_report *tr)
+{
+	char words[5][80] = { "", "", "", "", "" };
+	struct strbuf msg = STRBUF_INIT;
+	const char *line = run->obs.sanitizer ? run->obs.sanitizer : "";
+	bool ubsan;
+	size_t i;
+
+	for (i = 0; i < 5 && *line; i++) {
+		size_t n = strcspn(line, " ");
+
+		snprintf(words[i], sizeof(words[i]), "%.*s", (int)(n < 79 ? n : 79), line);
+		line += n;
+		line += strspn(line, " ");
+	}
+	ubsan = !strcmp(words[0], "ubsan");
+	if (run->obs.crash)
+		tr->crash = crash_symbolize_error(exe, jc->source_name,
+						  ubsan ? "UBSAN" : "ASAN", run->obs.crash);
+	if (tr->crash)
+		trim_runtime_calls(tr->crash);
+	strbuf_addf(&msg, "memory error (%s", ubsan ? "UndefinedBehaviorSanitizer"
+						    : "AddressSanitizer");
+	if (*words[1])
+		strbuf_addf(&msg, ": %s", words[1]);
+	if (!ubsan && (!strcmp(words[2], "read") || !strcmp(words[2], "write")))
+		strbuf_addf(&msg, ", a %s of %s byte%s", words[2], words[3],
+			    strcmp(words[3], "1") ? "s" : "");
+	strbuf_addch(&msg, ')');
+	if (tr->crash && tr->crash->ncalls) {
+		struct strbuf chain = STRBUF_INIT;
+
+		/* The chain as a crash has it, without the signal's line. */
+		crash_chain_text(test, tr->crash, &chain);
+		strbuf_addf(&msg, " in %s", chain.buf);
+		strbuf_release(&chain);
+	} else if (ubsan && *words[4] && strcmp(words[2], "0")) {
+		const char *file = strrchr(words[4], '/') ? strrchr(words[4], '/') + 1 : words[4];
+
+		strbuf_addf(&msg, " at %s:%s, in test '%s'", file, words[2], test);
+	} else {
+		strbuf_addf(&msg, " in test '%s'", test);
+	}
+	if (*sanitizer_meaning(words[1]))
+		strbuf_addf(&msg, "\n%s", sanitizer_meaning(words[1]));
+	strbuf_addstr(&msg, "\nThe test's results were right: the error went unnoticed by "
+			    "luck, and may not on another machine.");
+	if (tr->crash) {
+		free(tr->crash->error);
+		tr->crash->error = xstrdup(words[1]);
+	}
+	free(tr->message);
+	tr->message = strbuf_detach(&msg);
+}
+
+static int memory_check_one(struct memory_check *mc, size_t idx, struct strbuf *err)
+{
+	struct job_ctx *jc = mc->jc;
+	const struct test *t = &jc->ex->tests[idx];
+	struct test_report *tr = &jc->r->tests[idx];
+	double limit = (tr->limit_ms > 0 ? tr->limit_ms : (double)t->limits.cpu_ms) *
+		       SANITIZED_SLOWDOWN;
+	struct limits lim = t->limits;
+	struct run run = { 0 };
+	int ret;
+
+	lim.wall_ms *= SANITIZED_SLOWDOWN;
+	ret = run_program(jc, t, mc->exe, "-", limit, &lim, NULL, &run, err);
+	if (ret)
+		return ret;
+	if (run.obs.sanitizer ||
+	    (run.res.outcome == SANDBOX_EXITED && run.res.exit_code == SANITIZER_EXIT)) {
+		tr->status = ST_MEMORY_ERROR;
+		tr->score = 0;
+		memory_error_text(jc, mc->exe, t->name, &run, tr);
+		/* The test's hint is about wrong results; these were right. */
+		free(tr->hint);
+		tr->hint = xstrdup("");
+	}
+	run_release(&run);
+	return 0;
+}
+
+static void *memory_check_main(void *arg)
+{
+	struct memory_check *mc = arg;
+	struct job_ctx *jc = mc->jc;
+	struct strbuf err = STRBUF_INIT;
+
+	for (;;) {
+		size_t i;
+		int ret;
+
+		pthread_mutex_lock(&mc->lock);
+		i = jc->error ? mc->ntodo : mc->next++;
+		pthread_mutex_unlock(&mc->lock);
+		if (i >= mc->ntodo)
+			break;
+		ret = memory_check_one(mc, mc->todo[i], &err);
+		if (ret) {
+			pthread_mutex_lock(&mc->lock);
+			if (!jc->error) {
+				jc->error = ret;
+				strbuf_addstr(&jc->error_msg, err.buf);
+			}
+			pthread_mutex_unlock(&mc->lock);
+			break;
+		}
+	}
+	strbuf_release(&err);
+	return NULL;
+}
+
+/* "exited with status 1", "was stopped: CPU time", for the probe's message. */
+static void outcome_text(const struct run *run, struct strbuf *sb)
+{
+	const struct sandbox_result *res = &run->res;
+
+	switch (res->outcome) {
+	case SANDBOX_EXITED:
+		strbuf_addf(sb, "exited with status %d", res->exit_code);
+		break;
+	case SANDBOX_SIGNALED:
+		strbuf_addf(sb, "was killed by signal %d", res->term_signal);
+		break;
+	case SANDBOX_FORBIDDEN:
+		strbuf_addf(sb, "called %s, which the sandbox denies", res->syscall_name);
+		break;
+	case SANDBOX_EXEC_FAILED:
+		strbuf_addf(sb, "could not start (%s)", strerror(res->exec_errno));
+		break;
+	case SANDBOX_CPU_LIMIT:
+	case SANDBOX_WALL_LIMIT:
+	case SANDBOX_IDLE_LIMIT:
+		strbuf_addstr(sb, "ran out of time");
+		break;
+	case SANDBOX_OUTPUT_LIMIT:
+		strbuf_addstr(sb, "printed too much");
+		break;
+	case SANDBOX_MEMORY_LIMIT:
+		strbuf_addf(sb, "went past its memory cap (peak %ld KiB)", res->peak_kb);
+		break;
+	}
+	if (run->obs.sanitizer)
+		strbuf_addf(sb, " (report: %s)", run->obs.sanitizer);
+}
+
+/*
+ * The sanitized reference must pass the first test to rerun, or the check
+ * does not work on this machine (no sanitizer runtime, a kernel ASan cannot
+ * map its shadow on): then grading stops rather than pass or fail tests by
+ * what the machine lacks.
+ */
+static int memory_check_probe(struct job_ctx *jc, const char *ref_exe, size_t idx,
+			      struct strbuf *err)
+{
+	const struct test *t = &jc->ex->tests[idx];
+	struct limits lim = t->limits;
+	struct run run = { 0 };
+	int ret;
+
+	lim.wall_ms *= SANITIZED_SLOWDOWN;
+	ret = run_program(jc, t, ref_exe, "-", (double)t->limits.cpu_ms * SANITIZED_SLOWDOWN *
+						       REF_CAP_FACTOR, &lim, NULL, &run, err);
+	if (ret)
+		return ret;
+	if (run.res.outcome != SANDBOX_EXITED || run.res.exit_code != 0 || run.obs.sanitizer ||
+	    !run.obs.ended) {
+		strbuf_addf(err, "the memory check does not work here: the reference solution "
+			    "of '%s', built with -fsanitize=address,undefined, ", jc->ex->id);
+		outcome_text(&run, err);
+		strbuf_addf(err, " in test '%s'; grade with --no-sanitize to leave the check "
+			    "out", t->name);
+		ret = -EPROTO;
+	}
+	run_release(&run);
+	return ret;
+}
+
+/* The view of a dynamic program: its loader and libraries, read-only. */
+static void needs_view(const struct elf_needs *needs, struct sandbox_path **paths, size_t *n)
+{
+	size_t i;
+
+	*paths = xcalloc(needs->nlibs + 1, sizeof(**paths));
+	*n = 0;
+	(*paths)[(*n)++] = (struct sandbox_path){ needs->interp, SANDBOX_READ | SANDBOX_EXEC };
+	for (i = 0; i < needs->nlibs; i++)
+		(*paths)[(*n)++] = (struct sandbox_path){ needs->libs[i], SANDBOX_READ };
+}
+
+/*
+ * Builds what the check needs and reruns the tests. A submission whose
+ * sanitized build fails (its plain build passed) fails the tests to rerun:
+ * the difference can only be code aimed at the check.
+ */
+static int memory_check(struct job_ctx *jc, const struct strbuf *src, int jobs,
+			struct strbuf *err)
+{
+	struct memory_check mc = { .jc = jc };
+	struct build sub = { 0 }, ref = { 0 };
+	struct elf_needs needs = { 0 };
+	struct strbuf why = STRBUF_INIT;
+	pthread_t threads[16];
+	size_t i;
+	int ret = 0, n = 0, k;
+
+	mc.todo = xcalloc(jc->ex->ntests, sizeof(*mc.todo));
+	for (i = 0; i < jc->ex->ntests; i++)
+		if (memory_check_wanted(jc, i))
+			mc.todo[mc.ntodo++] = i;
+	if (!mc.ntodo)
+		goto out;
+	ret = build_reference_sanitized(&jc->g->builder, jc->ex, &ref, err);
+	if (!ret)
+		ret = elf_needs_of(ref.exe, &needs, err);
+	if (!ret && !needs.interp) {
+		strbuf_addf(err, "the reference of '%s' built with the sanitizers is static: "
+			    "the memory check needs their runtime's loader", jc->ex->id);
+		ret = -EPROTO;
+	}
+	if (ret)
+		goto out;
+	needs_view(&needs, &jc->san_paths, &jc->san_npaths);
+	jc->sanitizing = true;
+	ret = memory_check_probe(jc, ref.exe, mc.todo[0], err);
+	if (ret)
+		goto out;
+	ret = build_submission_sanitized(&jc->g->builder, jc->ex, src, jc->source_name, &sub, err);
+	if (ret)
+		goto out;
+	if (sub.ok && !elf_program_allowed(sub.exe, needs.interp, &why))
+		sub.ok = false;
+	if (!sub.ok) {
+		if (sub.output && strstr(sub.output, "[the compiler ran over its time limit")) {
+			strbuf_addstr(err, "the memory check's build of the submission ran out of "
+					   "time: the machine is too busy, or grade with --no-sanitize");
+			ret = -ETIMEDOUT;
+			goto out;
+		}
+		for (i = 0; i < mc.ntodo; i++) {
+			struct test_report *tr = &jc->r->tests[mc.todo[i]];
+
+			tr->status = ST_MEMORY_ERROR;
+			tr->score = 0;
+			free(tr->message);
+			tr->message = xstrdup("not checked: the submission does not build with "
+					      "the memory checker (ASan, UBSan), though it builds "
+					      "without: code aimed at the checker?");
+		}
+		strbuf_addf(&why, "%s%s", why.len ? "\n" : "", sub.output ? sub.output : "");
+		append_compile_output(jc->r, "the memory check's build", &why);
+		goto out;
+	}
+	mc.exe = sub.exe;
+	pthread_mutex_init(&mc.lock, NULL);
+	if (jobs > (int)ARRAY_SIZE(threads))
+		jobs = (int)ARRAY_SIZE(threads);
+	for (k = 1; k < jobs && (size_t)k < mc.ntodo; k++)
+		if (pthread_create(&threads[n], NULL, memory_check_main, &mc) == 0)
+			n++;
+	memory_check_main(&mc);
+	for (k = 0; k < n; k++)
+		pthread_join(threads[k], NULL);
+	pthread_mutex_destroy(&mc.lock);
+	if (jc->error) {
+		ret = jc->error;
+		strbuf_addstr(err, strbuf_str(&jc->error_msg));
+	}
+out:
+	jc->sanitizing = false;
+	free(jc->san_paths);
+	jc->san_paths = NULL;
+	build_release(&sub);
+	build_release(&ref);
+	elf_needs_release(&needs);
+	strbuf_release(&why);
+	free(mc.todo);
+	return ret;
+}
+
 /* A program the build produced that the grader will not run: a compile error. */
 static void refuse_program(struct report *r, const struct strbuf *why)
 {
@@ -1699,6 +2139,8 @@ int grade(struct grader *g, const struct exercise *ex, const char *path,
 	jc.paths = paths;
 	jc.npaths = npaths;
 	ret = run_tests(&jc, o->jobs, err);
+	if (!ret && !o->no_sanitize && ex->sanitize)
+		ret = memory_check(&jc, &src, jc.jobs, err);
 	strbuf_release(&jc.error_msg);
 	if (ret)
 		goto out;

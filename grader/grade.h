@@ -46,6 +46,7 @@ struct grade_opts {
 	struct ref_cache *refs; /* NULL, or the reference's runs shared by a batch */
 	const struct test_selection *sel; /* NULL: every test; else those it runs */
 	bool keep_channels;     /* fill each test's observed and expected (result.h) */
+	bool no_sanitize;       /* no memory check (ASan, UBSan) of the passed tests */
 };
 
 /* Sets up the sandbox, a private work directory and the compiler. 0 or -errno (err set). */

@@ -65,7 +65,7 @@ void error_lines(const struct strbuf *lines)
 
 bool grade_option(int c)
 {
-	return c == 's' || c == 'j' || c == 'e';
+	return c == 's' || c == 'j' || c == 'e' || c == 'S';
 }
 
 int grade_args_parse(struct grade_args *a, int c, const char *arg, struct strbuf *err)
@@ -89,6 +89,9 @@ int grade_args_parse(struct grade_args *a, int c, const char *arg, struct strbuf
 		return 0;
 	case 'e':
 		a->exercises = arg;
+		return 0;
+	case 'S':
+		a->o.no_sanitize = true;
 		return 0;
 	default:
 		strbuf_addf(err, "option %d is not a grading option", c);

@@ -14,7 +14,7 @@ void obs_parse(char *data, size_t len, struct obs *o)
 	size_t alloc = 0, i = 0;
 
 	memset(o, 0, sizeof(*o));
-	while (i < len && !o->ended) {
+	while (i < len) {
 		char *line = data + i, *nl = memchr(line, '\n', len - i);
 		size_t n = nl ? (size_t)(nl - line) : len - i;
 
@@ -22,6 +22,14 @@ void obs_parse(char *data, size_t len, struct obs *o)
 			break; /* an unfinished last line: the run was cut short */
 		line[n] = '\0';
 		i += n + 1;
+		if (o->ended) {
+			/* After "end", only what the run's end reports: a crash, a sanitizer. */
+			if (!strncmp(line, "!crash ", 7))
+				o->crash = line + 7;
+			else if (!strncmp(line, "!sanitizer ", 11) && !o->sanitizer)
+				o->sanitizer = line + 11;
+			continue;
+		}
 		if (line[0] == '!') {
 			if (!strncmp(line, "!fail ", 6) && !o->fail)
 				o->fail = line + 6;
@@ -31,11 +39,13 @@ void obs_parse(char *data, size_t len, struct obs *o)
 				o->seeded = true;
 			else if (!strncmp(line, "!crash ", 7))
 				o->crash = line + 7;
+			else if (!strncmp(line, "!sanitizer ", 11) && !o->sanitizer)
+				o->sanitizer = line + 11;
 			continue;
 		}
 		if (!strcmp(line, "end")) {
 			o->ended = true;
-			break;
+			continue;
 		}
 		if (o->n == OBS_MAX_LINES) {
 			o->too_many = true; /* still looking for "end" */

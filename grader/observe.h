@@ -23,6 +23,9 @@ struct obs {
 	bool seeded;       /* "!seeded": the driver drew random numbers */
 	const char *crash; /* the last "!crash" line, after its prefix, or NULL:
 			      where the program crashed (symbolize.h); never trusted */
+	const char *sanitizer; /* the first "!sanitizer" line, after its prefix, or
+				  NULL: a memory error ASan or UBSan found (the
+				  driver's hooks); never trusted */
 };
 
 /*
@@ -33,8 +36,9 @@ struct obs {
 
 /*
  * Parses data (modified in place: newlines become NULs; it must outlive
- * o). Lines after "end" are ignored; lines past the first OBS_MAX_LINES
- * are not kept (too_many is set). Never fails.
+ * o). Lines after "end" are ignored, but for "!crash" and "!sanitizer";
+ * lines past the first OBS_MAX_LINES are not kept (too_many is set).
+ * Never fails.
  */
 void obs_parse(char *data, size_t len, struct obs *o);
 void obs_release(struct obs *o);

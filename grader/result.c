@@ -42,6 +42,7 @@ void crash_info_free(struct crash_info *c)
 		free(c->calls[i].file);
 	}
 	free(c->calls);
+	free(c->error);
 	free(c->signal);
 	free(c);
 }

@@ -37,7 +37,8 @@ struct crash_call {
 };
 
 struct crash_info {
-	char *signal;          /* "SIGSEGV" */
+	char *signal;          /* "SIGSEGV"; "ASAN" or "UBSAN" for a memory error */
+	char *error;           /* a memory error's kind ("heap-buffer-overflow"), or NULL */
 	bool stack_overflow;
 	struct crash_call *calls; /* calls[0]: where it crashed; then its callers */
 	size_t ncalls;

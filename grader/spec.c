@@ -308,6 +308,9 @@ static int load_test(struct loader *ld, struct exercise *ex, const cJSON *t, siz
 	if (test->inject_alloc && !ex->accounting)
 		return fail(ld, f, "needs \"accounting\": true at the top level");
 
+	snprintf(f, sizeof(f), "tests[%zu].sanitize", idx);
+	test->sanitize = get_bool(ld, t, "sanitize", f, ex->sanitize);
+
 	snprintf(f, sizeof(f), "tests[%zu].requires", idx);
 	req = get_strings(ld, t, "requires", f, MAX_TESTS, &nreq);
 	test->requires = xcalloc(nreq + 1, sizeof(size_t));
@@ -637,6 +640,7 @@ static int load_spec(struct loader *ld, struct exercise *ex, const cJSON *root)
 			return fail(ld, "libs", "expected pkg-config package names");
 	ex->static_link = get_bool(ld, root, "static", "static", ex->nlibs == 0);
 	ex->accounting = get_bool(ld, root, "accounting", "accounting", false);
+	ex->sanitize = get_bool(ld, root, "sanitize", "sanitize", true);
 	ex->limits = default_limits;
 	load_limits(ld, root, "limits", &ex->limits);
 	if (ld->failed)

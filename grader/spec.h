@@ -58,6 +58,7 @@ struct test {
 	struct scaling scaling;
 	struct limits limits; /* the exercise's, with this test's overrides */
 	bool inject_alloc;
+	bool sanitize;        /* the memory check reruns it when it passed ("sanitize") */
 	struct test_file *files;
 	size_t nfiles;
 };
@@ -90,6 +91,7 @@ struct exercise {
 	size_t nlibs;
 	bool static_link;
 	bool accounting;
+	bool sanitize;      /* the memory check runs (top-level "sanitize", default true) */
 	struct limits limits;
 	struct test *tests;
 	size_t ntests;

@@ -421,8 +421,8 @@ static void rescue_chain(struct program *pg, const struct raw_stack *rs, const c
 	}
 }
 
-struct crash_info *crash_symbolize(const char *exe, const char *source_name, int sig,
-				   const char *line)
+static struct crash_info *symbolize(const char *exe, const char *source_name, int sig,
+				    const char *name, const char *line)
 {
 	struct raw_stack rs;
 	struct program pg;
@@ -430,12 +430,12 @@ struct crash_info *crash_symbolize(const char *exe, const char *source_name, int
 	size_t i;
 	bool any = false;
 
-	if (!parse_stack(line, &rs) || rs.sig != sig || !crash_signal_name(sig))
+	if (!parse_stack(line, &rs) || rs.sig != sig || !name)
 		return NULL;
 	if (!program_open(&pg, exe, rs.start))
 		goto out;
 	c = xcalloc(1, sizeof(*c));
-	c->signal = xstrdup(crash_signal_name(sig));
+	c->signal = xstrdup(name);
 	c->stack_overflow = sig == SIGSEGV && (rs.addr <= rs.sp ? rs.sp - rs.addr
 								: rs.addr - rs.sp) < OVERFLOW_REACH;
 	c->omitted_at = 0;
@@ -455,4 +455,16 @@ struct crash_info *crash_symbolize(const char *exe, const char *source_name, int
 out:
 	program_close(&pg);
 	return c;
+}
+
+struct crash_info *crash_symbolize(const char *exe, const char *source_name, int sig,
+				   const char *line)
+{
+	return symbolize(exe, source_name, sig, crash_signal_name(sig), line);
+}
+
+struct crash_info *crash_symbolize_error(const char *exe, const char *source_name,
+					 const char *checker, const char *line)
+{
+	return symbolize(exe, source_name, 0, checker, line);
 }

@@ -28,6 +28,14 @@
 struct crash_info *crash_symbolize(const char *exe, const char *source_name, int sig,
 				   const char *line);
 
+/*
+ * The same for a memory error the sanitizers found (the driver's "!crash 0"
+ * line, written by its hooks): the crash_info's signal is checker ("ASAN",
+ * "UBSAN"), and the calls say where the error was found.
+ */
+struct crash_info *crash_symbolize_error(const char *exe, const char *source_name,
+					 const char *checker, const char *line);
+
 /* "SIGSEGV" for the signals a crash report covers, else NULL. */
 const char *crash_signal_name(int sig);
 
