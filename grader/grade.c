@@ -1698,8 +1698,6 @@ static const char *sanitizer_meaning(const char *kind)
 				       "uninitialized?" },
 		{ "unreachable-call", "__builtin_unreachable() reached" },
 		{ "missing-return", "a function ended without returning its value" },
-		{ "nonnull-attribute", "NULL passed where a pointer may not be NULL "
-				       "(memcpy(NULL, ...), qsort(NULL, ...))" },
 		{ "vla-bound-not-positive", "a variable-length array of size zero or less" },
 		{ "float-cast-overflow", "a floating-point value out of the range of the "
 					 "integer type it was converted to" },

@@ -65,6 +65,8 @@ static cJSON *crash_json(const struct crash_info *c)
 	size_t i;
 
 	add_text(o, "signal", c->signal);
+	if (c->error)
+		add_text(o, "error", c->error);
 	add_text(o, "function", at ? at->function : "");
 	add_text(o, "file", at ? at->file : "");
 	cJSON_AddNumberToObject(o, "line", at ? at->line : 0);
@@ -183,6 +185,8 @@ static struct crash_info *parse_crash(const cJSON *o)
 		return NULL;
 	c = xcalloc(1, sizeof(*c));
 	c->signal = json_strdup(o, "signal");
+	if (json_str(o, "error"))
+		c->error = json_strdup(o, "error");
 	c->stack_overflow = cJSON_IsTrue(cJSON_GetObjectItemCaseSensitive(o, "stack_overflow"));
 	c->calls = xcalloc((size_t)cJSON_GetArraySize(calls) + 1, sizeof(*c->calls));
 	cJSON_ArrayForEach(k, calls) {

@@ -16,7 +16,11 @@ test's json "crash" must have these signal, function, file, stack_overflow
 and line (a list: any of them, for a stack overflow, which runs out at any
 instruction of the recursion), calls_include ([{function, line}] that must
 be in its chain of calls), and its message must name "function
-(file:line)"; null: the test must claim no crash location),
+(file:line)"; null: the test must claim no crash location; on a
+memory_error test, "crash" says where the sanitizer found the error:
+signal "ASAN" or "UBSAN", and error, its kind), without_memory_check
+({full_score, tests}: what grading with --no-sanitize must say: a memory
+error that passes by luck passes there),
 Where the kernel decides the outcome, a test's status or message may be
 an object keyed by kernel kind, e.g. {"ia32": "forbidden", "no-ia32":
 "crashed"}: tests/kernel_kind.py finds the kind by its own probe. absent_paths (files that must not exist
@@ -80,8 +84,8 @@ def check_crash(name, t, want):
     if not crash:
         return ["%s: no crash location in the report: %r" % (name, t["message"][:400])]
     errors = []
-    for key in ("signal", "function", "file", "stack_overflow"):
-        if key in want and crash[key] != want[key]:
+    for key in ("signal", "error", "function", "file", "stack_overflow"):
+        if key in want and crash.get(key) != want[key]:
             errors.append("%s: crash %s: expected %r, got %r" % (name, key, want[key], crash[key]))
     lines = want["line"] if isinstance(want.get("line"), list) else [want.get("line")]
     if "line" in want and crash["line"] not in lines:
@@ -190,6 +194,31 @@ def main():
                 errors.append("%s: a crash location was claimed: %r" % (name, t["crash"]))
         elif t:
             errors.extend(check_crash(name, t, want_crash))
+    # What the same grading says without the memory check: a memory error
+    # that passes by luck passes there.
+    plain = expect.get("without_memory_check")
+    if plain is not None:
+        p2 = subprocess.run([grader, "check", exercise, sub, "--format", "json", "--seed", seed,
+                             "--no-sanitize"], capture_output=True, text=True, timeout=170,
+                            env=env)
+        try:
+            rep2 = json.loads(p2.stdout)
+        except ValueError:
+            rep2 = None
+            errors.append("--no-sanitize: no json report (exit %d): %r" % (
+                p2.returncode, p2.stderr[:300]))
+        if rep2 is not None:
+            got2 = {t["name"]: t["status"] for t in rep2["tests"]}
+            for name, status in plain.get("tests", {}).items():
+                if got2.get(name) != status:
+                    errors.append("--no-sanitize: %s: expected %s, got %s" % (
+                        name, status, got2.get(name)))
+            full2 = rep2["score"] == rep2["max_score"]
+            if "full_score" in plain and plain["full_score"] != full2:
+                errors.append("--no-sanitize: full_score: expected %s, got %d/%d" % (
+                    plain["full_score"], rep2["score"], rep2["max_score"]))
+            if "memory_error" in got2.values():
+                errors.append("--no-sanitize: a memory_error without the memory check")
     full = rep["score"] == rep["max_score"]
     if "full_score" in expect and expect["full_score"] != full:
         errors.append("full_score: expected %s, got %d/%d" % (
