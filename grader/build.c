@@ -462,7 +462,8 @@ static void push_common(struct argv_builder *a, const char *cc, bool sanitize)
 
 	argv_push(a, cc);
 	for (i = 0; common_flags[i]; i++)
-		argv_push(a, common_flags[i]);
+		if (!sanitize || strcmp(common_flags[i], "-pipe")) /* -save-temps instead */
+			argv_push(a, common_flags[i]);
 	for (i = 0; sanitize && sanitize_flags[i]; i++)
 		argv_push(a, sanitize_flags[i]);
 }
@@ -754,6 +755,32 @@ static char *splice_lines(const char *s, size_t n, unsigned **line)
 	return out;
 }
 
+/* The switch a line holds, or NULL. */
+static const char *line_switch(const char *line)
+{
+	const char *q;
+	size_t i;
+
+	for (i = 0; sanitizer_switches[i]; i++)
+		if (strstr(line, sanitizer_switches[i]))
+			return sanitizer_switches[i];
+	for (q = line; *q == ' ' || *q == '\t'; q++)
+		;
+	if (*q == '#' && strstr(q, "pragma"))
+		for (i = 0; pragma_switches[i]; i++)
+			if (strstr(q, pragma_switches[i]))
+				return "#pragma";
+	return NULL;
+}
+
+static void switch_error(struct strbuf *out, const char *name, unsigned line, const char *what,
+			 const char *after)
+{
+	strbuf_addf(out, "%s:%u: error: '%s' is not allowed in a submission%s: it would "
+		    "switch off or change the memory checker (ASan, UBSan)\n", name, line, what,
+		    after);
+}
+
 /*
  * 0 when the source switches nothing off; else 1 with a compiler-style
  * error in out ("NAME:LINE: error: ..."), one per line found, at most 5.
@@ -763,34 +790,74 @@ static int refuse_sanitizer_switches(const struct strbuf *src, const char *name,
 {
 	unsigned *line;
 	char *text = splice_lines(src->buf, src->len, &line);
-	char *bol, *next, *q;
+	char *bol, *next;
 	int found = 0;
-	size_t i;
 
 	for (bol = text; bol && found < 5; bol = next) {
-		const char *what = NULL;
+		const char *what;
 
 		next = strchr(bol, '\n');
 		if (next)
 			*next++ = '\0'; /* our copy: each line is searched alone */
-		for (i = 0; sanitizer_switches[i] && !what; i++)
-			if (strstr(bol, sanitizer_switches[i]))
-				what = sanitizer_switches[i];
-		for (q = bol; *q == ' ' || *q == '\t'; q++)
-			;
-		if (!what && *q == '#' && strstr(q, "pragma"))
-			for (i = 0; pragma_switches[i] && !what; i++)
-				if (strstr(q, pragma_switches[i]))
-					what = "#pragma";
+		what = line_switch(bol);
 		if (what) {
-			strbuf_addf(out, "%s:%u: error: '%s' is not allowed in a submission: it "
-				    "would switch off or change the memory checker (ASan, UBSan)\n",
-				    name, line[bol - text], what);
+			switch_error(out, name, line[bol - text], what, "");
 			found++;
 		}
 	}
 	free(text);
 	free(line);
+	return found ? 1 : 0;
+}
+
+/*
+ * The same check on the submission after the preprocessor (the .i that
+ * -save-temps left in dir): a name glued by ## that no text match saw,
+ * such as an attribute no_sanitize_address, is spelled out there. Only
+ * the submission's own lines count, as the line markers tell them from
+ * the headers'. 0 when clean, 1 with errors in out; -errno when the file
+ * cannot be read.
+ */
+#define EXPANDED_MAX (64u << 20)
+
+static int refuse_expanded_switches(const char *dir, const char *name, struct strbuf *out)
+{
+	struct strbuf text = STRBUF_INIT, path = STRBUF_INIT;
+	const char *dot = strrchr(name, '.');
+	char *bol, *next;
+	bool mine = false;
+	unsigned line = 0;
+	int found = 0, ret;
+
+	strbuf_addf(&path, "%s/program-%.*s.i", dir, (int)(dot ? dot - name : (long)strlen(name)),
+		    name);
+	ret = read_file(path.buf, EXPANDED_MAX, true, &text);
+	strbuf_release(&path);
+	if (ret) {
+		strbuf_release(&text);
+		return ret;
+	}
+	for (bol = text.buf; bol && found < 5; bol = next) {
+		const char *what;
+		char *q;
+
+		next = strchr(bol, '\n');
+		if (next)
+			*next++ = '\0';
+		/* # LINE "FILE" FLAGS: the next line is FILE's LINE. */
+		if (bol[0] == '#' && bol[1] == ' ' && bol[2] >= '0' && bol[2] <= '9') {
+			line = (unsigned)strtoul(bol + 2, &q, 10);
+			mine = !strncmp(q, " \"", 2) && !strncmp(q + 2, name, strlen(name)) &&
+			       q[2 + strlen(name)] == '"';
+			continue;
+		}
+		if (mine && (what = line_switch(bol))) {
+			switch_error(out, name, line, what, " (after macro expansion)");
+			found++;
+		}
+		line++;
+	}
+	strbuf_release(&text);
 	return found ? 1 : 0;
 }
 
@@ -843,6 +910,8 @@ static int build_program(struct builder *b, const struct exercise *ex,
 		goto out;
 	}
 	push_common(&a, b->cc, sanitize);
+	if (sanitize)
+		argv_push(&a, "-save-temps"); /* the expanded source, checked below */
 	argv_push(&a, "-Iinclude");
 	argv_push(&a, name);
 	argv_push(&a, "driver.o");
@@ -854,6 +923,16 @@ static int build_program(struct builder *b, const struct exercise *ex,
 	ret = compile(b, dir, &a, NULL, 0, &bd->ok, &out, err);
 	if (ret)
 		goto out;
+	if (bd->ok && sanitize) {
+		ret = refuse_expanded_switches(dir, name, &out);
+		if (ret < 0) {
+			strbuf_addf(err, "cannot read the preprocessed submission: %s",
+				    strerror(-ret));
+			goto out;
+		}
+		bd->ok = ret == 0;
+		ret = 0;
+	}
 	if (bd->ok && !sanitize) {
 		/*
 		 * The sanitizers' hooks, defined under a name the text check

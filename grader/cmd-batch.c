@@ -42,6 +42,7 @@ static const char usage[] =
 	"  --seed N             seed of the randomized tests (default: grader.json's,\n"
 	"                       else 1; the same for every student)\n"
 	"  --exercises DIR      exercises directory (default: $GRADER_EXERCISES)\n"
+	"  --no-sanitize        no memory check (ASan, UBSan) of the tests that pass\n"
 	"  --roster FILE        the students' LMS identities (CSV: student, name,\n"
 	"                       lms_id, email, section) for the LMS files\n"
 	"  --list               print the students this run (or shard) would grade\n"
@@ -73,7 +74,7 @@ static void on_stop(int sig)
 
 struct opts {
 	const char *dir, *exercise, *config, *out, *cache, *exercises, *roster;
-	bool no_cache, list, dry_run, quiet, have_seed;
+	bool no_cache, list, dry_run, quiet, have_seed, no_sanitize;
 	uint64_t seed;
 	int jobs;
 	unsigned shard, nshards;
@@ -120,6 +121,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		{ "shard", required_argument, NULL, 'S' },
 		{ "seed", required_argument, NULL, 's' },
 		{ "exercises", required_argument, NULL, 'e' },
+		{ "no-sanitize", no_argument, NULL, 'M' },
 		{ "roster", required_argument, NULL, 'r' },
 		{ "list", no_argument, NULL, 'l' },
 		{ "dry-run", no_argument, NULL, 'D' },
@@ -139,6 +141,7 @@ static int parse_opts(int argc, char **argv, struct opts *o)
 		case 'C': o->cache = optarg; break;
 		case 'N': o->no_cache = true; break;
 		case 'e': o->exercises = optarg; break;
+		case 'M': o->no_sanitize = true; break;
 		case 'r': o->roster = optarg; break;
 		case 'l': o->list = true; break;
 		case 'D': o->dry_run = true; break;
@@ -496,6 +499,7 @@ int cmd_batch(int argc, char **argv)
 	bo.jobs = o.jobs;
 	bo.driver_hash = b.driver_hash;
 	bo.compiler = b.cc_version;
+	bo.no_sanitize = o.no_sanitize;
 	ps.tty = isatty(STDERR_FILENO) && getenv("TERM") && strcmp(getenv("TERM"), "dumb");
 	ps.quiet = o.quiet;
 	ret = batch_run(&gb, &bo, &stop_signal, show_progress, &ps, &p);

@@ -48,6 +48,7 @@ static void key_of(const struct batch_opts *o, const struct exercise *ex, const 
 		.driver_hash = o->driver_hash,
 		.compiler = o->compiler,
 		.seed = o->seed,
+		.no_sanitize = o->no_sanitize,
 	};
 
 	result_cache_key(&parts, key);
@@ -113,7 +114,7 @@ static void grade_one(struct pool *pl, struct grader *g, bool *open, const struc
 	const struct exercise *ex = o->exercises[j->exercise];
 	struct gradebook_cell *c = j->cell;
 	struct grade_opts go = { .seed = o->seed, .jobs = 1, .nofollow = true,
-				 .refs = pl->refs };
+				 .refs = pl->refs, .no_sanitize = o->no_sanitize };
 	struct strbuf err = STRBUF_INIT;
 	char *path = path_join(o->class_dir, c->file), *json;
 	char key[65];

@@ -35,6 +35,7 @@ struct batch_opts {
 	int jobs;                        /* submissions at once, >= 1 */
 	const char *driver_hash;         /* for cache keys: struct builder's */
 	const char *compiler;
+	bool no_sanitize;                /* grade_opts' */
 };
 
 struct batch_progress {

@@ -15,16 +15,17 @@
 #include "util.h"
 
 /* Bumped when what an entry holds changes meaning. */
-#define RESULT_CACHE_FORMAT "grader-result 1"
+#define RESULT_CACHE_FORMAT "grader-result 2" /* 2: results include the memory check */
 
 void result_cache_key(const struct result_key_parts *p, char out[65])
 {
 	struct strbuf sb = STRBUF_INIT;
 
 	strbuf_addf(&sb, "%s\nsubmission %s\nname %s\nexercise %s %s\ndriver %s\n"
-		    "grader %s\ncompiler %s\nseed %llu\n", RESULT_CACHE_FORMAT,
+		    "grader %s\ncompiler %s\nseed %llu\nsanitize %d\n", RESULT_CACHE_FORMAT,
 		    p->submission_sha256, p->source_name, p->ex->id, p->ex->hash,
-		    p->driver_hash, GRADER_VERSION, p->compiler, (unsigned long long)p->seed);
+		    p->driver_hash, GRADER_VERSION, p->compiler, (unsigned long long)p->seed,
+		    !p->no_sanitize);
 	sha256_hex(sb.buf, sb.len, out);
 	strbuf_release(&sb);
 }

@@ -33,6 +33,7 @@ struct result_key_parts {
 	const char *driver_hash;  /* struct builder's */
 	const char *compiler;     /* struct builder's cc_version */
 	uint64_t seed;
+	bool no_sanitize;         /* graded without the memory check */
 };
 
 /* The key: 64 hex digits and a NUL. */
