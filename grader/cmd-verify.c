@@ -30,7 +30,9 @@ static const char usage[] =
 	"CPU time and memory and its headroom under each limit.\n\n"
 	"  --exercises DIR   exercises directory (default: $GRADER_EXERCISES)\n"
 	"  --seed N          seed of the first run (default: random)\n"
-	"  -j N              tests run at once (default: one per core)\n\n"
+	"  -j N              tests run at once (default: one per core)\n"
+	"  --no-sanitize     no memory check: the tests that pass are not run again\n"
+	"                    under ASan and UBSan\n\n"
 	"exit status: 0 every exercise is sound, 3 one is not (or the grader\n"
 	"failed), 2 bad usage or an unknown exercise\n";
 

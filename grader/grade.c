@@ -1935,49 +1935,108 @@ static void needs_view(const struct elf_needs *needs, struct sandbox_path **path
 }
 
 /*
- * Builds what the check needs and reruns the tests. A submission whose
- * sanitized build fails (its plain build passed) fails the tests to rerun:
- * the difference can only be code aimed at the check.
+ * What the check needs, built in a thread of its own while the plain runs
+ * go on (the builds are most of the check's cost): the sanitized reference,
+ * its loader and libraries (the view of the check's runs), the sanitized
+ * submission.
  */
-static int memory_check(struct job_ctx *jc, const struct strbuf *src, int jobs,
-			struct strbuf *err)
+struct memory_check_build {
+	struct grader *g;
+	const struct exercise *ex;
+	const struct strbuf *src;
+	const char *source_name;
+	struct build sub, ref;
+	struct elf_needs needs;
+	struct strbuf why;     /* the sanitized submission's program was refused */
+	struct strbuf err;
+	int ret;
+	pthread_t thread;
+	bool started;
+};
+
+static void *memory_check_build_main(void *arg)
+{
+	struct memory_check_build *mb = arg;
+	struct builder *b = &mb->g->builder;
+
+	mb->ret = build_reference_sanitized(b, mb->ex, &mb->ref, &mb->err);
+	if (!mb->ret)
+		mb->ret = elf_needs_of(mb->ref.exe, &mb->needs, &mb->err);
+	if (!mb->ret && !mb->needs.interp) {
+		strbuf_addf(&mb->err, "the reference of '%s' built with the sanitizers is "
+			    "static: the memory check needs their runtime's loader", mb->ex->id);
+		mb->ret = -EPROTO;
+	}
+	if (!mb->ret)
+		mb->ret = build_submission_sanitized(b, mb->ex, mb->src, mb->source_name,
+						     &mb->sub, &mb->err);
+	if (!mb->ret && mb->sub.ok && !elf_program_allowed(mb->sub.exe, mb->needs.interp,
+							   &mb->why))
+		mb->sub.ok = false;
+	return NULL;
+}
+
+/* Starts the builds; they run at once, in this thread, if no thread can be made. */
+static void memory_check_build_start(struct memory_check_build *mb)
+{
+	strbuf_init(&mb->why);
+	strbuf_init(&mb->err);
+	if (pthread_create(&mb->thread, NULL, memory_check_build_main, mb) == 0)
+		mb->started = true;
+	else
+		memory_check_build_main(mb);
+}
+
+static void memory_check_build_finish(struct memory_check_build *mb)
+{
+	if (mb->started)
+		pthread_join(mb->thread, NULL);
+	mb->started = false;
+}
+
+static void memory_check_build_release(struct memory_check_build *mb)
+{
+	memory_check_build_finish(mb);
+	build_release(&mb->sub);
+	build_release(&mb->ref);
+	elf_needs_release(&mb->needs);
+	strbuf_release(&mb->why);
+	strbuf_release(&mb->err);
+}
+
+/*
+ * Reruns the tests to check, once the builds are done. A submission whose
+ * sanitized build fails (its plain build passed) fails those tests: the
+ * difference can only be code aimed at the check.
+ */
+static int memory_check(struct job_ctx *jc, struct memory_check_build *mb, struct strbuf *err)
 {
 	struct memory_check mc = { .jc = jc };
-	struct build sub = { 0 }, ref = { 0 };
-	struct elf_needs needs = { 0 };
-	struct strbuf why = STRBUF_INIT;
 	pthread_t threads[16];
 	size_t i;
-	int ret = 0, n = 0, k;
+	int ret = 0, n = 0, k, jobs = jc->jobs;
 
+	memory_check_build_finish(mb);
 	mc.todo = xcalloc(jc->ex->ntests, sizeof(*mc.todo));
 	for (i = 0; i < jc->ex->ntests; i++)
 		if (memory_check_wanted(jc, i))
 			mc.todo[mc.ntodo++] = i;
 	if (!mc.ntodo)
 		goto out;
-	ret = build_reference_sanitized(&jc->g->builder, jc->ex, &ref, err);
-	if (!ret)
-		ret = elf_needs_of(ref.exe, &needs, err);
-	if (!ret && !needs.interp) {
-		strbuf_addf(err, "the reference of '%s' built with the sanitizers is static: "
-			    "the memory check needs their runtime's loader", jc->ex->id);
-		ret = -EPROTO;
+	if (mb->ret) {
+		ret = mb->ret;
+		strbuf_addstr(err, strbuf_str(&mb->err));
+		goto out;
 	}
-	if (ret)
-		goto out;
-	needs_view(&needs, &jc->san_paths, &jc->san_npaths);
+	needs_view(&mb->needs, &jc->san_paths, &jc->san_npaths);
 	jc->sanitizing = true;
-	ret = memory_check_probe(jc, ref.exe, mc.todo[0], err);
+	ret = memory_check_probe(jc, mb->ref.exe, mc.todo[0], err);
 	if (ret)
 		goto out;
-	ret = build_submission_sanitized(&jc->g->builder, jc->ex, src, jc->source_name, &sub, err);
-	if (ret)
-		goto out;
-	if (sub.ok && !elf_program_allowed(sub.exe, needs.interp, &why))
-		sub.ok = false;
-	if (!sub.ok) {
-		if (sub.output && strstr(sub.output, "[the compiler ran over its time limit")) {
+	if (!mb->sub.ok) {
+		struct strbuf why = STRBUF_INIT;
+
+		if (mb->sub.output && strstr(mb->sub.output, "[the compiler ran over its time limit")) {
 			strbuf_addstr(err, "the memory check's build of the submission ran out of "
 					   "time: the machine is too busy, or grade with --no-sanitize");
 			ret = -ETIMEDOUT;
@@ -1993,11 +2052,13 @@ static int memory_check(struct job_ctx *jc, const struct strbuf *src, int jobs,
 					      "the memory checker (ASan, UBSan), though it builds "
 					      "without: code aimed at the checker?");
 		}
-		strbuf_addf(&why, "%s%s", why.len ? "\n" : "", sub.output ? sub.output : "");
+		strbuf_addf(&why, "%s%s%s", strbuf_str(&mb->why), mb->why.len ? "\n" : "",
+			    mb->sub.output ? mb->sub.output : "");
 		append_compile_output(jc->r, "the memory check's build", &why);
+		strbuf_release(&why);
 		goto out;
 	}
-	mc.exe = sub.exe;
+	mc.exe = mb->sub.exe;
 	pthread_mutex_init(&mc.lock, NULL);
 	if (jobs > (int)ARRAY_SIZE(threads))
 		jobs = (int)ARRAY_SIZE(threads);
@@ -2016,10 +2077,6 @@ out:
 	jc->sanitizing = false;
 	free(jc->san_paths);
 	jc->san_paths = NULL;
-	build_release(&sub);
-	build_release(&ref);
-	elf_needs_release(&needs);
-	strbuf_release(&why);
 	free(mc.todo);
 	return ret;
 }
@@ -2075,6 +2132,7 @@ int grade(struct grader *g, const struct exercise *ex, const char *path,
 {
 	struct strbuf src = STRBUF_INIT;
 	struct build sub = { 0 }, ref = { 0 };
+	struct memory_check_build mb = { 0 };
 	struct elf_needs needs = { 0 };
 	struct sandbox_path *paths = NULL;
 	struct strbuf why = STRBUF_INIT;
@@ -2136,9 +2194,16 @@ int grade(struct grader *g, const struct exercise *ex, const char *path,
 	jc.r = r;
 	jc.paths = paths;
 	jc.npaths = npaths;
+	if (!o->no_sanitize && ex->sanitize) {
+		mb.g = g;
+		mb.ex = ex;
+		mb.src = &src;
+		mb.source_name = name;
+		memory_check_build_start(&mb);
+	}
 	ret = run_tests(&jc, o->jobs, err);
 	if (!ret && !o->no_sanitize && ex->sanitize)
-		ret = memory_check(&jc, &src, jc.jobs, err);
+		ret = memory_check(&jc, &mb, err);
 	strbuf_release(&jc.error_msg);
 	if (ret)
 		goto out;
@@ -2158,6 +2223,7 @@ done:
 		test_selection_apply(o->sel, r);
 	r->wall_ms = now_ms() - t0;
 out:
+	memory_check_build_release(&mb);
 	build_release(&sub);
 	build_release(&ref);
 	elf_needs_release(&needs);

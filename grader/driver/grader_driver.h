@@ -582,8 +582,12 @@ void __asan_on_error(void)
 					       : "-";
 	words[3] = size;
 	gd_sanitizer_line(words, 4);
+	/*
+	 * The report's pc is the return address of the check's call into the
+	 * runtime: one byte back lies in the call, on the faulting line.
+	 */
 	gd_write_stack(0, (uintptr_t)__asan_get_report_address(),
-		       (uintptr_t)__asan_get_report_pc(), (uintptr_t)__asan_get_report_sp(),
+		       (uintptr_t)__asan_get_report_pc() - 1, (uintptr_t)__asan_get_report_sp(),
 		       (uintptr_t)__asan_get_report_bp());
 }
 

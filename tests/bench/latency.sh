@@ -9,6 +9,10 @@
 # over its runs) and of its ratio to the bare compile of the same file.
 # Target: median <= 4x the bare compile, worst <= 10x.
 #
+# The memory check (the passed tests rerun under ASan and UBSan) is part of
+# a default grading; each fixture is also graded with --no-sanitize right
+# beside, and the last columns give that median and the check's share.
+#
 # The timeout fixtures are listed apart: their time is the limit they run
 # into (CPU or idle), which no speed-up of the grader may shorten.
 # The build cache (driver objects, references, known mistakes) is warmed
@@ -47,8 +51,9 @@ def pct(xs, p):
 
 print("%d run%s per fixture, %d cores; wall seconds, and the ratio to a bare gcc -O2 -c"
       % (runs, "" if runs == 1 else "s", os.cpu_count()))
-print("%-14s %3s | %6s %6s %6s | %6s | %7s %7s %7s" %
-      ("exercise", "n", "median", "p90", "worst", "bare", "x med", "x p90", "x worst"))
+print("%-14s %3s | %6s %6s %6s | %6s | %7s %7s %7s | %7s %6s" %
+      ("exercise", "n", "median", "p90", "worst", "bare", "x med", "x p90", "x worst",
+       "no-san", "check"))
 slow = []
 for ex in exercises:
     subs = [fixture_source.submission(grader, os.path.dirname(e), ex, work)
@@ -62,22 +67,25 @@ for ex in exercises:
     rows = []
     for s in subs:
         name = os.path.basename(os.path.dirname(s))
-        g, b = [], []
+        g, b, n = [], [], []
         for _ in range(runs):
             b.append(wall(["gcc", "-O2", inc, "-c", s, "-o", os.path.join(work, "bare.o")]))
             g.append(wall([grader, "check", ex, s, "--seed", "1"]))
-        gm, bm = statistics.median(g), statistics.median(b)
+            n.append(wall([grader, "check", ex, s, "--seed", "1", "--no-sanitize"]))
+        gm, bm, nm = statistics.median(g), statistics.median(b), statistics.median(n)
         if name.startswith("timeout-"):
             slow.append((ex, name, gm, bm))
         else:
-            rows.append((name, gm, bm, gm / bm))
+            rows.append((name, gm, bm, gm / bm, nm))
     times = [r[1] for r in rows]
     ratios = [r[3] for r in rows]
     worst = max(rows, key=lambda r: r[1])
-    print("%-14s %3d | %6.2f %6.2f %6.2f | %6.3f | %6.1fx %6.1fx %6.1fx   worst: %s" %
+    nosan = statistics.median(r[4] for r in rows)
+    print("%-14s %3d | %6.2f %6.2f %6.2f | %6.3f | %6.1fx %6.1fx %6.1fx | %7.2f %+5.0f%%"
+          "   worst: %s" %
           (ex, len(rows), statistics.median(times), pct(times, 90), max(times),
            statistics.median(r[2] for r in rows), statistics.median(ratios), pct(ratios, 90),
-           max(ratios), worst[0]))
+           max(ratios), nosan, 100 * (statistics.median(times) / nosan - 1), worst[0]))
 if slow:
     print("timeout fixtures (their time is the limit they hit):")
     for ex, name, gm, bm in slow:

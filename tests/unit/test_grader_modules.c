@@ -73,6 +73,38 @@ static void test_observe(void)
 	strbuf_release(&msg);
 }
 
+/*
+ * The memory check's reports: the first "!sanitizer" line, before or after
+ * "end" (a report at exit), and the last "!crash"; after "end", nothing
+ * else is kept, and nothing of them is compared.
+ */
+static void test_observe_sanitizer(void)
+{
+	char a[] = "x=1\n!sanitizer asan heap-buffer-overflow read 8\n!crash 0 10 20 0 1 30\n"
+		   "!sanitizer ubsan forged 1 1 f.c\nend\n";
+	char b[] = "x=1\nend\ny=2\n!sanitizer ubsan signed-integer-overflow 12 5 lru.c\n"
+		   "!crash 0 0 20 0 1 30\n!fail late\n";
+	char c[] = "x=1\nend\n";
+	struct obs oa, ob, oc;
+	struct strbuf msg = STRBUF_INIT;
+
+	obs_parse(a, sizeof(a) - 1, &oa);
+	obs_parse(b, sizeof(b) - 1, &ob);
+	obs_parse(c, sizeof(c) - 1, &oc);
+	CHECK_STR(oa.sanitizer, "asan heap-buffer-overflow read 8");
+	CHECK_STR(oa.crash, "0 10 20 0 1 30");
+	CHECK_STR(ob.sanitizer, "ubsan signed-integer-overflow 12 5 lru.c");
+	CHECK_STR(ob.crash, "0 0 20 0 1 30");
+	CHECK(ob.fail == NULL);
+	CHECK_EQ(ob.n, 1);
+	CHECK(oc.sanitizer == NULL);
+	CHECK(obs_equal(&ob, &oc, &msg));
+	obs_release(&oa);
+	obs_release(&ob);
+	obs_release(&oc);
+	strbuf_release(&msg);
+}
+
 static void write_text(const char *path, const char *text)
 {
 	FILE *f = fopen(path, "w");
@@ -508,6 +540,7 @@ int main(void)
 	test_sha256();
 	test_visible();
 	test_observe();
+	test_observe_sanitizer();
 	test_spec_errors();
 	test_spec_mistakes();
 	test_ref_cache_keys();
