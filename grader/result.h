@@ -23,6 +23,7 @@ enum test_status {
 	ST_SKIPPED,
 	ST_MEMORY_ERROR, /* right results, but ASan or UBSan found an error */
 };
+#define ST_COUNT (ST_MEMORY_ERROR + 1) /* how many statuses there are */
 
 /*
  * Where a crashed test's program crashed, as far as its stack showed it

@@ -209,6 +209,57 @@ static void test_writers(void)
 	free(out);
 }
 
+/* Every status, and a memory error's place, read back from the json report as written. */
+static void test_status_round_trip(void)
+{
+	struct crash_call call = { .function = "slot_of", .file = "lru.c", .line = 59 };
+	struct crash_info crash = { .signal = "ASAN", .error = "heap-buffer-overflow",
+				    .calls = &call, .ncalls = 1 };
+	struct test_report tests[ST_COUNT];
+	char names[ST_COUNT][16];
+	struct report r = {
+		.exercise = "lru-cache", .title = "t", .submission = "lru.c",
+		.sha256 = "0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef",
+		.compiled = true, .compile_output = "", .tests = tests, .ntests = ST_COUNT,
+		.spec_hash = "fedcba", .compiler = "gcc 12", .delivery_id = "d",
+		.timestamp = "2026-01-02T03:04:05Z",
+	};
+	struct report back;
+	struct strbuf err = STRBUF_INIT;
+	char *out;
+	int i;
+
+	memset(tests, 0, sizeof(tests));
+	for (i = 0; i < ST_COUNT; i++) {
+		snprintf(names[i], sizeof(names[i]), "t%d", i);
+		tests[i] = (struct test_report){ .name = names[i], .status = (enum test_status)i,
+						 .max_score = 1, .message = "", .hint = "",
+						 .output = "", .visibility = VIS_VISIBLE };
+	}
+	tests[ST_MEMORY_ERROR].crash = &crash;
+	out = render(&r, "json");
+	CHECK(out != NULL);
+	CHECK_CONTAINS(out, "\"error\":\t\"heap-buffer-overflow\"");
+	if (report_parse(out, &back, &err)) {
+		fprintf(stderr, "the json report does not read back: %s\n", strbuf_str(&err));
+		check_failures++;
+	} else {
+		CHECK_EQ(back.ntests, ST_COUNT);
+		for (i = 0; i < ST_COUNT && (size_t)i < back.ntests; i++)
+			CHECK_EQ(back.tests[i].status, i);
+		if (back.ntests == ST_COUNT && back.tests[ST_MEMORY_ERROR].crash) {
+			CHECK_STR(back.tests[ST_MEMORY_ERROR].crash->signal, "ASAN");
+			CHECK_STR(back.tests[ST_MEMORY_ERROR].crash->error,
+				  "heap-buffer-overflow");
+		} else {
+			CHECK(0);
+		}
+		report_release(&back);
+	}
+	strbuf_release(&err);
+	free(out);
+}
+
 static void test_retry_policy(void)
 {
 	int n;
@@ -447,6 +498,7 @@ int main(void)
 	test_formats();
 	test_format_table();
 	test_writers();
+	test_status_round_trip();
 	test_retry_policy();
 	test_options();
 	test_secret(dir);
