@@ -93,8 +93,9 @@ static void makefile(struct strbuf *mk, const struct exercise *ex, const char *s
 	strbuf_addstr(mk, "\n\nprogram: $(SUBMISSION) driver.c $(wildcard *.h)\n"
 			  "\t$(CC) $(CFLAGS) $(SUBMISSION) driver.c -o $@ $(LDFLAGS) $(LDLIBS)\n\n"
 			  "program-asan: $(SUBMISSION) driver.c $(wildcard *.h)\n"
-			  "\t$(CC) $(CFLAGS) -fsanitize=address,undefined -fno-omit-frame-pointer "
-			  "$(SUBMISSION) driver.c -o $@ $(LDFLAGS) $(LDLIBS)\n\n"
+			  "\t$(CC) $(CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all "
+			  "-fno-sanitize=object-size,nonnull-attribute -fno-omit-frame-pointer "
+			  "-DGD_REPLAY $(SUBMISSION) driver.c -o $@ $(LDFLAGS) $(LDLIBS)\n\n"
 			  "clean:\n\trm -rf program program-asan scratch observed.txt\n\n"
 			  ".PHONY: clean\n");
 }

@@ -525,6 +525,12 @@ void __ubsan_get_current_report_data(const char **kind, const char **message,
 				     const char **file, unsigned *line, unsigned *col,
 				     char **address);
 
+/*
+ * A replay's ASan build (--replay, ./run.sh asan, -DGD_REPLAY) keeps the
+ * sanitizers' own defaults: a full report with function names and lines
+ * on the learner's terminal.
+ */
+#ifndef GD_REPLAY
 const char *__asan_default_options(void)
 {
 	/* No leak check (it forks a tracer), a small quarantine (memory is capped). */
@@ -536,6 +542,7 @@ const char *__ubsan_default_options(void)
 {
 	return GD_SANITIZER_COMMON ":print_stacktrace=0:halt_on_error=1";
 }
+#endif
 
 /* "!sanitizer" then the words, each cut to 64 bytes of [A-Za-z0-9_./-]. */
 static void gd_sanitizer_line(const char *const *words, size_t n)
