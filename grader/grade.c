@@ -1935,8 +1935,8 @@ static void needs_view(const struct elf_needs *needs, struct sandbox_path **path
 }
 
 /*
- * What the check needs, built in a thread of its own while the plain runs
- * go on (the builds are most of the check's cost): the sanitized reference,
+ * What the check needs, built in a thread of its own while the plain build
+ * and runs go on: the sanitized reference,
  * its loader and libraries (the view of the check's runs), the sanitized
  * submission.
  */
@@ -2163,6 +2163,18 @@ int grade(struct grader *g, const struct exercise *ex, const char *path,
 	}
 
 	name = build_source_name(path);
+	/*
+	 * The memory check's builds start now, beside the plain build, which
+	 * leaves a core idle; a compile error or a refused program only
+	 * discards them.
+	 */
+	if (!o->no_sanitize && ex->sanitize) {
+		mb.g = g;
+		mb.ex = ex;
+		mb.src = &src;
+		mb.source_name = name;
+		memory_check_build_start(&mb);
+	}
 	ret = build_submission(&g->builder, ex, &src, name, &sub, err);
 	if (ret)
 		goto out;
@@ -2194,13 +2206,6 @@ int grade(struct grader *g, const struct exercise *ex, const char *path,
 	jc.r = r;
 	jc.paths = paths;
 	jc.npaths = npaths;
-	if (!o->no_sanitize && ex->sanitize) {
-		mb.g = g;
-		mb.ex = ex;
-		mb.src = &src;
-		mb.source_name = name;
-		memory_check_build_start(&mb);
-	}
 	ret = run_tests(&jc, o->jobs, err);
 	if (!ret && !o->no_sanitize && ex->sanitize)
 		ret = memory_check(&jc, &mb, err);
