@@ -40,14 +40,7 @@ static const char *const common_flags[] = {
  * only the C library, as a plain one would).
  */
 static const char *const sanitize_flags[] = {
-	"-fsanitize=address,undefined", "-fno-sanitize-recover=all",
-	/*
-	 * Bounds are ASan's to check: it names a read or a write, and the
-	 * block. A null pointer with a size of 0 (qsort(NULL, 0, ...), memcpy
-	 * of nothing) breaks only a nonnull attribute, and C2y makes it
-	 * defined: not a memory error.
-	 */
-	"-fno-sanitize=object-size,nonnull-attribute", NULL,
+	BUILD_SANITIZE, BUILD_SANITIZE_STOP, BUILD_SANITIZE_LEFT_OUT, NULL,
 };
 static const char *const sanitize_link_flags[] = {
 	"-static-libasan", "-static-libubsan", NULL,
@@ -276,6 +269,10 @@ void builder_release(struct builder *b)
 
 void build_release(struct build *bd)
 {
+	if (bd->dir) {
+		remove_tree(bd->dir);
+		free(bd->dir);
+	}
 	free(bd->exe);
 	free(bd->output);
 	memset(bd, 0, sizeof(*bd));
@@ -659,6 +656,13 @@ static int build_solution(struct builder *b, const struct exercise *ex, const ch
 	bd->output = strbuf_detach(&out);
 	bd->ms = now_ms() - start;
 out:
+	/* The build directory goes with the build (its program, if not cached, with it). */
+	if (dir && !ret) {
+		bd->dir = dir;
+		dir = NULL;
+	}
+	if (dir)
+		remove_tree(dir);
 	argv_free(&a);
 	strbuf_release(&out);
 	strbuf_release(&inc);
@@ -834,9 +838,16 @@ static int refuse_expanded_switches(const char *dir, const char *name, struct st
 	unsigned line = 0;
 	int found = 0, ret;
 
-	strbuf_addf(&path, "%s/program-%.*s.i", dir, (int)(dot ? dot - name : (long)strlen(name)),
+	strbuf_addf(&path, "%s/program-%.*s.", dir, (int)(dot ? dot - name : (long)strlen(name)),
 		    name);
+	strbuf_addch(&path, 'i');
 	ret = read_file(path.buf, EXPANDED_MAX, true, &text);
+	/* The temporaries are done with: .i, .s and .o. */
+	unlink(path.buf);
+	path.buf[path.len - 1] = 's';
+	unlink(path.buf);
+	path.buf[path.len - 1] = 'o';
+	unlink(path.buf);
 	strbuf_release(&path);
 	if (ret) {
 		strbuf_release(&text);
@@ -968,6 +979,13 @@ static int build_program(struct builder *b, const struct exercise *ex,
 		bd->exe = path_join(dir, "program");
 	bd->ms = now_ms() - start;
 out:
+	/* The build directory goes with the build: build_release removes it. */
+	if (dir && !ret) {
+		bd->dir = dir;
+		dir = NULL;
+	}
+	if (dir)
+		remove_tree(dir);
 	argv_free(&a);
 	strbuf_release(&out);
 	free(dir);

@@ -34,6 +34,7 @@ struct build {
 	char *output;      /* the compiler's messages, capped */
 	double ms;         /* wall time of the compile */
 	bool cached;
+	char *dir;         /* the build directory, removed by build_release(); or NULL */
 };
 
 /* 0, or -errno with err set (no compiler, no sandbox). */
@@ -68,6 +69,17 @@ int build_reference(struct builder *b, const struct exercise *ex,
  * Build the plain submission first: only its program is checked for the
  * sanitizers' hook names, which the sanitized one defines.
  */
+/*
+ * The memory check's compiler switches, one per macro (the replay's ASan
+ * build uses them too): ASan and UBSan, stopping at the first report.
+ * Bounds are ASan's to check (it names a read or a write, and the block);
+ * a null pointer with a size of 0 (qsort(NULL, 0, ...)) breaks only a
+ * nonnull attribute, and C2y makes it defined: not a memory error.
+ */
+#define BUILD_SANITIZE "-fsanitize=address,undefined"
+#define BUILD_SANITIZE_STOP "-fno-sanitize-recover=all"
+#define BUILD_SANITIZE_LEFT_OUT "-fno-sanitize=object-size,nonnull-attribute"
+
 int build_submission_sanitized(struct builder *b, const struct exercise *ex,
 			       const struct strbuf *src, const char *name,
 			       struct build *out, struct strbuf *err);

@@ -1681,8 +1681,6 @@ static const char *sanitizer_meaning(const char *kind)
 					  "handles that)" },
 		{ "negative-size-param", "a negative size given to a memory function" },
 		{ "stack-use-after-scope", "a local variable used after its block ended" },
-		{ "insufficient-object-size", "an access outside an object: an index out of "
-					      "bounds, or a block too small" },
 		{ "signed-integer-overflow", "a signed integer overflow: the result does not "
 					     "fit its type, which is undefined behaviour" },
 		{ "integer-divide-by-zero", "a division by zero" },
@@ -1846,7 +1844,7 @@ static void *memory_check_main(void *arg)
 			pthread_mutex_lock(&mc->lock);
 			if (!jc->error) {
 				jc->error = ret;
-				strbuf_addstr(&jc->error_msg, err.buf);
+				strbuf_addstr(&jc->error_msg, strbuf_str(&err));
 			}
 			pthread_mutex_unlock(&mc->lock);
 			break;
@@ -1935,8 +1933,8 @@ static void needs_view(const struct elf_needs *needs, struct sandbox_path **path
 }
 
 /*
- * What the check needs, built in a thread of its own while the plain build
- * and runs go on: the sanitized reference,
+ * What the check needs, built in a thread of its own while the plain runs
+ * go on: the sanitized reference,
  * its loader and libraries (the view of the check's runs), the sanitized
  * submission.
  */
@@ -2163,18 +2161,6 @@ int grade(struct grader *g, const struct exercise *ex, const char *path,
 	}
 
 	name = build_source_name(path);
-	/*
-	 * The memory check's builds start now, beside the plain build, which
-	 * leaves a core idle; a compile error or a refused program only
-	 * discards them.
-	 */
-	if (!o->no_sanitize && ex->sanitize) {
-		mb.g = g;
-		mb.ex = ex;
-		mb.src = &src;
-		mb.source_name = name;
-		memory_check_build_start(&mb);
-	}
 	ret = build_submission(&g->builder, ex, &src, name, &sub, err);
 	if (ret)
 		goto out;
@@ -2206,6 +2192,18 @@ int grade(struct grader *g, const struct exercise *ex, const char *path,
 	jc.r = r;
 	jc.paths = paths;
 	jc.npaths = npaths;
+	/*
+	 * The memory check's builds go on beside the plain runs. Not before
+	 * the plain build passed: a submission that does not compile (a macro
+	 * bomb, say) must not cost twice.
+	 */
+	if (!o->no_sanitize && ex->sanitize) {
+		mb.g = g;
+		mb.ex = ex;
+		mb.src = &src;
+		mb.source_name = name;
+		memory_check_build_start(&mb);
+	}
 	ret = run_tests(&jc, o->jobs, err);
 	if (!ret && !o->no_sanitize && ex->sanitize)
 		ret = memory_check(&jc, &mb, err);

@@ -93,8 +93,8 @@ static void makefile(struct strbuf *mk, const struct exercise *ex, const char *s
 	strbuf_addstr(mk, "\n\nprogram: $(SUBMISSION) driver.c $(wildcard *.h)\n"
 			  "\t$(CC) $(CFLAGS) $(SUBMISSION) driver.c -o $@ $(LDFLAGS) $(LDLIBS)\n\n"
 			  "program-asan: $(SUBMISSION) driver.c $(wildcard *.h)\n"
-			  "\t$(CC) $(CFLAGS) -fsanitize=address,undefined -fno-sanitize-recover=all "
-			  "-fno-sanitize=object-size,nonnull-attribute -fno-omit-frame-pointer "
+			  "\t$(CC) $(CFLAGS) " BUILD_SANITIZE " " BUILD_SANITIZE_STOP " "
+			  BUILD_SANITIZE_LEFT_OUT " -fno-omit-frame-pointer "
 			  "-DGD_REPLAY $(SUBMISSION) driver.c -o $@ $(LDFLAGS) $(LDLIBS)\n\n"
 			  "clean:\n\trm -rf program program-asan scratch observed.txt\n\n"
 			  ".PHONY: clean\n");
