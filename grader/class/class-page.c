@@ -26,32 +26,6 @@
 #define HIST_LEFT 20
 #define BAR_W 240
 
-static void student_link(struct strbuf *sb, const char *student)
-{
-	struct strbuf href = STRBUF_INIT;
-
-	html_student_href(&href, student);
-	strbuf_addstr(sb, "<a class=\"student-link\" href=\"");
-	html_esc(sb, href.buf);
-	strbuf_addstr(sb, "\">");
-	html_esc(sb, student);
-	strbuf_addstr(sb, "</a>");
-	strbuf_release(&href);
-}
-
-static void test_link(struct strbuf *sb, const char *exercise, const char *test)
-{
-	struct strbuf href = STRBUF_INIT;
-
-	html_test_href(&href, exercise, test);
-	strbuf_addstr(sb, "<a class=\"test-link\" href=\"");
-	html_esc(sb, href.buf);
-	strbuf_addstr(sb, "\">");
-	html_esc(sb, test);
-	strbuf_addstr(sb, "</a>");
-	strbuf_release(&href);
-}
-
 static void overview(struct strbuf *sb, const struct gradebook *gb,
 		     const struct gradebook_stats *st)
 {
@@ -138,7 +112,7 @@ static void pass_rates(struct strbuf *sb, const struct gradebook *gb,
 				    "data-rate=\"%.1f\"><td>", es->passed[t], es->graded, rate);
 			html_esc(sb, ex->id);
 			strbuf_addstr(sb, "</td><td>");
-			test_link(sb, ex->id, ex->tests[t].name);
+			html_test_link(sb, "", ex->id, ex->tests[t].name);
 			strbuf_addf(sb, "</td><td><svg width=\"%d\" height=\"14\" "
 				    "xmlns=\"http://www.w3.org/2000/svg\"><rect class=\"track\" "
 				    "width=\"%d\" height=\"14\" rx=\"3\"/><rect class=\"pass-bar\" "
@@ -178,7 +152,7 @@ static void hints(struct strbuf *sb, const struct gradebook_stats *st)
 
 			strbuf_reset(&test);
 			strbuf_add(&test, p, len);
-			test_link(sb, h->exercise, test.buf);
+			html_test_link(sb, "", h->exercise, test.buf);
 			p += len;
 			if (comma) {
 				strbuf_addstr(sb, ", ");
@@ -218,7 +192,7 @@ static void students(struct strbuf *sb, const struct gradebook *gb)
 		if (has)
 			html_score(sb, total);
 		strbuf_addstr(sb, "\"><td>");
-		student_link(sb, s->name);
+		html_student_link(sb, "", s->name);
 		strbuf_addstr(sb, "</td><td class=\"num\">");
 		if (has)
 			html_score(sb, total);
@@ -281,7 +255,7 @@ static void changes(struct strbuf *sb, const struct gradebook *gb)
 		strbuf_addf(sb, "\" data-cause=\"%s\"><td>", cause.buf);
 		/* A student of the earlier run only has no page any more. */
 		if (*r->new_status)
-			student_link(sb, r->student);
+			html_student_link(sb, "", r->student);
 		else
 			html_esc(sb, r->student);
 		strbuf_addstr(sb, "</td><td>");
@@ -319,7 +293,7 @@ static void roster(struct strbuf *sb, const struct gradebook *gb)
 			continue;
 		unmapped++;
 		strbuf_addstr(sb, "<li class=\"unmapped\">");
-		student_link(sb, gb->students[i].name);
+		html_student_link(sb, "", gb->students[i].name);
 		strbuf_addstr(sb, "</li>");
 	}
 	if (!unmapped)

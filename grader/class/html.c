@@ -138,3 +138,33 @@ void html_test_href(struct strbuf *sb, const char *exercise, const char *test)
 	html_page_name(sb, test);
 	strbuf_addstr(sb, ".html");
 }
+
+static void page_link(struct strbuf *sb, const char *cls, const struct strbuf *href,
+		      const char *text)
+{
+	strbuf_addf(sb, "<a class=\"%s\" href=\"", cls);
+	html_esc(sb, href->buf);
+	strbuf_addstr(sb, "\">");
+	html_esc(sb, text);
+	strbuf_addstr(sb, "</a>");
+}
+
+void html_student_link(struct strbuf *sb, const char *up, const char *student)
+{
+	struct strbuf href = STRBUF_INIT;
+
+	strbuf_addstr(&href, up);
+	html_student_href(&href, student);
+	page_link(sb, "student-link", &href, student);
+	strbuf_release(&href);
+}
+
+void html_test_link(struct strbuf *sb, const char *up, const char *exercise, const char *test)
+{
+	struct strbuf href = STRBUF_INIT;
+
+	strbuf_addstr(&href, up);
+	html_test_href(&href, exercise, test);
+	page_link(sb, "test-link", &href, test);
+	strbuf_release(&href);
+}

@@ -43,5 +43,11 @@ void html_page_name(struct strbuf *sb, const char *name);
 /* The link of a page from report.html: "students/<name>.html", "tests/<exercise>/<test>.html". */
 void html_student_href(struct strbuf *sb, const char *student);
 void html_test_href(struct strbuf *sb, const char *exercise, const char *test);
+/*
+ * An <a> to a student's or a test's page, named by it; up is the way from
+ * the page that links ("" from report.html, "../../" from a test's page).
+ */
+void html_student_link(struct strbuf *sb, const char *up, const char *student);
+void html_test_link(struct strbuf *sb, const char *up, const char *exercise, const char *test);
 
 #endif /* GRADER_HTML_H */

@@ -21,35 +21,6 @@
 
 #define TEXT_MAX 16384
 
-static void link_to_test(struct strbuf *sb, const char *up, const char *exercise,
-			 const char *test)
-{
-	struct strbuf href = STRBUF_INIT;
-
-	strbuf_addstr(&href, up);
-	html_test_href(&href, exercise, test);
-	strbuf_addstr(sb, "<a class=\"test-link\" href=\"");
-	html_esc(sb, href.buf);
-	strbuf_addstr(sb, "\">");
-	html_esc(sb, test);
-	strbuf_addstr(sb, "</a>");
-	strbuf_release(&href);
-}
-
-static void link_to_student(struct strbuf *sb, const char *up, const char *student)
-{
-	struct strbuf href = STRBUF_INIT;
-
-	strbuf_addstr(&href, up);
-	html_student_href(&href, student);
-	strbuf_addstr(sb, "<a class=\"student-link\" href=\"");
-	html_esc(sb, href.buf);
-	strbuf_addstr(sb, "\">");
-	html_esc(sb, student);
-	strbuf_addstr(sb, "</a>");
-	strbuf_release(&href);
-}
-
 /* A block of untrusted text under a label; nothing when s is empty. */
 static void text_block(struct strbuf *sb, const char *cls, const char *label, const char *s)
 {
@@ -68,7 +39,7 @@ static void test_row(struct strbuf *sb, const char *exercise, const struct test_
 	html_esc(sb, t->name);
 	strbuf_addf(sb, "\" data-status=\"%s\" data-visibility=\"%s\"><td>",
 		    test_status_name(t->status), shown ? "visible" : "hidden");
-	link_to_test(sb, "../", exercise, t->name);
+	html_test_link(sb, "../", exercise, t->name);
 	strbuf_addstr(sb, "</td><td>");
 	html_badge(sb, test_status_name(t->status));
 	strbuf_addf(sb, "</td><td class=\"num\">%d/%d</td><td>", t->score, t->max_score);
@@ -265,7 +236,7 @@ static void not_passed(struct strbuf *sb, const struct gradebook *gb, size_t e, 
 			strbuf_addstr(sb, "<li class=\"not-passed\" data-student=\"");
 			html_esc(sb, s->name);
 			strbuf_addf(sb, "\" data-status=\"%s\">", test_status_name(tr->status));
-			link_to_student(sb, "../../", s->name);
+			html_student_link(sb, "../../", s->name);
 			strbuf_addch(sb, ' ');
 			html_badge(sb, test_status_name(tr->status));
 			if (shown && tr->message && *tr->message) {
@@ -333,7 +304,7 @@ char *gradebook_test_page(const struct gradebook *gb, size_t e, size_t t)
 		strbuf_addstr(&sb, "<li class=\"passed\" data-student=\"");
 		html_esc(&sb, gb->students[i].name);
 		strbuf_addstr(&sb, "\">");
-		link_to_student(&sb, "../../", gb->students[i].name);
+		html_student_link(&sb, "../../", gb->students[i].name);
 		strbuf_addstr(&sb, "</li>\n");
 	}
 	strbuf_addstr(&sb, "</ul></section>\n");
