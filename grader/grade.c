@@ -662,6 +662,23 @@ static enum test_status injected_verdict(const struct test *t, const struct run 
  * k below the first failure found has been taken, and is waited for, so
  * the answer is the one a run after run in order gives.
  */
+/*
+ * Starts a thread of the grader's own: every signal blocked in it, so that
+ * signals go to the main thread, whose handler kills the sandboxes.
+ * 0, or pthread_create's error (the caller then does the work itself).
+ */
+static int start_thread(pthread_t *t, void *(*fn)(void *), void *arg)
+{
+	sigset_t all, old;
+	int ret;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	ret = pthread_create(t, NULL, fn, arg);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return ret;
+}
+
 struct injector {
 	struct job_ctx *jc;
 	const struct test *t;
@@ -836,7 +853,6 @@ static int inject(struct job_ctx *jc, const struct test *t, const struct run *pl
 	struct injector in = { .jc = jc, .t = t, .plain = plain, .next = 1,
 			       .msg = STRBUF_INIT, .err = STRBUF_INIT };
 	pthread_t threads[16];
-	sigset_t all, old;
 	int i, n = 0;
 
 	in.n = plain->obs.allocs < MAX_INJECTIONS ? plain->obs.allocs : MAX_INJECTIONS;
@@ -848,14 +864,10 @@ static int inject(struct job_ctx *jc, const struct test *t, const struct run *pl
 			return ret;
 	}
 	pthread_mutex_init(&in.lock, NULL);
-	/* Signals go to the main thread, whose handler kills the sandboxes. */
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
 	for (i = 1; i < jc->jobs && in.next + (uint64_t)i <= in.n && i < (int)ARRAY_SIZE(threads);
 	     i++)
-		if (pthread_create(&threads[n], NULL, inject_main, &in) == 0)
+		if (start_thread(&threads[n], inject_main, &in) == 0)
 			n++;
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	inject_main(&in);
 	for (i = 0; i < n; i++)
 		pthread_join(threads[i], NULL);
@@ -1503,7 +1515,6 @@ static void *worker(void *arg)
 static int run_tests(struct job_ctx *jc, int jobs, struct strbuf *err)
 {
 	pthread_t threads[16];
-	sigset_t all, old;
 	int n = 0, i;
 	size_t k;
 
@@ -1526,13 +1537,9 @@ static int run_tests(struct job_ctx *jc, int jobs, struct strbuf *err)
 	for (k = 0; jc->o->sel && k < jc->ex->ntests; k++)
 		if (!jc->o->sel->run[k])
 			jc->started[k] = jc->done[k] = 1;
-	/* Signals go to the main thread, whose handler kills the sandboxes. */
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
 	for (i = 1; i < jobs; i++)
-		if (pthread_create(&threads[n], NULL, worker, jc) == 0)
+		if (start_thread(&threads[n], worker, jc) == 0)
 			n++;
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
 	worker(jc);
 	for (i = 0; i < n; i++)
 		pthread_join(threads[i], NULL);
@@ -1979,7 +1986,7 @@ static void memory_check_build_start(struct memory_check_build *mb)
 {
 	strbuf_init(&mb->why);
 	strbuf_init(&mb->err);
-	if (pthread_create(&mb->thread, NULL, memory_check_build_main, mb) == 0)
+	if (start_thread(&mb->thread, memory_check_build_main, mb) == 0)
 		mb->started = true;
 	else
 		memory_check_build_main(mb);
@@ -2061,7 +2068,7 @@ static int memory_check(struct job_ctx *jc, struct memory_check_build *mb, struc
 	if (jobs > (int)ARRAY_SIZE(threads))
 		jobs = (int)ARRAY_SIZE(threads);
 	for (k = 1; k < jobs && (size_t)k < mc.ntodo; k++)
-		if (pthread_create(&threads[n], NULL, memory_check_main, &mc) == 0)
+		if (start_thread(&threads[n], memory_check_main, &mc) == 0)
 			n++;
 	memory_check_main(&mc);
 	for (k = 0; k < n; k++)
