@@ -828,6 +828,11 @@ static int inject_in_process(struct job_ctx *jc, const struct test *t, const str
 	ret = run_program(jc, t, jc->sub_exe, control, limit, &t->limits, NULL, &r, err);
 	if (ret)
 		return ret;
+	/* run_program's obs_parse cut the channel at its newlines: put them back. */
+	for (i = 0; i < r.res.channel.len; i++)
+		if (!r.res.channel.data[i])
+			r.res.channel.data[i] = '\n';
+	obs_release(&r.obs);
 	it = xcalloc(n + 2, sizeof(*it));
 	got = split_iterations(r.res.channel.data, r.res.channel.len, it, n + 2);
 	if (got >= 2 && same_as_plain(&it[0], plain) && same_as_plain(&it[1], plain)) {
@@ -1512,16 +1517,21 @@ static void *worker(void *arg)
 	return NULL;
 }
 
+/* Tests run at once: jobs, or 0 for one per online core; at least 1. */
+static int effective_jobs(int jobs)
+{
+	if (jobs < 1)
+		jobs = (int)sysconf(_SC_NPROCESSORS_ONLN);
+	return jobs < 1 ? 1 : jobs;
+}
+
 static int run_tests(struct job_ctx *jc, int jobs, struct strbuf *err)
 {
 	pthread_t threads[16];
 	int n = 0, i;
 	size_t k;
 
-	if (jobs < 1)
-		jobs = (int)sysconf(_SC_NPROCESSORS_ONLN);
-	if (jobs < 1)
-		jobs = 1;
+	jobs = effective_jobs(jobs);
 	if (jobs > (int)ARRAY_SIZE(threads))
 		jobs = (int)ARRAY_SIZE(threads);
 	jc->jobs = jobs;
@@ -1956,7 +1966,8 @@ struct memory_check_build {
 	struct strbuf err;
 	int ret;
 	pthread_t thread;
-	bool started;
+	bool begun;            /* memory_check_build_start() was called */
+	bool started;          /* in a thread of its own, to join */
 };
 
 static void *memory_check_build_main(void *arg)
@@ -1984,6 +1995,7 @@ static void *memory_check_build_main(void *arg)
 /* Starts the builds; they run at once, in this thread, if no thread can be made. */
 static void memory_check_build_start(struct memory_check_build *mb)
 {
+	mb->begun = true;
 	strbuf_init(&mb->why);
 	strbuf_init(&mb->err);
 	if (start_thread(&mb->thread, memory_check_build_main, mb) == 0)
@@ -2145,6 +2157,7 @@ int grade(struct grader *g, const struct exercise *ex, const char *path,
 	struct job_ctx jc;
 	char hex[65], *name = NULL;
 	double t0 = now_ms();
+	bool want_check;
 	size_t i;
 	int ret;
 
@@ -2168,6 +2181,23 @@ int grade(struct grader *g, const struct exercise *ex, const char *path,
 	}
 
 	name = build_source_name(path);
+	/*
+	 * The memory check's builds run beside the plain build when tests run
+	 * in parallel: a plain compile keeps one core busy, and the other is
+	 * idle until the tests start. One test at a time (grader batch, whose
+	 * gradings fill the cores) builds them after the plain build passed,
+	 * so that a submission that does not compile (a macro bomb, say)
+	 * costs one compile, not two.
+	 */
+	want_check = !o->no_sanitize && ex->sanitize;
+	if (want_check) {
+		mb.g = g;
+		mb.ex = ex;
+		mb.src = &src;
+		mb.source_name = name;
+		if (effective_jobs(o->jobs) > 1)
+			memory_check_build_start(&mb);
+	}
 	ret = build_submission(&g->builder, ex, &src, name, &sub, err);
 	if (ret)
 		goto out;
@@ -2199,20 +2229,10 @@ int grade(struct grader *g, const struct exercise *ex, const char *path,
 	jc.r = r;
 	jc.paths = paths;
 	jc.npaths = npaths;
-	/*
-	 * The memory check's builds go on beside the plain runs. Not before
-	 * the plain build passed: a submission that does not compile (a macro
-	 * bomb, say) must not cost twice.
-	 */
-	if (!o->no_sanitize && ex->sanitize) {
-		mb.g = g;
-		mb.ex = ex;
-		mb.src = &src;
-		mb.source_name = name;
+	if (want_check && !mb.begun)
 		memory_check_build_start(&mb);
-	}
 	ret = run_tests(&jc, o->jobs, err);
-	if (!ret && !o->no_sanitize && ex->sanitize)
+	if (!ret && want_check)
 		ret = memory_check(&jc, &mb, err);
 	strbuf_release(&jc.error_msg);
 	if (ret)
