@@ -1,13 +1,20 @@
 #!/usr/bin/env bash
 # Grading one submission against doing the same work bare.
 #
-# "grader" is `build/grader check EXERCISE SUBMISSION` with the driver object
-# and the reference cached. "bare" compiles the same submission with the
-# same flags against the same driver object and runs every test's driver
-# invocation once, directly, with no sandbox, no reference and no verdict.
-# The bare build uses the linker the grader picks (gold where binutils
-# installed it; GRADER_LD overrides both). Prints medians and the ratio
-# (target: grader within 1.2x of bare, under 0.5 s), then the cost of one sandboxed spawn next to fork+exec+wait.
+# "grader" is `build/grader check EXERCISE SUBMISSION --no-sanitize` with the
+# driver object and the reference cached. "bare" compiles the same
+# submission with the same flags against the same driver object and runs
+# every test's driver invocation once, directly, with no sandbox, no
+# reference and no verdict. Target: grader within 1.2x of bare, under 0.5 s.
+#
+# The second pair adds the memory check to both: the grader's default
+# grading, against bare work that also builds the submission with the
+# sanitizers (against the sanitized driver object) and runs every test that
+# is not a scaling test once more with that program.
+#
+# The bare builds use the linker the grader picks (gold where binutils
+# installed it; GRADER_LD overrides both). Prints medians and ratios, then
+# the cost of one sandboxed spawn next to fork+exec+wait.
 #
 # usage: tests/bench/check.sh [EXERCISE] [SUBMISSION] [RUNS]
 set -euo pipefail
@@ -33,6 +40,7 @@ import glob, json, os, shlex, sys
 ex, sub, work, seed, ld = sys.argv[1:6]
 spec = json.load(open(os.path.join("exercises", ex, "spec.json")))
 obj = glob.glob(os.path.join(work, "cache", "driver-%s-*" % ex))[0]
+sobj = glob.glob(os.path.join(work, "cache", "driver-sanitized-%s-*" % ex))[0]
 hdr = spec.get("header", ex.replace("-", "_") + ".h")
 link = ["-static"] if spec.get("static", not spec.get("libs")) else []
 if ld:
@@ -43,31 +51,52 @@ if spec.get("accounting"):
 libs = ["-lcjson"] if spec.get("libs") else []
 lines = ["set -e", "cd %s" % shlex.quote(work), "mkdir -p b/include s",
          "cp %s b/include/" % shlex.quote(os.path.abspath(os.path.join("exercises", ex, hdr))),
-         "gcc -std=c11 -D_POSIX_C_SOURCE=200809L -O2 -pipe -Wall -Wextra "
+         "gcc -std=c11 -D_POSIX_C_SOURCE=200809L -O2 -pipe -Wall -Wextra -g1 -fno-omit-frame-pointer "
          "-fdiagnostics-color=never -fmax-errors=20 -Ib/include %s %s -o b/program %s -lm %s"
          % (shlex.quote(os.path.abspath(sub)), shlex.quote(obj), " ".join(link), " ".join(libs)),
          "cd s"]
-for t in spec["tests"]:
-    args = " ".join(shlex.quote(a) for a in t.get("args", []))
-    stdin = shlex.quote(os.path.abspath(os.path.join("exercises", ex, t["input"]))) \
-        if "input" in t else "/dev/null"
-    lines.append("(exec -a %s ../b/program %s - %s 3>/dev/null >/dev/null 2>&1 <%s) || true"
-                 % (ex, seed, args, stdin))
+def runs(program, tests):
+    out = []
+    for t in tests:
+        args = " ".join(shlex.quote(a) for a in t.get("args", []))
+        stdin = shlex.quote(os.path.abspath(os.path.join("exercises", ex, t["input"]))) \
+            if "input" in t else "/dev/null"
+        out.append("(exec -a %s %s %s - %s 3>/dev/null >/dev/null 2>&1 <%s) || true"
+                   % (ex, program, seed, args, stdin))
+    return out
+lines += runs("../b/program", spec["tests"])
 open(os.path.join(work, "bare.sh"), "w").write("\n".join(lines) + "\n")
+# The same, and the memory check's share: the sanitized build, and a run of
+# every test that is not a scaling test (the grader reruns those that passed).
+wrap = [f for f in link if f.startswith("-Wl,--wrap")]
+lines += ["cd ..",
+          "gcc -std=c11 -D_POSIX_C_SOURCE=200809L -O1 -Wall -Wextra -g1 -fno-omit-frame-pointer "
+          "-fdiagnostics-color=never -fmax-errors=20 -fsanitize=address,undefined "
+          "-fno-sanitize-recover=all -fno-sanitize=object-size,nonnull-attribute "
+          "-Ib/include %s %s -o b/checked %s -static-libasan -static-libubsan -lm %s"
+          % (shlex.quote(os.path.abspath(sub)), shlex.quote(sobj),
+             " ".join(["-fuse-ld=" + ld] if ld else []) + " " + " ".join(wrap), " ".join(libs)),
+          "cd s"]
+lines += runs("../b/checked", [t for t in spec["tests"] if not t.get("scaling")])
+open(os.path.join(work, "bare-check.sh"), "w").write("\n".join(lines) + "\n")
 PY
 
-echo "== $exercise: $submission ($runs runs each, one command after the other; linker: ${ld:-the compiler's own})"
+echo "== $exercise: $submission ($runs runs each, one command after the other; linker: ${ld:-the default of the compiler})"
 hyperfine -N --warmup 3 --runs "$runs" --export-json "$work/hf.json" \
-	-n grader "build/grader check $exercise $submission --seed $seed" \
-	-n bare "bash $work/bare.sh" >/dev/null 2>&1 || true
+	-n grader "build/grader check $exercise $submission --seed $seed --no-sanitize" \
+	-n bare "bash $work/bare.sh" \
+	-n "grader, memory check" "build/grader check $exercise $submission --seed $seed" \
+	-n "bare, memory check" "bash $work/bare-check.sh" >/dev/null 2>&1 || true
 python3 - "$work/hf.json" <<'PY'
 import json, sys
 r = {x["command"]: x for x in json.load(open(sys.argv[1]))["results"]}
-g, b = r["grader"], r["bare"]
-gm, bm = g["median"], b["median"]
-print("grader: median %.3f s (min %.3f, max %.3f)" % (gm, g["min"], g["max"]))
-print("bare:   median %.3f s (min %.3f, max %.3f)" % (bm, b["min"], b["max"]))
-print("ratio grader/bare: %.2fx (target <= 1.20x; grader target < 0.5 s)" % (gm / bm))
+for name in ("grader", "bare", "grader, memory check", "bare, memory check"):
+    x = r[name]
+    print("%-22s median %.3f s (min %.3f, max %.3f)" % (name + ":", x["median"], x["min"], x["max"]))
+print("ratio grader/bare: %.2fx (target <= 1.20x; grader target < 0.5 s)"
+      % (r["grader"]["median"] / r["bare"]["median"]))
+print("ratio with the memory check: %.2fx"
+      % (r["grader, memory check"]["median"] / r["bare, memory check"]["median"]))
 PY
 echo
 echo "== one sandboxed spawn vs fork+exec+wait"
