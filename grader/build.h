@@ -11,6 +11,7 @@
 #ifndef GRADER_BUILD_H
 #define GRADER_BUILD_H
 
+#include <pthread.h>
 #include <stdbool.h>
 
 #include "sandbox.h"
@@ -26,6 +27,13 @@ struct builder {
 	char *cache_dir;   /* NULL: nothing is cached */
 	char *ld_flag;     /* "-fuse-ld=gold", or NULL: the compiler's linker */
 	char driver_hash[65];
+	/* pkg-config's answers, asked once per process ("--libs libcjson" -> flags). */
+	pthread_mutex_t pkg_lock;
+	struct builder_pkg {
+		char *query;
+		char *answer;
+	} *pkg;
+	size_t npkg;
 };
 
 struct build {

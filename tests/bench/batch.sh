@@ -19,7 +19,11 @@
 # Last, the gradebooks must be identical: every student's score and status
 # (grades.csv) and every test's status, score and hint in every report.
 #
-# usage: [BASE=rev] [OLD_GRADER=path] [ROUNDS=n] [EXERCISES="a b"]
+# NEW_FLAGS adds options to the new grader's `grader batch`: an old grader
+# from before the memory check is compared fairly with
+# NEW_FLAGS=--no-sanitize (the same work, and the same gradebook).
+#
+# usage: [BASE=rev] [OLD_GRADER=path] [ROUNDS=n] [EXERCISES="a b"] [NEW_FLAGS=...]
 #        tests/bench/batch.sh [STUDENTS] [JOBS]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -83,10 +87,10 @@ for name in old new; do
 	done
 done
 
-python3 - "$old" "$new" "$work" "$jobs" "$students" "$rounds" <<'PY'
+python3 - "$old" "$new" "$work" "$jobs" "$students" "$rounds" "${NEW_FLAGS:-}" <<'PY'
 import csv, glob, json, os, resource, statistics, subprocess, sys, time
 
-old, new, work, jobs, students, rounds = sys.argv[1:7]
+old, new, work, jobs, students, rounds, new_flags = sys.argv[1:8]
 students, rounds = int(students), int(rounds)
 cls = os.path.join(work, "class")
 nsub = sum(1 for _ in glob.glob(os.path.join(cls, "*", "*.c")))
@@ -96,7 +100,8 @@ def run(name, binary, rnd):
     env = dict(os.environ, GRADER_CACHE_DIR=os.path.join(work, "cache-" + name))
     r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.monotonic()
-    p = subprocess.run([binary, "batch", cls, "--no-cache", "--out", out, "-j", jobs, "-q"],
+    extra = new_flags.split() if name == "new" else []
+    p = subprocess.run([binary, "batch", cls, "--no-cache", "--out", out, "-j", jobs, "-q"] + extra,
                        capture_output=True, text=True, env=env)
     wall = time.monotonic() - t0
     r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -111,9 +116,9 @@ for rnd in range(rounds):
     for name, binary in order:
         res[name].append(run(name, binary, rnd))
 
-print("class: %d students x %d exercises = %d submissions, -j %s, %d cores, %d round%s"
+print("class: %d students x %d exercises = %d submissions, -j %s, %d cores, %d round%s%s"
       % (students, nsub // max(1, students), nsub, jobs, os.cpu_count(), rounds,
-         "" if rounds == 1 else "s"))
+         "" if rounds == 1 else "s", "; new with " + new_flags if new_flags else ""))
 print("%-5s %10s %12s %14s" % ("", "wall s", "subs/s", "CPU s/sub"))
 med = {}
 for name in ("old", "new"):
