@@ -2047,10 +2047,10 @@ static int memory_check(struct job_ctx *jc, struct memory_check_build *mb, struc
 	}
 	needs_view(&mb->needs, &jc->san_paths, &jc->san_npaths);
 	jc->sanitizing = true;
-	ret = memory_check_probe(jc, mb->ref.exe, mc.todo[0], err);
-	if (ret)
-		goto out;
 	if (!mb->sub.ok) {
+		ret = memory_check_probe(jc, mb->ref.exe, mc.todo[0], err);
+		if (ret)
+			goto out;
 		struct strbuf why = STRBUF_INIT;
 
 		if (mb->sub.output && strstr(mb->sub.output, "[the compiler ran over its time limit")) {
@@ -2082,11 +2082,24 @@ static int memory_check(struct job_ctx *jc, struct memory_check_build *mb, struc
 	for (k = 1; k < jobs && (size_t)k < mc.ntodo; k++)
 		if (start_thread(&threads[n], memory_check_main, &mc) == 0)
 			n++;
-	memory_check_main(&mc);
+	/*
+	 * The probe runs beside the first reruns, not before them: when it
+	 * fails, the others stop and the grading fails as a whole, so what
+	 * they found is never reported.
+	 */
+	ret = memory_check_probe(jc, mb->ref.exe, mc.todo[0], err);
+	if (ret) {
+		pthread_mutex_lock(&mc.lock);
+		if (!jc->error)
+			jc->error = ret;
+		pthread_mutex_unlock(&mc.lock);
+	} else {
+		memory_check_main(&mc);
+	}
 	for (k = 0; k < n; k++)
 		pthread_join(threads[k], NULL);
 	pthread_mutex_destroy(&mc.lock);
-	if (jc->error) {
+	if (!ret && jc->error) {
 		ret = jc->error;
 		strbuf_addstr(err, strbuf_str(&jc->error_msg));
 	}
