@@ -31,6 +31,8 @@ struct ref_cache {
 	size_t n, alloc;
 	size_t hits, stored, disk_hits;
 	char *dir;
+	char (*probed)[65];   /* keys of memory-check probes that passed */
+	size_t nprobed, probed_alloc;
 };
 
 struct ref_cache *ref_cache_new(const char *dir)
@@ -66,6 +68,7 @@ void ref_cache_free(struct ref_cache *rc)
 	for (i = 0; i < rc->n; i++)
 		entry_free(rc->entries[i]);
 	free(rc->entries);
+	free(rc->probed);
 	free(rc->dir);
 	pthread_cond_destroy(&rc->cond);
 	pthread_mutex_destroy(&rc->lock);
@@ -461,5 +464,42 @@ void ref_cache_stats(struct ref_cache *rc, size_t *hits, size_t *stored, size_t 
 	*hits = rc->hits;
 	*stored = rc->stored;
 	*disk_hits = rc->disk_hits;
+	pthread_mutex_unlock(&rc->lock);
+}
+
+/* The probe's key: its program is the sanitized reference, which no mistake can be named. */
+static void probe_key(const struct ref_key_parts *p, char out[65])
+{
+	struct ref_key_parts q = *p;
+
+	q.program = "(the reference, sanitized)";
+	ref_cache_key(&q, true, out);
+}
+
+bool ref_cache_probed(struct ref_cache *rc, const struct ref_key_parts *p)
+{
+	char key[65];
+	bool found = false;
+	size_t i;
+
+	probe_key(p, key);
+	pthread_mutex_lock(&rc->lock);
+	for (i = 0; i < rc->nprobed && !found; i++)
+		found = !strcmp(rc->probed[i], key);
+	pthread_mutex_unlock(&rc->lock);
+	return found;
+}
+
+void ref_cache_set_probed(struct ref_cache *rc, const struct ref_key_parts *p)
+{
+	char key[65];
+
+	probe_key(p, key);
+	pthread_mutex_lock(&rc->lock);
+	if (rc->nprobed == rc->probed_alloc) {
+		rc->probed_alloc = rc->probed_alloc ? rc->probed_alloc * 2 : 8;
+		rc->probed = xrealloc(rc->probed, rc->probed_alloc * sizeof(*rc->probed));
+	}
+	memcpy(rc->probed[rc->nprobed++], key, sizeof(key));
 	pthread_mutex_unlock(&rc->lock);
 }

@@ -79,6 +79,16 @@ void ref_cache_put(struct ref_cache *rc, const struct ref_key_parts *p, const st
 /* Gives up a claim: the run failed. One waiter, if any, claims the key next. */
 void ref_cache_drop(struct ref_cache *rc, const struct ref_key_parts *p);
 
+/*
+ * Whether the memory check's probe (the sanitized reference passing the
+ * first test to rerun) passed in this process for these parts (program
+ * is ignored), and recording that it did. Kept in memory only: whether the
+ * sanitizers work is a fact about this machine, which a shared cache
+ * directory could carry to another.
+ */
+bool ref_cache_probed(struct ref_cache *rc, const struct ref_key_parts *p);
+void ref_cache_set_probed(struct ref_cache *rc, const struct ref_key_parts *p);
+
 /* Runs served (from disk among them) and runs stored, for benchmarks and tests. */
 void ref_cache_stats(struct ref_cache *rc, size_t *hits, size_t *stored, size_t *disk_hits);
 

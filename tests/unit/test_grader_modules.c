@@ -458,6 +458,20 @@ static void test_ref_cache(void)
 	CHECK_EQ(hits, 2);
 	CHECK_EQ(stored, 1);
 	CHECK_EQ(disk, 0);
+
+	/* A probe that passed is remembered for its parts only, and is no run. */
+	CHECK(!ref_cache_probed(rc, &parts));
+	ref_cache_set_probed(rc, &parts);
+	CHECK(ref_cache_probed(rc, &parts));
+	CHECK(!ref_cache_probed(rc, &other));
+	other = parts;
+	other.seed = 8;
+	CHECK(!ref_cache_probed(rc, &other));
+	other = parts;
+	other.spec_hash = "ab";
+	CHECK(!ref_cache_probed(rc, &other));
+	CHECK(!ref_cache_get(rc, &other, &out));
+	ref_cache_drop(rc, &other);
 	ref_cache_free(rc);
 }
 
