@@ -1007,6 +1007,23 @@ static int run_mistake(struct job_ctx *jc, const struct test *t, size_t i, struc
 			   &t->limits, NULL, out, err);
 }
 
+/* What keys a shared run of program (NULL: the reference) on test t. */
+static struct ref_key_parts ref_parts(const struct job_ctx *jc, const struct test *t,
+				      const char *program)
+{
+	struct ref_key_parts p = {
+		.exercise = jc->ex->id,
+		.spec_hash = jc->ex->hash,
+		.driver_hash = jc->g->builder.driver_hash,
+		.compiler = jc->g->builder.cc_version,
+		.seed = jc->o->seed,
+		.test = t->name,
+		.program = program,
+	};
+
+	return p;
+}
+
 /*
  * A run of the reference (mistake < 0) or of a known mistake on a test
  * that times nothing: shared through o->refs, when the caller keeps one,
@@ -1018,15 +1035,8 @@ static int shared_run(struct job_ctx *jc, const struct test *t, long mistake, st
 		      struct strbuf *err)
 {
 	struct ref_cache *rc = jc->o->refs;
-	struct ref_key_parts parts = {
-		.exercise = jc->ex->id,
-		.spec_hash = jc->ex->hash,
-		.driver_hash = jc->g->builder.driver_hash,
-		.compiler = jc->g->builder.cc_version,
-		.seed = jc->o->seed,
-		.test = t->name,
-		.program = mistake < 0 ? NULL : jc->ex->mistakes[mistake].name,
-	};
+	struct ref_key_parts parts =
+		ref_parts(jc, t, mistake < 0 ? NULL : jc->ex->mistakes[mistake].name);
 	struct ref_run shared = { &out->res, &out->obs, &out->files, &out->present, t->nfiles };
 	bool keep;
 	int ret;
@@ -1917,14 +1927,7 @@ static int memory_check_probe(struct job_ctx *jc, const char *ref_exe, size_t id
 	const struct test *t = &jc->ex->tests[idx];
 	struct limits lim = t->limits;
 	struct run run = { 0 };
-	struct ref_key_parts parts = {
-		.exercise = jc->ex->id,
-		.spec_hash = jc->ex->hash,
-		.driver_hash = jc->g->builder.driver_hash,
-		.compiler = jc->g->builder.cc_version,
-		.seed = jc->o->seed,
-		.test = t->name,
-	};
+	struct ref_key_parts parts = ref_parts(jc, t, NULL);
 	int ret;
 
 	/* A batch probes once per exercise and seed, not once per submission. */
