@@ -479,7 +479,11 @@ out:
 	return ret;
 }
 
-/* Copies a file; into the cache (once) or into a build directory. */
+/*
+ * Copies a file; into the cache (once, durably: a torn driver object there
+ * would fail every later link) or into a build directory (a scratch file,
+ * not synced: an fsync costs milliseconds on many disks, for nothing).
+ */
 static int copy_file(const char *from, const char *to, int mode, bool once)
 {
 	struct strbuf sb = STRBUF_INIT;
@@ -487,7 +491,7 @@ static int copy_file(const char *from, const char *to, int mode, bool once)
 
 	if (!ret)
 		ret = once ? write_file_once(to, sb.buf, sb.len, mode)
-			   : write_file_atomic(to, sb.buf, sb.len, mode);
+			   : write_file_scratch(to, sb.buf, sb.len, mode);
 	strbuf_release(&sb);
 	return ret;
 }
@@ -654,7 +658,7 @@ static int build_solution(struct builder *b, const struct exercise *ex, const ch
 		strbuf_addf(&name, "%s.c", kind);
 		src = path_join(dir, name.buf);
 		strbuf_release(&name);
-		ret = write_file_atomic(src, text, text_len, 0644);
+		ret = write_file_scratch(src, text, text_len, 0644);
 		if (ret) {
 			strbuf_addf(err, "cannot write '%s': %s", src, strerror(-ret));
 			goto out;
@@ -959,7 +963,7 @@ static int build_program(struct builder *b, const struct exercise *ex,
 	free(p);
 	p = path_join(dir, name);
 	if (!ret)
-		ret = write_file_atomic(p, source->buf, source->len, 0644);
+		ret = write_file_scratch(p, source->buf, source->len, 0644);
 	if (ret) {
 		strbuf_addf(err, "cannot prepare the build directory: %s", strerror(-ret));
 		goto out;

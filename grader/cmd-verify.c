@@ -152,7 +152,7 @@ static int grade_mistake(struct grader *g, const struct exercise *ex,
 	}
 	strbuf_addf(&name, "%s.c", mk->name);
 	path = path_join(dir, name.buf);
-	ret = write_file_atomic(path, mk->program, mk->program_len, 0644);
+	ret = write_file_scratch(path, mk->program, mk->program_len, 0644);
 	if (ret) {
 		error("%s: cannot write '%s': %s", ex->id, path, strerror(-ret));
 		goto out;

@@ -42,6 +42,13 @@ int write_file_atomic(const char *path, const void *data, size_t len, int mode);
  */
 int write_file_once(const char *path, const void *data, size_t len, int mode);
 
+/*
+ * Creates path (it must not exist) and writes data, with no fsync and no
+ * rename: for a file in a directory of the grader's own that no crash needs
+ * to keep (a build directory). 0 or -errno.
+ */
+int write_file_scratch(const char *path, const void *data, size_t len, int mode);
+
 /* Appends data to path, creating the file (mode 0644) if needed. 0 or -errno. */
 int append_file(const char *path, const void *data, size_t len);
 

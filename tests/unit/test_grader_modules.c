@@ -548,8 +548,38 @@ static void test_ref_cache_disk(void)
 	CHECK_EQ(system(cmd), 0);
 }
 
+/* A build directory's files: written whole, never over a file or through a link. */
+static void test_write_file_scratch(void)
+{
+	char dir[] = "/tmp/scratch-XXXXXX", path[PATH_MAX], link[PATH_MAX], target[PATH_MAX];
+	struct strbuf sb = STRBUF_INIT;
+	struct stat st;
+
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(path, sizeof(path), "%s/a.c", dir);
+	snprintf(link, sizeof(link), "%s/link.c", dir);
+	snprintf(target, sizeof(target), "%s/target", dir);
+	CHECK_EQ(write_file_scratch(path, "int x;\n", 7, 0644), 0);
+	CHECK_EQ(read_file(path, 1024, false, &sb), 0);
+	CHECK_STR(sb.buf, "int x;\n");
+	CHECK_EQ(stat(path, &st), 0);
+	CHECK_EQ(st.st_mode & 0777, 0644);
+	CHECK_EQ(write_file_scratch(path, "y", 1, 0644), -EEXIST);
+	strbuf_reset(&sb);
+	CHECK_EQ(read_file(path, 1024, false, &sb), 0);
+	CHECK_STR(sb.buf, "int x;\n");
+	CHECK_EQ(symlink(target, link), 0);
+	CHECK_EQ(write_file_scratch(link, "y", 1, 0644), -EEXIST);
+	CHECK(access(target, F_OK) != 0);
+	unlink(link);
+	unlink(path);
+	CHECK_EQ(rmdir(dir), 0);
+	strbuf_release(&sb);
+}
+
 int main(void)
 {
+	test_write_file_scratch();
 	test_jsondiff();
 	test_sha256();
 	test_visible();
