@@ -932,6 +932,7 @@ static int run_reference(struct job_ctx *jc, const struct test *t, struct run *o
 struct ref_job {
 	struct job_ctx *jc;
 	const struct test *t;
+	double yard;           /* the slowest of the reference's earlier readings; 0: none */
 	struct run run;
 	atomic_uint_least64_t cap;
 	struct strbuf err;
@@ -945,20 +946,59 @@ static double scaled_limit(const struct test *t, double ref_cpu)
 	return limit < (double)t->scaling.floor_ms ? (double)t->scaling.floor_ms : limit;
 }
 
-static void *ref_main(void *arg)
-{
-	struct ref_job *rj = arg;
-
-	rj->ret = run_reference(rj->jc, rj->t, &rj->run, &rj->err);
-	/* The submission's limit is known now; it applies at once. */
-	atomic_store(&rj->cap, rj->ret ? (uint64_t)1
-			       : (uint64_t)(scaled_limit(rj->t, rj->run.res.cpu_ms) + 0.5));
-	return NULL;
-}
-
 static bool reference_ok(const struct run *ref)
 {
 	return ref->res.outcome == SANDBOX_EXITED && ref->obs.ended && !ref->obs.fail;
+}
+
+/* The yardstick after a reading: the slowest of the reference's runs that passed. */
+static double slowest(double yard, const struct run *ref)
+{
+	return reference_ok(ref) && ref->res.cpu_ms > yard ? ref->res.cpu_ms : yard;
+}
+
+static void *ref_main(void *arg)
+{
+	struct ref_job *rj = arg;
+	double limit;
+
+	rj->ret = run_reference(rj->jc, rj->t, &rj->run, &rj->err);
+	/* The submission's limit is known now; it applies at once. */
+	limit = scaled_limit(rj->t, slowest(rj->yard, &rj->run));
+	atomic_store(&rj->cap, rj->ret ? (uint64_t)1 : (uint64_t)(limit + 0.5));
+	return NULL;
+}
+
+/*
+ * A scaling test's reference and submission, at once on two cores, so that
+ * the yardstick is read under the same load as what it measures: the
+ * submission's CPU limit, a multiple of the slowest reading (yard, and the
+ * reference's run now), is set the moment the reference ends. Until then
+ * the submission runs under a backstop no scaled limit can exceed.
+ */
+static int run_beside(struct job_ctx *jc, const struct test *t, double yard, struct run *ref,
+		      struct run *sub, struct strbuf *err)
+{
+	struct ref_job rj = { .jc = jc, .t = t, .yard = yard, .err = STRBUF_INIT };
+	double backstop = scaled_limit(t, (double)(t->limits.cpu_ms * REF_CAP_FACTOR));
+	pthread_t th;
+	int ret;
+
+	atomic_init(&rj.cap, 0);
+	if (start_thread(&th, ref_main, &rj)) {
+		ref_main(&rj);
+		ret = run_program(jc, t, jc->sub_exe, "-", backstop, &t->limits, &rj.cap, sub, err);
+	} else {
+		ret = run_program(jc, t, jc->sub_exe, "-", backstop, &t->limits, &rj.cap, sub, err);
+		pthread_join(th, NULL);
+	}
+	*ref = rj.run;
+	if (!ret && rj.ret) {
+		ret = rj.ret;
+		strbuf_addstr(err, strbuf_str(&rj.err));
+	}
+	strbuf_release(&rj.err);
+	return ret;
 }
 
 /* A scaling test's submission over its CPU limit (it may end before it is stopped). */
@@ -970,9 +1010,9 @@ static bool over_limit(struct run *sub, double limit)
 }
 
 /*
- * One noisy run of the reference must not decide a timeout: the reference
- * runs again, the limit follows the slowest of its runs, and the submission
- * runs again under it; the first run that fits passes.
+ * One noisy run of the reference must not decide a timeout: both programs
+ * run again, side by side, the limit follows the slowest of the
+ * reference's runs, and the first run of the submission that fits passes.
  */
 static int recheck_timeout(struct job_ctx *jc, const struct test *t, struct run *sub,
 			   double *yard, int *runs, double *limit, struct strbuf *err)
@@ -982,17 +1022,15 @@ static int recheck_timeout(struct job_ctx *jc, const struct test *t, struct run 
 	for (k = 0; !ret && k < RECHECKS && over_limit(sub, *limit); k++) {
 		struct run again, retry;
 
-		ret = run_reference(jc, t, &again, err);
-		if (ret)
-			break;
-		if (reference_ok(&again) && again.res.cpu_ms > *yard)
-			*yard = again.res.cpu_ms;
+		ret = run_beside(jc, t, *yard, &again, &retry, err);
+		*yard = slowest(*yard, &again);
 		run_release(&again);
+		if (ret) {
+			run_release(&retry);
+			break;
+		}
 		(*runs)++;
 		*limit = scaled_limit(t, *yard);
-		ret = run_program(jc, t, jc->sub_exe, "-", *limit, &t->limits, NULL, &retry, err);
-		if (ret)
-			break;
 		run_release(sub);
 		*sub = retry;
 	}
@@ -1064,19 +1102,12 @@ static int shared_run(struct job_ctx *jc, const struct test *t, long mistake, st
 	return ret;
 }
 
-/*
- * Runs the reference and the submission. A scaling test runs them at once,
- * on two cores: the submission's CPU limit, a multiple of the reference's
- * CPU time, is set the moment the reference ends. Until then the
- * submission runs under a backstop no scaled limit can exceed.
- */
+/* Runs the reference and the submission; a scaling test's side by side (run_beside). */
 static int run_pair(struct job_ctx *jc, const struct test *t, struct run *ref,
 		    struct run *sub, double *limit, struct strbuf *err)
 {
-	struct ref_job rj = { .jc = jc, .t = t, .err = STRBUF_INIT };
-	double backstop = scaled_limit(t, (double)(t->limits.cpu_ms * REF_CAP_FACTOR)), yard;
+	double yard;
 	int runs = 1;
-	pthread_t th;
 	int ret;
 
 	*limit = (double)t->limits.cpu_ms;
@@ -1087,20 +1118,7 @@ static int run_pair(struct job_ctx *jc, const struct test *t, struct run *ref,
 					  err);
 		return ret;
 	}
-	atomic_init(&rj.cap, 0);
-	if (pthread_create(&th, NULL, ref_main, &rj)) {
-		ref_main(&rj);
-		ret = run_program(jc, t, jc->sub_exe, "-", backstop, &t->limits, &rj.cap, sub, err);
-	} else {
-		ret = run_program(jc, t, jc->sub_exe, "-", backstop, &t->limits, &rj.cap, sub, err);
-		pthread_join(th, NULL);
-	}
-	*ref = rj.run;
-	if (!ret && rj.ret) {
-		ret = rj.ret;
-		strbuf_addstr(err, strbuf_str(&rj.err));
-	}
-	strbuf_release(&rj.err);
+	ret = run_beside(jc, t, 0, ref, sub, err);
 	if (ret || !reference_ok(ref))
 		return ret;
 	yard = ref->res.cpu_ms;
