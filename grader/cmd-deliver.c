@@ -112,7 +112,7 @@ int cmd_deliver(int argc, char **argv)
 		url = webhook_redacted_url(e.url);
 		ret = webhook_deliver_entry(&e, wo.secret.buf, wo.secret.len, wo.deadline_ms, &res);
 		if (ret) {
-			error("cannot set up libcurl: %s", strerror(-ret));
+			error("cannot set up libcurl: %s", webhook_setup_error(ret));
 			status = EXIT_GRADER;
 			left++;
 		} else if (res.outcome == WEBHOOK_DELIVERED) {

@@ -41,6 +41,8 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION devel)
 set(CPACK_DEBIAN_PACKAGE_PRIORITY optional)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "gcc, libc6-dev, pkg-config, libcjson-dev")
+# libcurl4 by name: the grader loads it at run time (grader/deliver/webhook.c),
+# so dpkg-shlibdeps cannot see it. 7.85 brought CURLOPT_PROTOCOLS_STR.
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "gcc, libc6-dev, pkg-config, libcjson-dev, libcurl4 (>= 7.85.0)")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "gdb, valgrind")
 include(CPack)

@@ -153,7 +153,7 @@ static void tell(struct strbuf *log, const struct spool_entry *e, const char *ex
 	char *url = webhook_redacted_url(e->url);
 
 	if (ret) {
-		strbuf_addf(log, "webhook: cannot set up libcurl: %s\n", strerror(-ret));
+		strbuf_addf(log, "webhook: cannot set up libcurl: %s\n", webhook_setup_error(ret));
 	} else if (res->outcome == WEBHOOK_DELIVERED) {
 		if (*res->reason)
 			strbuf_addf(log, "webhook: delivery %s: %s\n", e->id, res->reason);

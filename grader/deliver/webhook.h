@@ -57,9 +57,13 @@ struct webhook_result {
 
 /*
  * Delivers w, retrying as above; fills res. Returns 0 whatever the outcome
- * (res says it); -ENOMEM or -EINVAL when libcurl could not be set up.
+ * (res says it); -ELIBACC when libcurl is not installed, -ENOMEM or
+ * -EINVAL when it could not be set up.
  */
 int webhook_deliver(const struct webhook *w, struct webhook_result *res);
+
+/* Why webhook_deliver() could not start (its negative return), for a message. */
+const char *webhook_setup_error(int ret);
 
 /*
  * Delivers an entry and, after a 2xx only, removes it from the spool when
