@@ -172,6 +172,16 @@ int write_file_once(const char *path, const void *data, size_t len, int mode)
 	return write_file_renaming(path, data, len, mode, true);
 }
 
+/* Writes data to fd and closes it. 0 or -errno. */
+static int write_and_close(int fd, const void *data, size_t len)
+{
+	int ret = write_all(fd, data, len);
+
+	if (close(fd) < 0 && !ret)
+		ret = -errno;
+	return ret;
+}
+
 int write_file_scratch(const char *path, const void *data, size_t len, int mode)
 {
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, mode);
@@ -179,9 +189,7 @@ int write_file_scratch(const char *path, const void *data, size_t len, int mode)
 
 	if (fd < 0)
 		return -errno;
-	ret = write_all(fd, data, len);
-	if (close(fd) < 0 && !ret)
-		ret = -errno;
+	ret = write_and_close(fd, data, len);
 	if (ret)
 		unlink(path);
 	return ret;
@@ -190,14 +198,8 @@ int write_file_scratch(const char *path, const void *data, size_t len, int mode)
 int append_file(const char *path, const void *data, size_t len)
 {
 	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC | O_NOCTTY, 0644);
-	int ret;
 
-	if (fd < 0)
-		return -errno;
-	ret = write_all(fd, data, len);
-	if (close(fd) < 0 && !ret)
-		ret = -errno;
-	return ret;
+	return fd < 0 ? -errno : write_and_close(fd, data, len);
 }
 
 int mkdir_p(const char *dir, mode_t mode)
