@@ -390,6 +390,8 @@ bool ref_cache_get(struct ref_cache *rc, const struct ref_key_parts *p, const st
 		return true;
 	}
 	e = xcalloc(1, sizeof(*e));
+	/* Not descriptor 0: a claim dropped unfilled releases this result. */
+	e->res.workdir_fd = -1;
 	memcpy(e->key, key, sizeof(e->key) - 1);
 	e->nfiles = out->nfiles;
 	if (rc->n == rc->alloc) {

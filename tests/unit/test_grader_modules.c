@@ -2,6 +2,7 @@
  * test_grader_modules.c: the grader's modules that need no sandbox.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <pthread.h>
 #include <stdlib.h>
@@ -577,8 +578,40 @@ static void test_write_file_scratch(void)
 	strbuf_release(&sb);
 }
 
+/*
+ * A claim dropped before any run filled it (the reference failed) must not
+ * close descriptor 0: the unfilled result once held workdir_fd 0, so every
+ * drop closed whatever fd 0 was, in a batch another thread's pidfd, whose
+ * sandbox then waited forever.
+ */
+static void test_ref_cache_drop_keeps_fd0(void)
+{
+	struct ref_key_parts parts = { "sort-users", "aa", "bb", "gcc 12.2.0", 7, "crash", NULL };
+	struct ref_cache *rc = ref_cache_new(NULL);
+	struct sandbox_result got;
+	struct obs gobs;
+	struct strbuf *gfiles = NULL;
+	bool *gpresent = NULL;
+	struct ref_run out = { &got, &gobs, &gfiles, &gpresent, 0 };
+	int keep = dup(0), null = open("/dev/null", O_RDONLY | O_CLOEXEC);
+
+	CHECK(null >= 0);
+	CHECK_EQ(dup2(null, 0), 0);
+	CHECK(!ref_cache_get(rc, &parts, &out));
+	ref_cache_drop(rc, &parts);
+	CHECK(fcntl(0, F_GETFD) >= 0);
+	ref_cache_free(rc);
+	CHECK(fcntl(0, F_GETFD) >= 0);
+	if (keep >= 0) {
+		dup2(keep, 0);
+		close(keep);
+	}
+	close(null);
+}
+
 int main(void)
 {
+	test_ref_cache_drop_keeps_fd0();
 	test_write_file_scratch();
 	test_jsondiff();
 	test_sha256();
