@@ -30,6 +30,7 @@
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -206,6 +207,29 @@ SANDBOX__CHILD static int sys_result(long r)
 }
 
 /*
+ * The exec. ETXTBSY is someone else's moment, not the program's fault:
+ * another thread's child, between its clone and its exec, still holds a
+ * descriptor that wrote this program (a cache file just renamed into
+ * place), and it goes at that exec, within milliseconds. So it is tried
+ * again, for half a second at most.
+ */
+SANDBOX__CHILD static int exec_program(char *const argv[], char *const envp[])
+{
+	long delay_ms;
+	int err;
+
+	for (delay_ms = 1;; delay_ms *= 2) {
+		struct timespec ts = { 0, delay_ms * 1000000L };
+
+		syscall(SYS_execveat, SANDBOX__EXEC_FD, "", argv, envp, AT_EMPTY_PATH);
+		err = errno;
+		if (err != ETXTBSY || delay_ms > 256)
+			return -err;
+		nanosleep(&ts, NULL);
+	}
+}
+
+/*
  * The containment order, and why:
  *  1. setsid: a new session, so that no terminal signal or TIOCSTI reaches
  *     the grader's terminal, and the tree can be killed as a group;
@@ -303,8 +327,7 @@ SANDBOX__CHILD static int contain(const struct sandbox__child *c, int *status_fd
 	if (ret)
 		return ret;
 	*step = SANDBOX__STEP_EXEC;
-	syscall(SYS_execveat, SANDBOX__EXEC_FD, "", s->argv, envp, AT_EMPTY_PATH);
-	return -errno;
+	return exec_program(s->argv, envp);
 }
 
 SANDBOX__CHILD static int child_main(void *arg)

@@ -437,6 +437,43 @@ static void test_raw_exit(void)
 	sandbox_result_release(&r);
 }
 
+static void *close_later(void *arg)
+{
+	struct timespec ts = { 0, 30 * 1000000L };
+
+	nanosleep(&ts, NULL);
+	close(*(int *)arg);
+	return NULL;
+}
+
+/*
+ * A program somebody still holds open for writing cannot be executed
+ * (ETXTBSY). In the grader that somebody is another thread's child between
+ * its clone and its exec, which inherited the descriptor that wrote a
+ * cache file: gone within milliseconds. The sandbox tries the exec again
+ * rather than fail the run.
+ */
+static void test_exec_retries_text_busy(void)
+{
+	char copy[PATH_MAX + 8], cmd[PATH_MAX * 2 + 32], err[256];
+	struct sandbox_result r;
+	pthread_t th;
+	int fd;
+
+	snprintf(copy, sizeof(copy), "%s-busy", probe);
+	snprintf(cmd, sizeof(cmd), "cp '%s' '%s'", probe, copy);
+	CHECK_EQ(system(cmd), 0);
+	fd = open(copy, O_WRONLY | O_CLOEXEC);
+	CHECK(fd >= 0);
+	CHECK_EQ(pthread_create(&th, NULL, close_later, &fd), 0);
+	CHECK_EQ(run_profile(SANDBOX_RUN, copy, scratch, 32, &r, err, sizeof(err)), 0);
+	CHECK_EQ(r.outcome, SANDBOX_EXITED);
+	CHECK_EQ(r.exec_errno, 0);
+	sandbox_result_release(&r);
+	pthread_join(th, NULL);
+	unlink(copy);
+}
+
 int main(int argc, char **argv)
 {
 	char err[256], *slash;
@@ -463,6 +500,7 @@ int main(int argc, char **argv)
 	printf("landlock ABI %d, %s\n", abi, view ? "mount namespace" : "no mount namespace");
 
 	test_policy_golden(argv[1]);
+	test_exec_retries_text_busy();
 	test_peak_is_the_programs();
 	test_raw_exit();
 	test_rss_cap();
