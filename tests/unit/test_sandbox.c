@@ -460,7 +460,8 @@ static void test_exec_retries_text_busy(void)
 	pthread_t th;
 	int fd;
 
-	snprintf(copy, sizeof(copy), "%s-busy", probe);
+	/* Beside this process's own scratch: two test processes may run at once. */
+	snprintf(copy, sizeof(copy), "%s-busy", scratch);
 	snprintf(cmd, sizeof(cmd), "cp '%s' '%s'", probe, copy);
 	CHECK_EQ(system(cmd), 0);
 	fd = open(copy, O_WRONLY | O_CLOEXEC);
