@@ -482,8 +482,12 @@ static void judge(const struct test *t, const struct run *ref, const struct run 
 	switch (res->outcome) {
 	case SANDBOX_EXEC_FAILED:
 		tr->status = ST_CRASHED;
-		strbuf_addf(&msg, "the program could not start (%s): it asks for a loader or "
-			    "a library that tests do not provide", strerror(res->exec_errno));
+		strbuf_addf(&msg, "the program could not start (%s)", strerror(res->exec_errno));
+		/* Other errors (ETXTBSY, ENOMEM) are the machine's moment, not the program. */
+		if (res->exec_errno == ENOENT || res->exec_errno == EACCES ||
+		    res->exec_errno == ENOEXEC || res->exec_errno == ELIBBAD)
+			strbuf_addstr(&msg, ": it asks for a loader or a library that tests do "
+					    "not provide");
 		hint = "";
 		break;
 	case SANDBOX_FORBIDDEN:
