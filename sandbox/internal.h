@@ -75,16 +75,28 @@ struct sandbox {
 int sandbox__policy_build(enum sandbox_profile profile, struct sock_fprog *prog);
 void sandbox__policy_release(struct sock_fprog *prog);
 /* A system call the run profile's program waits in until the parent answers. */
+enum sandbox__signal_call { SANDBOX__NO_SIGNAL, SANDBOX__KILL, SANDBOX__TGKILL, SANDBOX__TKILL };
 struct sandbox__call {
 	uint64_t id;
+	pid_t tid;         /* the calling thread, as the parent sees it */
 	bool is_exit;      /* exit_group or exit: the program's end, let go on */
 	int exit_status;   /* its status, should the call have to be ended for it */
+	/*
+	 * A signal: kill(pid, sig), tgkill(pid, tid, sig) or tkill(tid, sig),
+	 * the program's own arguments (pids as it sees them).
+	 */
+	enum sandbox__signal_call signal_call;
+	long sig_pid;
+	long sig_tid;
+	int sig;
 	char name[64];     /* what a denied call is reported as */
 };
 /* Reads one notification from listener. 0, or a negative errno. */
 int sandbox__notify_receive(int listener, struct sandbox__call *call);
 /* Lets the call of notification id go on as if allowed. */
 int sandbox__notify_continue(int listener, uint64_t id);
+/* Ends the call of notification id without running it: it returns -error (0: 0). */
+int sandbox__notify_return(int listener, uint64_t id, int error);
 
 /* landlock.c */
 int sandbox__landlock_abi(void);

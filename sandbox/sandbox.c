@@ -330,6 +330,7 @@ struct run_state {
 	long exit_kb;          /* the program's peak, read as it called exit_group */
 	bool exit_forced;      /* the kernel would not let exit_group go on: */
 	int exit_status;       /* we ended the program, with the status it asked */
+	long signal_kb;        /* its peak, read as it last signalled itself */
 	long seen_kb;          /* the program's peak memory, as last polled */
 	double seen_at;
 };
@@ -368,9 +369,66 @@ static void exec_check(struct run_state *st)
 }
 
 /*
+ * Whether a signal call aims at the program itself: its pid, its process
+ * group (0 or -pid: setsid made it the group's only member, and it cannot
+ * fork), or one of its threads (tgkill with its pid, which the kernel
+ * checks against the thread; tkill of a thread /proc lists under it).
+ */
+static bool signal_to_self(const struct run_state *st, const struct sandbox__call *c)
+{
+	char path[64];
+
+	switch (c->signal_call) {
+	case SANDBOX__KILL:
+		return c->sig_pid == st->pid || c->sig_pid == 0 || c->sig_pid == -st->pid;
+	case SANDBOX__TGKILL:
+		return c->sig_pid == st->pid;
+	case SANDBOX__TKILL:
+		if (c->sig_tid == st->pid)
+			return true;
+		if (c->sig_tid <= 0)
+			return false;
+		snprintf(path, sizeof(path), "/proc/%d/task/%ld", (int)st->pid, c->sig_tid);
+		return access(path, F_OK) == 0;
+	default:
+		return false;
+	}
+}
+
+/*
+ * A signal. To the program itself (abort(), raise(), a crash handler that
+ * passes its fault on) it goes on, once we have read the program's peak
+ * memory: it may be about to die of it, and the peak of a program a signal
+ * ended cannot be told apart from ours afterwards. To any other process it
+ * fails with EPERM, as under Landlock's signal scope, but on every kernel.
+ */
+static void answer_signal(struct run_state *st, const struct sandbox__call *c)
+{
+	long kb;
+
+	if (!signal_to_self(st, c)) {
+		sandbox__notify_return(st->listener, c->id, EPERM);
+		return;
+	}
+	if (!st->exec_done)
+		exec_check(st);
+	kb = st->exec_done ? peak_rss_kb(st->pid) : 0;
+	if (kb > st->signal_kb)
+		st->signal_kb = kb;
+	if (sandbox__notify_continue(st->listener, c->id) == 0)
+		return;
+	/* A kernel without SECCOMP_USER_NOTIF_FLAG_CONTINUE (before 5.5): we send it. */
+	if (c->signal_call == SANDBOX__KILL)
+		kill(st->pid, c->sig);
+	else
+		syscall(SYS_tgkill, st->pid, c->sig_tid, c->sig);
+	sandbox__notify_return(st->listener, c->id, 0);
+}
+
+/*
  * A notification: the program's end, whose peak memory we read while it
  * waits in exit_group (its own address space, whole, and nothing of ours),
- * or a denied call, which stops it.
+ * a signal (answer_signal), or a denied call, which stops it.
  */
 static void answer(struct run_state *st)
 {
@@ -380,6 +438,10 @@ static void answer(struct run_state *st)
 		return;
 	if (st->stopped)
 		return;
+	if (call.signal_call != SANDBOX__NO_SIGNAL) {
+		answer_signal(st, &call);
+		return;
+	}
 	if (!call.is_exit) {
 		memcpy(st->syscall_name, call.name, sizeof(call.name));
 		stop(st, SANDBOX_FORBIDDEN);
@@ -528,8 +590,9 @@ static void classify(struct run_state *st, int status, const struct rusage *ru,
 	 * space's peak, which was ours (shared by the vfork, or copied by the
 	 * fork). Our own peak, read now that the program is gone, bounds that
 	 * part whatever our other threads did meanwhile: above it, ru_maxrss is
-	 * the program's; at or below, the peak polled from /proc while it ran
-	 * stands. A grader that holds a lot of memory must not make small
+	 * the program's; at or below, the larger of the peak read as it last
+	 * signalled itself (abort(), a crash handler passing its fault on) and
+	 * the peak polled from /proc while it ran stands. A grader that holds a lot of memory must not make small
 	 * programs look like memory hogs.
 	 */
 	if (st->exit_kb > 0) {
@@ -537,7 +600,7 @@ static void classify(struct run_state *st, int status, const struct rusage *ru,
 	} else {
 		res->peak_kb = ru->ru_maxrss;
 		if (ru->ru_maxrss <= peak_rss_kb(0))
-			res->peak_kb = st->seen_kb;
+			res->peak_kb = st->seen_kb > st->signal_kb ? st->seen_kb : st->signal_kb;
 	}
 	if (st->exit_forced && !st->stopped) {
 		res->outcome = SANDBOX_EXITED;

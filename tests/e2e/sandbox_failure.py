@@ -16,7 +16,12 @@ layer. Asserts:
     3 with no report, not a compile error that would score the submission;
   - no Landlock, or no namespaces: the grader still grades (exit 0 for the
     reference solution), and the report's receipt lists the layers that
-    were really in force.
+    were really in force;
+  - no Landlock (so no signal scope): verdicts that hang on signals are
+    those of the fixtures' expect.json, test by test: a crash is `crashed`
+    (the driver's crash handler passes the fault on with a signal to
+    itself), an allocation bomb is `memory`, a submission that signals the
+    grader and everyone else still gets full marks and the grader lives.
 """
 import csv
 import json
@@ -25,6 +30,17 @@ import shutil
 import subprocess
 import sys
 import tempfile
+
+
+# Fixtures whose verdicts hang on signals: a crash handler's, abort()'s, the
+# grader's own. Without Landlock's signal scope they must not change.
+SIGNAL_FIXTURES = (
+    "sort-users/crashed-strcmp-null",
+    "lru-cache/crashed-get-null-dereference",
+    "sort-users/crashed-merge-sort-no-base-case",
+    "hostile/memory-allocation-bomb",
+    "hostile/passes-kill-parent-and-everyone",
+)
 
 
 def main():
@@ -100,11 +116,34 @@ def main():
         if json.loads(p.stdout)["score"] != json.loads(p.stdout)["max_score"]:
             errors.append("without %s: the reference did not get full marks" % layer)
 
+    for fixture in SIGNAL_FIXTURES:
+        d = os.path.join(repo, "fixtures", fixture)
+        with open(os.path.join(d, "expect.json")) as f:
+            expect = json.load(f)
+        exercise = expect.get("exercise", fixture.split("/")[0])
+        if exercise == "hostile":
+            exercise = "sort-users"
+        p = run("landlock", "check", exercise, os.path.join(d, "submission.c"),
+                "--format", "json", "--seed", "4242")
+        if p.returncode not in (0, 1):
+            errors.append("without landlock: %s: check exited %d: %s" % (
+                fixture, p.returncode, p.stderr[:300]))
+            continue
+        got = {t["name"]: t["status"] for t in json.loads(p.stdout)["tests"]}
+        want = expect["tests"]
+        if got != want:
+            diff = {k: (want.get(k), got.get(k)) for k in set(want) | set(got)
+                    if want.get(k) != got.get(k)}
+            errors.append("without landlock: %s: statuses differ (expected, got): %s" % (
+                fixture, diff))
+
     if errors:
         print("FAIL:\n  " + "\n  ".join(errors))
         sys.exit(1)
     print("ok: no seccomp is exit 3 (check and batch), naming the failed step; a compiler "
-          "that cannot start is exit 3; no Landlock or namespaces still grades")
+          "that cannot start is exit 3; no Landlock or namespaces still grades; without "
+          "Landlock, crashes, an allocation bomb and signals to the grader keep their "
+          "verdicts")
 
 
 if __name__ == "__main__":

@@ -97,6 +97,16 @@ int main(int argc, char **argv)
 		munmap(p, len);
 		if (!strcmp(mode, "peak-raw-exit"))
 			syscall(SYS_exit, argc > 3 ? atoi(argv[3]) : 0);
+	} else if (!strcmp(mode, "peak-abort")) {
+		/* arg MiB touched, then abort() at once: a death by a signal. */
+		size_t len = (size_t)atoi(argc > 2 ? argv[2] : "1") << 20;
+		char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+		if (p == MAP_FAILED)
+			_exit(98);
+		memset(p, 1, len);
+		abort();
 	} else if (!strcmp(mode, "i386")) {
 		long ret;
 		__asm__ volatile("int $0x80" : "=a"(ret) : "a"(20) : "memory");
