@@ -130,8 +130,15 @@ struct sandbox__view {
 	size_t ndirs;
 	struct sandbox__bind *binds;
 	size_t nbinds;
-	char *scratch;            /* root + SANDBOX_SCRATCH */
+	char *scratch;            /* root + SANDBOX_SCRATCH; NULL for a compile */
 	char scratch_opts[128];   /* size, inodes, and nobody's ids when root */
+	/*
+	 * A compile's view: its build directory is bound at its own path,
+	 * writable, and is where it works; the new root's mount point is an
+	 * empty directory made in it for the run (made_root), removed after.
+	 */
+	const char *workdir;
+	char *made_root;
 };
 
 int sandbox__view_plan(const struct sandbox *sb, const struct sandbox_spec *spec,
@@ -143,6 +150,8 @@ void sandbox__view_release(struct sandbox__view *v);
  */
 SANDBOX__CHILD int sandbox__view_enter(const struct sandbox__view *v, int *scratch_fd,
 				       enum sandbox__step *step);
+/* After the run: removes the compile view's mount point, then releases v. */
+void sandbox__view_done(struct sandbox__view *v);
 /* Whether this kernel lets a run have its view; sets the sandbox's flags. */
 void sandbox__view_probe(struct sandbox *sb);
 /*

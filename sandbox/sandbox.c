@@ -91,7 +91,7 @@ unsigned sandbox_layers(const struct sandbox *sb, enum sandbox_profile profile)
 
 	if (profile == SANDBOX_COMPILE && sb->pidns)
 		layers |= SANDBOX_LAYER_PID_NAMESPACE;
-	if (profile == SANDBOX_RUN && sb->mountns)
+	if (sb->mountns)
 		layers |= SANDBOX_LAYER_MOUNT_NAMESPACE;
 	return layers;
 }
@@ -732,7 +732,7 @@ static int run_prepare(struct run *r, char *err, size_t errlen)
 			return ret;
 		}
 	}
-	if (spec->profile == SANDBOX_RUN && r->sb->mountns) {
+	if (r->sb->mountns) {
 		ret = sandbox__view_plan(r->sb, spec, &r->view);
 		if (ret) {
 			snprintf(err, errlen, "cannot plan the program's view: %s", strerror(-ret));
@@ -827,7 +827,8 @@ static int run_start(struct run *r, char *err, size_t errlen)
 	c.ruleset_fd = r->ruleset;
 	if (r->have_view) {
 		c.view = &r->view;
-		c.scratch_rights = sandbox__landlock_rw_rights(r->sb->landlock_abi);
+		if (spec->profile == SANDBOX_RUN)
+			c.scratch_rights = sandbox__landlock_rw_rights(r->sb->landlock_abi);
 	}
 
 	r->start = now_ms();
@@ -914,7 +915,7 @@ static int run_reap(struct run *r, struct sandbox_result *res)
 	res->wall_ms = now_ms() - r->start;
 	classify(&r->st, status, &ru, res);
 	res->layers = sandbox_layers(r->sb, spec->profile);
-	if (r->have_view) {
+	if (r->have_view && spec->profile == SANDBOX_RUN) {
 		res->workdir_fd = r->scratch_fd; /* the tmpfs lives on while it is open */
 		r->scratch_fd = -1;
 	} else if (spec->workdir) {
@@ -954,7 +955,7 @@ static void run_release(struct run *r)
 	close_fd(&r->ruleset);
 	close_fd(&r->scratch_fd);
 	if (r->have_view)
-		sandbox__view_release(&r->view);
+		sandbox__view_done(&r->view);
 	r->have_view = false;
 }
 

@@ -236,8 +236,8 @@ SANDBOX__CHILD static int exec_program(char *const argv[], char *const envp[])
  *  2. parent-death signal: if the grader dies, so does the program;
  *  3. descriptors: only stdin, stdout, stderr, the channel (and, until
  *     exec, the program and the status socket); the rest closed;
- *  4. the run profile's view (view.c), while the child may still mount,
- *     or else the working directory;
+ *  4. the view (view.c), while the child may still mount, or else the
+ *     working directory;
  *  5. rlimits, while the child may still set them;
  *  6. capabilities: none left, not even in the bounding set, and nobody's
  *     uid for a run when the grader is root;
@@ -295,7 +295,8 @@ SANDBOX__CHILD static int contain(const struct sandbox__child *c, int *status_fd
 	}
 	if (!ret) {
 		*step = SANDBOX__STEP_CAPABILITIES;
-		ret = sandbox__drop_privileges(c->sb->root || userns, c->view && c->sb->root);
+		ret = sandbox__drop_privileges(c->sb->root || userns,
+					       c->view && c->sb->root && s->profile == SANDBOX_RUN);
 	}
 	if (!ret) {
 		*step = SANDBOX__STEP_NO_NEW_PRIVS;
@@ -371,10 +372,11 @@ int sandbox__spawn(const struct sandbox__child *c)
 		flags |= CLONE_VM | CLONE_VFORK;
 		if (c->view)
 			flags |= CLONE_NEWNS | (c->sb->mountns_userns ? CLONE_NEWUSER : 0);
-	} else if (c->sb->pidns) {
-		flags |= CLONE_NEWPID;
-		if (c->sb->userns)
-			flags |= CLONE_NEWUSER;
+	} else {
+		if (c->sb->pidns)
+			flags |= CLONE_NEWPID | (c->sb->userns ? CLONE_NEWUSER : 0);
+		if (c->view)
+			flags |= CLONE_NEWNS | (c->sb->mountns_userns ? CLONE_NEWUSER : 0);
 	}
 	pid = clone(child_main, stack + CHILD_STACK_SIZE, flags, (void *)c);
 	if (pid < 0)

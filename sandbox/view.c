@@ -10,6 +10,13 @@
  * list: stat() of the grader's cache or of /etc/shadow finds nothing, the
  * disk a run can fill is its tmpfs, and cleaning up is an unmount.
  *
+ * A compile gets a view too (the compiler tree shares it): the toolchain
+ * and the header it may read, its build directory bound writable at its own
+ * path, where it works, and no scratch. The new root's mount point is then
+ * an empty directory the parent makes in the build directory, since the
+ * build directory itself must stay visible. Without it, only Landlock would
+ * keep the compiler from #including any file the grader's user can read.
+ *
  * The parent plans everything (it may allocate); the child, which shares the
  * parent's memory until it execs, only makes system calls.
  */
@@ -162,17 +169,32 @@ int sandbox__view_plan(const struct sandbox *sb, const struct sandbox_spec *spec
 	int ret = 0;
 
 	memset(v, 0, sizeof(*v));
-	if (!spec->workdir || spec->workdir[0] != '/')
+	if (!spec->workdir || !plain_path(spec->workdir))
 		return -EINVAL;
-	v->root = spec->workdir;
+	if (spec->profile == SANDBOX_COMPILE) {
+		v->workdir = spec->workdir;
+		v->made_root = join(spec->workdir, "/.sandbox-root-XXXXXX");
+		if (!v->made_root)
+			return -ENOMEM;
+		if (!mkdtemp(v->made_root)) {
+			ret = -errno;
+			free(v->made_root);
+			v->made_root = NULL;
+			return ret;
+		}
+		v->root = v->made_root;
+	} else {
+		v->root = spec->workdir;
+	}
 	/* Each '/' of a path may add a directory: its length bounds their number. */
 	for (i = 0; i < spec->npaths; i++)
 		cap += strlen(spec->paths[i].path);
-	cap += 16;
+	cap += strlen(spec->workdir) + 16;
 	v->dirs = calloc(cap, sizeof(char *));
-	v->binds = calloc(spec->npaths + 1, sizeof(*v->binds));
-	v->scratch = join(v->root, SANDBOX_SCRATCH);
-	if (!v->dirs || !v->binds || !v->scratch) {
+	v->binds = calloc(spec->npaths + 2, sizeof(*v->binds));
+	if (!v->workdir)
+		v->scratch = join(v->root, SANDBOX_SCRATCH);
+	if (!v->dirs || !v->binds || (!v->workdir && !v->scratch)) {
 		ret = -ENOMEM;
 		goto fail;
 	}
@@ -180,8 +202,12 @@ int sandbox__view_plan(const struct sandbox *sb, const struct sandbox_spec *spec
 	for (i = 0; !ret && i < spec->npaths; i++)
 		ret = add_bind(v, spec->paths[i].path,
 			       (spec->paths[i].access & SANDBOX_WRITE) != 0);
+	if (!ret && v->workdir)
+		ret = add_bind(v, v->workdir, true);
 	if (ret)
 		goto fail;
+	if (v->workdir)
+		return 0;
 	if (!kb) {
 		kb = 4 * l->file_kb;
 		if (kb < SCRATCH_KB_MIN)
@@ -195,8 +221,18 @@ int sandbox__view_plan(const struct sandbox *sb, const struct sandbox_spec *spec
 		 sb->root ? ",uid=" NOBODY_STR ",gid=" NOBODY_STR : "");
 	return 0;
 fail:
-	sandbox__view_release(v);
+	sandbox__view_done(v);
 	return ret;
+}
+
+void sandbox__view_done(struct sandbox__view *v)
+{
+	if (v->made_root) {
+		rmdir(v->made_root);
+		free(v->made_root);
+		v->made_root = NULL;
+	}
+	sandbox__view_release(v);
 }
 
 void sandbox__view_release(struct sandbox__view *v)
@@ -275,7 +311,7 @@ SANDBOX__CHILD int sandbox__view_enter(const struct sandbox__view *v, int *scrat
 		*step = SANDBOX__STEP_MOUNT_BIND;
 		ret = bind_one(&v->binds[i]);
 	}
-	if (!ret) {
+	if (!ret && v->scratch) {
 		*step = SANDBOX__STEP_MOUNT_SCRATCH;
 		ret = sys(mkdir(v->scratch, 0755));
 		if (!ret)
@@ -296,6 +332,10 @@ SANDBOX__CHILD int sandbox__view_enter(const struct sandbox__view *v, int *scrat
 		*step = SANDBOX__STEP_MOUNT_READ_ONLY;
 		ret = sys(mount(NULL, "/", NULL,
 				MS_BIND | MS_REMOUNT | MS_RDONLY | MS_NOSUID | MS_NODEV, NULL));
+	}
+	if (!ret && v->workdir) {
+		*step = SANDBOX__STEP_WORKING_DIRECTORY;
+		return sys(chdir(v->workdir));
 	}
 	if (!ret) {
 		*step = SANDBOX__STEP_MOUNT_SCRATCH;

@@ -21,7 +21,10 @@ layer. Asserts:
     those of the fixtures' expect.json, test by test: a crash is `crashed`
     (the driver's crash handler passes the fault on with a signal to
     itself), an allocation bomb is `memory`, a submission that signals the
-    grader and everyone else still gets full marks and the grader lives.
+    grader and everyone else still gets full marks and the grader lives;
+    and where the kernel gives the compiler a mount namespace, a submission
+    that #includes /etc/passwd or /proc/self/environ does not compile and
+    the report shows nothing of either.
 """
 import csv
 import json
@@ -32,14 +35,19 @@ import sys
 import tempfile
 
 
-# Fixtures whose verdicts hang on signals: a crash handler's, abort()'s, the
-# grader's own. Without Landlock's signal scope they must not change.
-SIGNAL_FIXTURES = (
+# Fixtures whose verdicts hang on signals (a crash handler's, abort()'s,
+# the grader's own) or on what the compiler may read: without Landlock
+# (and so without its signal scope) they must not change, and what the
+# compiler reads from the host must not show.
+NO_LANDLOCK_FIXTURES = (
     "sort-users/crashed-strcmp-null",
     "lru-cache/crashed-get-null-dereference",
     "sort-users/crashed-merge-sort-no-base-case",
     "hostile/memory-allocation-bomb",
     "hostile/passes-kill-parent-and-everyone",
+    "sort-users/compile-error-include-passwd",
+    "hostile/compile-error-include-etc-passwd",
+    "hostile/compile-error-include-proc-environ",
 )
 
 
@@ -48,9 +56,10 @@ def main():
     sub = os.path.join(repo, "fixtures", "sort-users", "passes-reference", "submission.c")
     errors = []
 
-    def run(layer, *args):
+    def run(layer, *args, env=None):
         return subprocess.run([without, layer, grader] + list(args), capture_output=True,
-                              text=True, timeout=300)
+                              text=True, timeout=300,
+                              env=dict(os.environ, **env) if env else None)
 
     for layer in ("seccomp", "seccomp-load"):
         p = run(layer, "check", "sort-users", sub, "--format", "json")
@@ -116,7 +125,7 @@ def main():
         if json.loads(p.stdout)["score"] != json.loads(p.stdout)["max_score"]:
             errors.append("without %s: the reference did not get full marks" % layer)
 
-    for fixture in SIGNAL_FIXTURES:
+    for fixture in NO_LANDLOCK_FIXTURES:
         d = os.path.join(repo, "fixtures", fixture)
         with open(os.path.join(d, "expect.json")) as f:
             expect = json.load(f)
@@ -124,12 +133,17 @@ def main():
         if exercise == "hostile":
             exercise = "sort-users"
         p = run("landlock", "check", exercise, os.path.join(d, "submission.c"),
-                "--format", "json", "--seed", "4242")
+                "--format", "json", "--seed", "4242", env=expect.get("env"))
         if p.returncode not in (0, 1):
             errors.append("without landlock: %s: check exited %d: %s" % (
                 fixture, p.returncode, p.stderr[:300]))
             continue
-        got = {t["name"]: t["status"] for t in json.loads(p.stdout)["tests"]}
+        rep = json.loads(p.stdout)
+        view = "mount-namespace" in rep["receipt"]["isolation"]
+        for secret in expect.get("compile_output_lacks", []) + expect.get("report_lacks", []):
+            if view and (secret in p.stdout or secret in p.stderr):
+                errors.append("without landlock: %s: the report shows %r" % (fixture, secret))
+        got = {t["name"]: t["status"] for t in rep["tests"]}
         want = expect["tests"]
         if got != want:
             diff = {k: (want.get(k), got.get(k)) for k in set(want) | set(got)
@@ -143,7 +157,7 @@ def main():
     print("ok: no seccomp is exit 3 (check and batch), naming the failed step; a compiler "
           "that cannot start is exit 3; no Landlock or namespaces still grades; without "
           "Landlock, crashes, an allocation bomb and signals to the grader keep their "
-          "verdicts")
+          "verdicts, and the compiler's view shows nothing of the host")
 
 
 if __name__ == "__main__":

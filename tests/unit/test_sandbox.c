@@ -237,10 +237,13 @@ static void expect_nothing_left(int fds_before)
  * A run of exe on either profile, with the limits the tests need and the
  * toolchain's paths the compile profile reads.
  */
+static char *profile_ok[] = { "probe", "ok", NULL };
+static char **profile_argv = profile_ok;
+
 static int run_profile(enum sandbox_profile profile, const char *exe, const char *workdir,
 		       unsigned open_files, struct sandbox_result *r, char *err, size_t errlen)
 {
-	char *argv[] = { "probe", "ok", NULL };
+	char **argv = profile_argv;
 	struct sandbox_path paths[] = { { "/usr", SANDBOX_READ | SANDBOX_EXEC },
 					{ "/lib", SANDBOX_READ | SANDBOX_EXEC },
 					{ "/lib64", SANDBOX_READ | SANDBOX_EXEC } };
@@ -314,13 +317,17 @@ static void test_setup_failures(bool view)
 
 		/* Before the spawn: no program to open. */
 		expect_setup_failure(p, absent, scratch, 0, -ENOENT, "cannot open '");
-		/* No working directory: the view's root cannot be mounted, or chdir fails. */
+		/*
+		 * No working directory: the view's root cannot be mounted (a
+		 * run's) or made (a compile's), or chdir fails.
+		 */
 		expect_setup_failure(p, probe, absent, 0, -ENOENT,
-				     p == SANDBOX_RUN && view
+				     !view ? "cannot set up the sandbox: working directory: "
+					     "No such file or directory"
+				     : p == SANDBOX_RUN
 					     ? "cannot set up the sandbox: mount namespace (root): "
 					       "No such file or directory"
-					     : "cannot set up the sandbox: working directory: "
-					       "No such file or directory");
+					     : "cannot plan the program's view: No such file or directory");
 		/* More open files than the kernel allows anyone (fs.nr_open). */
 		expect_setup_failure(p, probe, scratch, UINT_MAX, -EPERM,
 				     "cannot set up the sandbox: rlimits: Operation not permitted");
@@ -424,6 +431,47 @@ static void test_rss_cap(void)
 	CHECK(r.peak_kb < 1024 * 1024);
 	sandbox_result_release(&r);
 	rss_cap_kb = 0;
+}
+
+/*
+ * The compiler's view: the toolchain, and its build directory, where it
+ * works and writes; nothing else of the host, where a view can be made
+ * (else Landlock denies the rest). The mount point of the view's root,
+ * made in the build directory, is gone afterwards.
+ */
+static void test_compile_view(bool view, int abi)
+{
+	char *peek[] = { "probe", "open", "/etc/passwd", NULL };
+	char *make[] = { "probe", "create", "made-by-compile", NULL };
+	struct sandbox_result r;
+	char err[256], path[PATH_MAX];
+	struct dirent *e;
+	DIR *d;
+
+	profile_argv = peek;
+	CHECK_EQ(run_profile(SANDBOX_COMPILE, probe, scratch, 0, &r, err, sizeof(err)), 0);
+	CHECK_EQ(r.outcome, SANDBOX_EXITED);
+	if (view)
+		CHECK_STR(r.channel.data, "open=No such file or directory\n");
+	else if (abi >= 1)
+		CHECK_STR(r.channel.data, "open=Permission denied\n");
+	CHECK_EQ(!!(r.layers & SANDBOX_LAYER_MOUNT_NAMESPACE), view);
+	sandbox_result_release(&r);
+
+	profile_argv = make;
+	CHECK_EQ(run_profile(SANDBOX_COMPILE, probe, scratch, 0, &r, err, sizeof(err)), 0);
+	CHECK_STR(r.channel.data, "create=ok\n");
+	sandbox_result_release(&r);
+	profile_argv = profile_ok;
+	snprintf(path, sizeof(path), "%s/made-by-compile", scratch);
+	CHECK_EQ(unlink(path), 0);
+
+	d = opendir(scratch);
+	CHECK(d != NULL);
+	while (d && (e = readdir(d)))
+		CHECK(strncmp(e->d_name, ".sandbox-root", 13) != 0);
+	if (d)
+		closedir(d);
 }
 
 /*
@@ -617,6 +665,7 @@ int main(int argc, char **argv)
 	sandbox_result_release(&r);
 
 	test_setup_failures(view);
+	test_compile_view(view, abi);
 	test_tree_kill();
 	test_peak_at_a_signal();
 
