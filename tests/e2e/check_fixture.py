@@ -43,7 +43,7 @@ alternatives, any one of which will do); isolation_has (layers the
 receipt must name, e.g. per kernel kind). An outputs value, and a
 compile_output_has entry, may be an object keyed by isolation layer,
 {"mount-namespace": "...", "otherwise": "..."}: the first layer the
-receipt names decides. The receipt's claim of a
+receipt names decides (null: nothing to assert there). The receipt's claim of a
 mount namespace is checked against this test's own probe of the kernel.
 """
 import json
@@ -67,17 +67,6 @@ SCHEMA = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "d
 def fail(msg):
     print("FAIL: " + msg)
     sys.exit(1)
-
-
-def kernel_allows_mount_namespace():
-    """Whether a process of ours can have a mount namespace of its own, as
-    root or through a user namespace: util-linux's unshare, not the grader."""
-    cmd = ["unshare", "--mount", "true"] if os.geteuid() == 0 else \
-        ["unshare", "--user", "--map-root-user", "--mount", "true"]
-    try:
-        return subprocess.run(cmd, capture_output=True, timeout=10).returncode == 0
-    except OSError:
-        return False
 
 
 def check_crash(name, t, want):
@@ -245,7 +234,7 @@ def main():
     for s in expect.get("report_lacks", []):
         if s in proc.stdout or s in proc.stderr:
             errors.append("the report or the grader's stderr contains %r" % s)
-    view_here = kernel_allows_mount_namespace()
+    view_here = kernel_kind.mount_kind() == "mount-namespace"
     if view_here != ("mount-namespace" in have_layers):
         errors.append("this kernel %s mount namespaces, but the receipt says %s" % (
             "allows" if view_here else "refuses", sorted(have_layers)))
@@ -254,7 +243,7 @@ def main():
         if isinstance(sub_s, dict):
             sub_s = next((v for k, v in sub_s.items() if k in have_layers),
                          sub_s["otherwise"])
-        if t and sub_s not in t["output"]:
+        if t and sub_s is not None and sub_s not in t["output"]:
             errors.append("%s: output lacks %r: %r" % (name, sub_s, t["output"][:400]))
     if errors:
         fail("%s:\n  " % fixture + "\n  ".join(errors))

@@ -88,9 +88,8 @@ def main():
             rep = json.loads(out)
             got = {t["name"]: t["status"] for t in rep["tests"]}
             want = kernel_kind.resolve_tests(expect["tests"])
-            if got != want:
-                diff = {k: (v, got.get(k)) for k, v in want.items()
-                        if got.get(k) != v}
+            diff = kernel_kind.differences(want, got)
+            if diff:
                 errors.append("%s: verdicts differ (expected, got): %s" % (name, diff))
             if most > FD_BOUND:
                 errors.append("%s: the grader held %d descriptors (bound %d)" %
