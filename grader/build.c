@@ -254,6 +254,15 @@ int builder_init(struct builder *b, struct sandbox *sb, struct workdir *wd,
 	}
 	strbuf_release(&ver);
 	b->cache_dir = build_cache_dir();
+	/*
+	 * The cache holds the programs it builds (the reference, the known
+	 * mistakes), which run from there: on a file system mounted noexec,
+	 * build them for this run instead, like GRADER_CACHE_DIR=off.
+	 */
+	if (b->cache_dir && !can_run_from(b->cache_dir)) {
+		free(b->cache_dir);
+		b->cache_dir = NULL;
+	}
 	b->ld_flag = pick_linker();
 	hash_driver_support(b);
 	return 0;

@@ -45,11 +45,9 @@ int grader_open(struct grader *g, struct strbuf *err)
 		strbuf_addf(err, "cannot set up the sandbox: %s", reason);
 		return ret;
 	}
-	ret = workdir_create(&g->wd);
-	if (ret) {
-		strbuf_addf(err, "cannot create a temporary directory: %s", strerror(-ret));
+	ret = workdir_create(&g->wd, err);
+	if (ret)
 		goto fail;
-	}
 	ret = builder_init(&g->builder, g->sb, &g->wd, err);
 	if (ret)
 		goto fail;

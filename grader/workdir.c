@@ -9,21 +9,52 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "util.h"
 #include "workdir.h"
 
-int workdir_create(struct workdir *w)
+bool can_run_from(const char *dir)
 {
+	struct statvfs vfs;
+
+	return statvfs(dir, &vfs) == 0 && !(vfs.f_flag & ST_NOEXEC);
+}
+
+int workdir_create(struct workdir *w, struct strbuf *err)
+{
+	static const char *const bases[] = { "/tmp", "/var/tmp" };
 	const char *tmp = getenv("TMPDIR");
 	struct strbuf sb = STRBUF_INIT;
+	size_t i;
 
-	if (!tmp || !*tmp)
-		tmp = "/tmp";
+	if (tmp && *tmp) {
+		if (!can_run_from(tmp)) {
+			strbuf_addf(err, "TMPDIR (%s) is on a file system mounted noexec, and "
+				    "the grader runs the programs it builds from its temporary "
+				    "directory: set TMPDIR to a directory where programs may run",
+				    tmp);
+			return -EACCES;
+		}
+	} else {
+		for (tmp = NULL, i = 0; !tmp && i < sizeof(bases) / sizeof(*bases); i++)
+			if (can_run_from(bases[i]))
+				tmp = bases[i];
+		if (!tmp) {
+			strbuf_addstr(err, "/tmp and /var/tmp are mounted noexec, and the grader "
+					   "runs the programs it builds from its temporary "
+					   "directory: set TMPDIR to a directory where programs "
+					   "may run");
+			return -EACCES;
+		}
+	}
 	strbuf_addf(&sb, "%s/grader-XXXXXX", tmp);
 	if (!mkdtemp(sb.buf)) {
 		int ret = -errno;
+
+		strbuf_addf(err, "cannot create a temporary directory under %s: %s", tmp,
+			    strerror(errno));
 		strbuf_release(&sb);
 		return ret;
 	}

@@ -11,13 +11,22 @@
 
 #include <stdatomic.h>
 
+#include "strbuf.h"
+
 struct workdir {
 	char *path;
 	atomic_uint next; /* for unique subdirectory names across threads */
 };
 
-/* Creates a mode-0700 directory under $TMPDIR (or /tmp). 0 or -errno. */
-int workdir_create(struct workdir *w);
+/*
+ * Creates a mode-0700 directory under $TMPDIR, else under /tmp, else under
+ * /var/tmp: the first where programs may run (the grader runs what it
+ * builds from there; a hardened /tmp is often mounted noexec). 0, or
+ * -errno with a message for the user in err.
+ */
+int workdir_create(struct workdir *w, struct strbuf *err);
+/* Whether programs may run from dir's file system (it is not mounted noexec). */
+bool can_run_from(const char *dir);
 /* A new, empty subdirectory "<prefix>-<n>"; NULL on failure (errno set). */
 char *workdir_subdir(struct workdir *w, const char *prefix);
 /* Removes the whole directory. */

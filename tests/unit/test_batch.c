@@ -382,9 +382,11 @@ static void test_page_names(void)
 
 int main(void)
 {
+	struct strbuf err = STRBUF_INIT;
 	struct workdir wd;
 
-	CHECK_EQ(workdir_create(&wd), 0);
+	CHECK_EQ(workdir_create(&wd, &err), 0);
+	strbuf_release(&err);
 	tmpdir = wd.path;
 	test_assignment();
 	test_roster();
