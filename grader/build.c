@@ -498,11 +498,30 @@ static int copy_file(const char *from, const char *to, int mode, bool once)
 	struct strbuf sb = STRBUF_INIT;
 	int ret = read_file(from, 256u << 20, false, &sb);
 
-	if (!ret)
+	if (!ret && once && mode == 0755)
+		ret = write_program_once(to, sb.buf, sb.len);
+	else if (!ret)
 		ret = once ? write_file_once(to, sb.buf, sb.len, mode)
 			   : write_file_scratch(to, sb.buf, sb.len, mode);
 	strbuf_release(&sb);
 	return ret;
+}
+
+/*
+ * A program the sandbox will run: as nobody when the grader is root, who
+ * needs the permission to run it, whatever umask the linker's output got
+ * (root's is often 077). Its directory stays the grader's own (0700): the
+ * sandbox runs the program through a descriptor, never by its path.
+ */
+static int make_runnable(const char *path)
+{
+	struct stat st;
+
+	if (stat(path, &st) < 0)
+		return -errno;
+	if ((st.st_mode & 0755) != 0755 && chmod(path, (st.st_mode & 07777) | 0755) < 0)
+		return -errno;
+	return 0;
 }
 
 static void push_common(struct argv_builder *a, const char *cc, bool sanitize)
@@ -645,7 +664,7 @@ static int build_solution(struct builder *b, const struct exercise *ex, const ch
 	int ret;
 
 	memset(bd, 0, sizeof(*bd));
-	if (cached && access(cached, X_OK) == 0) {
+	if (cached && access(cached, X_OK) == 0 && make_runnable(cached) == 0) {
 		bd->ok = true;
 		bd->exe = cached;
 		bd->cached = true;
@@ -696,6 +715,11 @@ static int build_solution(struct builder *b, const struct exercise *ex, const ch
 	if (!bd->ok) {
 		ret = -EPROTO; /* a broken exercise is the grader's failure, not bad input */
 		strbuf_addf(err, "%s: the %s does not compile:\n%s", source, kind, strbuf_str(&out));
+		goto out;
+	}
+	ret = make_runnable(dst);
+	if (ret) {
+		strbuf_addf(err, "cannot make '%s' runnable: %s", dst, strerror(-ret));
 		goto out;
 	}
 	if (cached && copy_file(dst, cached, 0755, true) == 0) {
@@ -1027,8 +1051,15 @@ static int build_program(struct builder *b, const struct exercise *ex,
 		free(prog);
 	}
 	bd->output = strbuf_detach(&out);
-	if (bd->ok)
+	if (bd->ok) {
 		bd->exe = path_join(dir, "program");
+		ret = make_runnable(bd->exe);
+		if (ret) {
+			strbuf_addf(err, "cannot make '%s' runnable: %s", bd->exe,
+				    strerror(-ret));
+			goto out;
+		}
+	}
 	bd->ms = now_ms() - start;
 out:
 	/* The build directory goes with the build: build_release removes it. */

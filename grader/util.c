@@ -130,7 +130,7 @@ out_close:
 }
 
 static int write_file_renaming(const char *path, const void *data, size_t len, int mode,
-			       bool noreplace)
+			       bool noreplace, bool exact_mode)
 {
 	struct strbuf tmp = STRBUF_INIT;
 	int fd, ret = 0;
@@ -143,7 +143,9 @@ static int write_file_renaming(const char *path, const void *data, size_t len, i
 		ret = -errno;
 		goto out;
 	}
-	ret = write_all(fd, data, len);
+	ret = exact_mode && fchmod(fd, (mode_t)mode) < 0 ? -errno : 0;
+	if (!ret)
+		ret = write_all(fd, data, len);
 	if (!ret && fsync(fd) < 0)
 		ret = -errno;
 	if (close(fd) < 0 && !ret)
@@ -164,12 +166,17 @@ out:
 
 int write_file_atomic(const char *path, const void *data, size_t len, int mode)
 {
-	return write_file_renaming(path, data, len, mode, false);
+	return write_file_renaming(path, data, len, mode, false, false);
 }
 
 int write_file_once(const char *path, const void *data, size_t len, int mode)
 {
-	return write_file_renaming(path, data, len, mode, true);
+	return write_file_renaming(path, data, len, mode, true, false);
+}
+
+int write_program_once(const char *path, const void *data, size_t len)
+{
+	return write_file_renaming(path, data, len, 0755, true, true);
 }
 
 /* Writes data to fd and closes it. 0 or -errno. */

@@ -41,6 +41,11 @@ int write_file_atomic(const char *path, const void *data, size_t len, int mode);
  * entries, once in place, are never replaced (a sandbox rule names the inode).
  */
 int write_file_once(const char *path, const void *data, size_t len, int mode);
+/*
+ * As write_file_once, for a program: mode 0755 whatever the umask, since a
+ * root grader's runs are nobody's, who must be able to run it.
+ */
+int write_program_once(const char *path, const void *data, size_t len);
 
 /*
  * Creates path (it must not exist) and writes data, with no fsync and no

@@ -28,6 +28,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/uio.h>
 #include <time.h>
@@ -235,7 +236,10 @@ SANDBOX__CHILD static int exec_program(char *const argv[], char *const envp[])
  *     the grader's terminal, and the tree can be killed as a group;
  *  2. parent-death signal: if the grader dies, so does the program;
  *  3. descriptors: only stdin, stdout, stderr, the channel (and, until
- *     exec, the program and the status socket); the rest closed;
+ *     exec, the program and the status socket); the rest closed; and the
+ *     umask 022, whatever the grader's (root's is often 077): the view's
+ *     directories must let nobody through to the loader, and what a
+ *     program creates must not depend on the machine;
  *  4. the view (view.c), while the child may still mount, or else the
  *     working directory;
  *  5. rlimits, while the child may still set them;
@@ -282,6 +286,7 @@ SANDBOX__CHILD static int contain(const struct sandbox__child *c, int *status_fd
 	if (!ret) {
 		*step = SANDBOX__STEP_DESCRIPTORS;
 		ret = place_fds(c, status_fd);
+		umask(022);
 	}
 	if (!ret && c->view) {
 		ret = sandbox__view_enter(c->view, &scratch_fd, step);

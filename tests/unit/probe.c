@@ -97,6 +97,17 @@ int main(int argc, char **argv)
 		munmap(p, len);
 		if (!strcmp(mode, "peak-raw-exit"))
 			syscall(SYS_exit, argc > 3 ? atoi(argv[3]) : 0);
+	} else if (!strcmp(mode, "umask")) {
+		/* What the umask leaves of 0666 (the umask call itself is denied). */
+		int fd = open("umask-probe", O_WRONLY | O_CREAT | O_EXCL, 0666);
+		struct stat st;
+
+		if (fd < 0 || fstat(fd, &st) < 0)
+			report("umask=%s\n", strerror(errno));
+		else
+			report("umask=%03o\n", (unsigned)(~st.st_mode & 0666));
+		if (fd >= 0)
+			unlink("umask-probe");
 	} else if (!strcmp(mode, "peak-abort")) {
 		/* arg MiB touched, then abort() at once: a death by a signal. */
 		size_t len = (size_t)atoi(argc > 2 ? argv[2] : "1") << 20;

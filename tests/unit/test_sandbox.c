@@ -637,6 +637,16 @@ int main(int argc, char **argv)
 	/* No capability left; and root's runs are nobody's where the view is. */
 	expect_channel("privileges", NULL,
 		       geteuid() == 0 && !view ? "caps=0 0 0 uid0=1\n" : "caps=0 0 0 uid0=0\n");
+	/*
+	 * The program's umask is the sandbox's, not ours: root's 077 would
+	 * also close the view's directories to nobody, and the loader with them.
+	 */
+	{
+		mode_t old = umask(077);
+
+		expect_channel("umask", NULL, "umask=022\n");
+		umask(old);
+	}
 	/* A signal to anyone else fails, on every kernel (Landlock's scope or not). */
 	expect_channel("kill-parent", NULL, "kill=Operation not permitted\n");
 	expect_channel("kill-all", NULL, "kill=-1\n");
