@@ -24,6 +24,16 @@ import sys
 import tempfile
 
 
+def full_marks(what, p, errors):
+    """The reference's grading p exited 0 with every point."""
+    if p.returncode != 0:
+        errors.append("%s: exit %d, not 0: %s" % (what, p.returncode, p.stderr[:300]))
+        return
+    rep = json.loads(p.stdout)
+    if rep["score"] != rep["max_score"]:
+        errors.append("%s: the reference got %d/%d" % (what, rep["score"], rep["max_score"]))
+
+
 def main():
     grader, repo = os.path.abspath(sys.argv[1]), os.path.abspath(sys.argv[2])
     if os.geteuid() != 0:
@@ -66,22 +76,10 @@ def main():
             if p.returncode != 3 or "/var/tmp" not in p.stderr:
                 errors.append("/tmp and /var/tmp noexec: exit %d: %r" % (p.returncode,
                                                                         p.stderr[:300]))
-        elif p.returncode != 0:
-            errors.append("/tmp noexec: exit %d, not 0: %s" % (p.returncode, p.stderr[:300]))
         else:
-            rep = json.loads(p.stdout)
-            if rep["score"] != rep["max_score"]:
-                errors.append("/tmp noexec: the reference got %d/%d" % (rep["score"],
-                                                                       rep["max_score"]))
-
-        p = run("", {"GRADER_CACHE_DIR": os.path.join(mnt, "cache")})
-        if p.returncode != 0:
-            errors.append("cache noexec: exit %d, not 0: %s" % (p.returncode, p.stderr[:300]))
-        else:
-            rep = json.loads(p.stdout)
-            if rep["score"] != rep["max_score"]:
-                errors.append("cache noexec: the reference got %d/%d" % (rep["score"],
-                                                                        rep["max_score"]))
+            full_marks("/tmp noexec", p, errors)
+        full_marks("cache noexec", run("", {"GRADER_CACHE_DIR": os.path.join(mnt, "cache")}),
+                   errors)
     if errors:
         print("FAIL:\n  " + "\n  ".join(errors))
         sys.exit(1)

@@ -85,8 +85,12 @@ int main(int argc, char **argv)
 			}
 			memset(p, 1, 1 << 20);
 		}
-	} else if (!strcmp(mode, "peak") || !strcmp(mode, "peak-raw-exit")) {
-		/* arg MiB touched and freed, then the end: exit_group, or exit. */
+	} else if (!strncmp(mode, "peak", 4)) {
+		/*
+		 * arg MiB touched, then the end: freed and exit_group ("peak"),
+		 * or exit ("peak-raw-exit"); or abort() at once, a death by a
+		 * signal ("peak-abort").
+		 */
 		size_t len = (size_t)atoi(argc > 2 ? argv[2] : "1") << 20;
 		char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
 			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
@@ -94,6 +98,8 @@ int main(int argc, char **argv)
 		if (p == MAP_FAILED)
 			_exit(98);
 		memset(p, 1, len);
+		if (!strcmp(mode, "peak-abort"))
+			abort();
 		munmap(p, len);
 		if (!strcmp(mode, "peak-raw-exit"))
 			syscall(SYS_exit, argc > 3 ? atoi(argv[3]) : 0);
@@ -108,16 +114,6 @@ int main(int argc, char **argv)
 			report("umask=%03o\n", (unsigned)(~st.st_mode & 0666));
 		if (fd >= 0)
 			unlink("umask-probe");
-	} else if (!strcmp(mode, "peak-abort")) {
-		/* arg MiB touched, then abort() at once: a death by a signal. */
-		size_t len = (size_t)atoi(argc > 2 ? argv[2] : "1") << 20;
-		char *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
-			       MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
-
-		if (p == MAP_FAILED)
-			_exit(98);
-		memset(p, 1, len);
-		abort();
 	} else if (!strcmp(mode, "i386")) {
 		long ret;
 		__asm__ volatile("int $0x80" : "=a"(ret) : "a"(20) : "memory");
