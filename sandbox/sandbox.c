@@ -592,8 +592,8 @@ static void classify(struct run_state *st, int status, const struct rusage *ru,
 	 * part whatever our other threads did meanwhile: above it, ru_maxrss is
 	 * the program's; at or below, the larger of the peak read as it last
 	 * signalled itself (abort(), a crash handler passing its fault on) and
-	 * the peak polled from /proc while it ran stands. A grader that holds a lot of memory must not make small
-	 * programs look like memory hogs.
+	 * the peak polled from /proc while it ran stands. A grader that holds a
+	 * lot of memory must not make small programs look like memory hogs.
 	 */
 	if (st->exit_kb > 0) {
 		res->peak_kb = st->exit_kb;

@@ -136,23 +136,48 @@ static bool plain_path(const char *path)
 	return true;
 }
 
+/*
+ * path with each run of '/' made one and no '/' at the end ("/tmp//a/" is
+ * "/tmp/a": TMPDIR=/tmp/ is common); NULL if out of memory.
+ */
+static char *squeeze_slashes(const char *path)
+{
+	char *s = strdup(path), *w = s;
+	const char *r;
+
+	if (!s)
+		return NULL;
+	for (r = path; *r; r++)
+		if (*r != '/' || w == s || w[-1] != '/')
+			*w++ = *r;
+	if (w - s > 1 && w[-1] == '/')
+		w--;
+	*w = '\0';
+	return s;
+}
+
 static int add_bind(struct sandbox__view *v, const char *path, bool writable)
 {
 	struct sandbox__bind *b = &v->binds[v->nbinds];
+	char *at = squeeze_slashes(path);
 	struct stat st;
 	int ret;
 
-	if (!plain_path(path))
-		return -EINVAL;
-	if (stat(path, &st) < 0)
-		return errno == ENOENT ? 0 : -errno; /* an absent path adds nothing */
-	ret = add_parents(v, path);
-	if (ret)
-		return ret;
-	b->src = path;
-	b->dst = join(v->root, path);
-	if (!b->dst)
+	if (!at)
 		return -ENOMEM;
+	ret = plain_path(at) ? 0 : -EINVAL;
+	if (!ret && stat(path, &st) < 0)
+		ret = errno == ENOENT ? 1 : -errno; /* an absent path adds nothing */
+	if (!ret)
+		ret = add_parents(v, at);
+	if (!ret) {
+		b->dst = join(v->root, at);
+		ret = b->dst ? 0 : -ENOMEM;
+	}
+	free(at);
+	if (ret)
+		return ret > 0 ? 0 : ret;
+	b->src = path;
 	b->dir = S_ISDIR(st.st_mode);
 	b->writable = writable;
 	b->keep_flags = locked_flags(path);
@@ -169,7 +194,7 @@ int sandbox__view_plan(const struct sandbox *sb, const struct sandbox_spec *spec
 	int ret = 0;
 
 	memset(v, 0, sizeof(*v));
-	if (!spec->workdir || !plain_path(spec->workdir))
+	if (!spec->workdir || spec->workdir[0] != '/')
 		return -EINVAL;
 	if (spec->profile == SANDBOX_COMPILE) {
 		v->workdir = spec->workdir;
