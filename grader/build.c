@@ -508,10 +508,13 @@ static int copy_file(const char *from, const char *to, int mode, bool once)
 }
 
 /*
- * A program the sandbox will run: as nobody when the grader is root, who
- * needs the permission to run it, whatever umask the linker's output got
- * (root's is often 077). Its directory stays the grader's own (0700): the
- * sandbox runs the program through a descriptor, never by its path.
+ * A cached program the sandbox will run: as nobody when the grader is
+ * root, who needs the permission to run it. The linker, in the sandbox,
+ * writes 0755 (its umask is 022) and the cache copy is 0755 whatever the
+ * grader's umask (write_program_once); an entry an older grader cached
+ * under root's common umask 077 is 0700 and is repaired here. Its
+ * directory stays the grader's own: the sandbox runs the program through
+ * a descriptor, never by its path.
  */
 static int make_runnable(const char *path)
 {
@@ -715,11 +718,6 @@ static int build_solution(struct builder *b, const struct exercise *ex, const ch
 	if (!bd->ok) {
 		ret = -EPROTO; /* a broken exercise is the grader's failure, not bad input */
 		strbuf_addf(err, "%s: the %s does not compile:\n%s", source, kind, strbuf_str(&out));
-		goto out;
-	}
-	ret = make_runnable(dst);
-	if (ret) {
-		strbuf_addf(err, "cannot make '%s' runnable: %s", dst, strerror(-ret));
 		goto out;
 	}
 	if (cached && copy_file(dst, cached, 0755, true) == 0) {
@@ -1051,15 +1049,8 @@ static int build_program(struct builder *b, const struct exercise *ex,
 		free(prog);
 	}
 	bd->output = strbuf_detach(&out);
-	if (bd->ok) {
+	if (bd->ok)
 		bd->exe = path_join(dir, "program");
-		ret = make_runnable(bd->exe);
-		if (ret) {
-			strbuf_addf(err, "cannot make '%s' runnable: %s", bd->exe,
-				    strerror(-ret));
-			goto out;
-		}
-	}
 	bd->ms = now_ms() - start;
 out:
 	/* The build directory goes with the build: build_release removes it. */

@@ -78,7 +78,6 @@ void sandbox__policy_release(struct sock_fprog *prog);
 enum sandbox__signal_call { SANDBOX__NO_SIGNAL, SANDBOX__KILL, SANDBOX__TGKILL, SANDBOX__TKILL };
 struct sandbox__call {
 	uint64_t id;
-	pid_t tid;         /* the calling thread, as the parent sees it */
 	bool is_exit;      /* exit_group or exit: the program's end, let go on */
 	int exit_status;   /* its status, should the call have to be ended for it */
 	/*

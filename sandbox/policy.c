@@ -506,7 +506,6 @@ int sandbox__notify_receive(int listener, struct sandbox__call *call)
 	call->is_exit = req->data.arch == seccomp_arch_native() &&
 			(req->data.nr == SCMP_SYS(exit_group) || req->data.nr == SCMP_SYS(exit));
 	call->exit_status = (int)(req->data.args[0] & 0xff);
-	call->tid = (pid_t)req->pid;
 	if (req->data.arch == seccomp_arch_native()) {
 		/* pid_t and int arguments: the low 32 bits, signed. */
 		long a0 = (int32_t)req->data.args[0], a1 = (int32_t)req->data.args[1];

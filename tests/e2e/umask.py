@@ -6,7 +6,8 @@ usage: umask.py GRADER REPO
 As root, the grader's runs are nobody's: the programs it builds (and
 caches) and the directories of each run's view must let nobody in, whatever
 umask the grader was started with. With umask 077 and a fresh cache,
-grades twice (the cache cold, then warm), with the memory check:
+grades three times (the cache cold, then warm, then with its programs made
+0700 as an older grader left them), with the memory check:
   - the reference of fib-generator (a static program) and of user-registry
     (a dynamic one, which needs the loader through the view) get full marks;
   - sort-users' crashed-strcmp-null crashes as its expect.json says, test
@@ -39,7 +40,12 @@ def main():
         env = dict(os.environ, GRADER_CACHE_DIR=cache)
         old = os.umask(0o077)
         try:
-            for attempt in ("cold", "warm"):
+            for attempt in ("cold", "warm", "repaired"):
+                if attempt == "repaired":
+                    # As an older grader left them under umask 077: 0700.
+                    for n in os.listdir(cache):
+                        if n.startswith("reference-"):
+                            os.chmod(os.path.join(cache, n), 0o700)
                 for ex, path, kind in cases:
                     sub = os.path.join(path, "submission.c") if kind else path
                     p = subprocess.run([grader, "check", ex, sub, "--format", "json",
@@ -77,8 +83,8 @@ def main():
     if errors:
         print("FAIL:\n  " + "\n  ".join(errors))
         sys.exit(1)
-    print("ok: under umask 077, references get full marks and a crash is a crash, cold "
-          "and warm; cached programs 0755 in a 0700 cache")
+    print("ok: under umask 077, references get full marks and a crash is a crash, cold, "
+          "warm and with a cache left 0700; cached programs 0755 in a 0700 cache")
 
 
 if __name__ == "__main__":
