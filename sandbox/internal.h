@@ -142,6 +142,7 @@ struct sandbox__view {
 
 int sandbox__view_plan(const struct sandbox *sb, const struct sandbox_spec *spec,
 		       struct sandbox__view *v);
+/* After the run: removes the compile view's mount point, frees the plan. */
 void sandbox__view_release(struct sandbox__view *v);
 /*
  * In the child: builds the view and enters it; sets *scratch_fd. 0 or -errno,
@@ -149,8 +150,6 @@ void sandbox__view_release(struct sandbox__view *v);
  */
 SANDBOX__CHILD int sandbox__view_enter(const struct sandbox__view *v, int *scratch_fd,
 				       enum sandbox__step *step);
-/* After the run: removes the compile view's mount point, then releases v. */
-void sandbox__view_done(struct sandbox__view *v);
 /* Whether this kernel lets a run have its view; sets the sandbox's flags. */
 void sandbox__view_probe(struct sandbox *sb);
 /*

@@ -955,7 +955,7 @@ static void run_release(struct run *r)
 	close_fd(&r->ruleset);
 	close_fd(&r->scratch_fd);
 	if (r->have_view)
-		sandbox__view_done(&r->view);
+		sandbox__view_release(&r->view);
 	r->have_view = false;
 }
 

@@ -246,23 +246,18 @@ int sandbox__view_plan(const struct sandbox *sb, const struct sandbox_spec *spec
 		 sb->root ? ",uid=" NOBODY_STR ",gid=" NOBODY_STR : "");
 	return 0;
 fail:
-	sandbox__view_done(v);
-	return ret;
-}
-
-void sandbox__view_done(struct sandbox__view *v)
-{
-	if (v->made_root) {
-		rmdir(v->made_root);
-		free(v->made_root);
-		v->made_root = NULL;
-	}
 	sandbox__view_release(v);
+	return ret;
 }
 
 void sandbox__view_release(struct sandbox__view *v)
 {
 	size_t i;
+
+	if (v->made_root) {
+		rmdir(v->made_root);
+		free(v->made_root);
+	}
 
 	for (i = 0; v->dirs && i < v->ndirs; i++)
 		free(v->dirs[i]);
