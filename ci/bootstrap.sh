@@ -14,6 +14,7 @@ packages=(gcc libc6-dev make cmake pkg-config libseccomp-dev libcjson-dev
 	chromium # grader batch's report.html, opened headless by tests/e2e/batch_html.py
 	dpkg-dev file lintian man-db groff-base # cpack -G DEB and lintian (tests/e2e/install.py), man (tests/docs/man_pages.py)
 	slurmctld slurmd slurm-client munge # tests/e2e/slurm.py: a one-node cluster of its own
+	mold # the memory check's link (grader/build.c pick_linker)
 	hyperfine) # tests/bench/*.sh
 # npm installs the linters and the tests' npm tools (below, not with --deps);
 # Debian's nodejs leaves it to a package of its own, other builds of nodejs

@@ -25,7 +25,8 @@ struct builder {
 	char *cc;          /* absolute path of the compiler */
 	char *cc_version;  /* "gcc 12.2.0" */
 	char *cache_dir;   /* NULL: nothing is cached */
-	char *ld_flag;     /* "-fuse-ld=gold", or NULL: the compiler's linker */
+	char *linker;      /* for -fuse-ld: "gold", or NULL: the compiler's own */
+	char *linker_sanitized; /* the memory check's build's: "mold", "gold", NULL */
 	char driver_hash[65];
 	/* pkg-config's answers, asked once per process ("--libs libcjson" -> flags). */
 	pthread_mutex_t pkg_lock;

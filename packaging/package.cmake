@@ -44,5 +44,8 @@ set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 # libcurl4 by name: the grader loads it at run time (grader/deliver/webhook.c),
 # so dpkg-shlibdeps cannot see it. 7.85 brought CURLOPT_PROTOCOLS_STR.
 set(CPACK_DEBIAN_PACKAGE_DEPENDS "gcc, libc6-dev, pkg-config, libcjson-dev, libcurl4 (>= 7.85.0)")
+# binutils brings gold, mold the memory check's faster link (grader/build.c);
+# without them the compiler's own linker does the same work, more slowly.
+set(CPACK_DEBIAN_PACKAGE_RECOMMENDS "binutils, mold")
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS "gdb, valgrind")
 include(CPack)
