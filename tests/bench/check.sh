@@ -12,8 +12,9 @@
 # sanitizers (against the sanitized driver object) and runs every test that
 # is not a scaling test once more with that program.
 #
-# The bare builds use the linker the grader picks (gold where binutils
-# installed it; GRADER_LD overrides both). Prints medians and ratios, then
+# The bare builds use the linkers the grader picks (gold where binutils
+# installed it; for the sanitized build mold where installed, one thread;
+# GRADER_LD overrides both). Prints medians and ratios, then
 # the cost of one sandboxed spawn next to fork+exec+wait.
 #
 # usage: tests/bench/check.sh [EXERCISE] [SUBMISSION] [RUNS]
@@ -34,10 +35,14 @@ build/grader check "$exercise" "$submission" --seed $seed >/dev/null || true
 # The bare script: same compiler, flags, driver object, tests and seed.
 ld=${GRADER_LD:-}
 if [ -z "$ld" ] && command -v ld.gold >/dev/null; then ld=gold; fi
+sld=${GRADER_LD:-}
+if [ -z "$sld" ] && command -v ld.mold >/dev/null; then sld=mold; fi
+[ -z "$sld" ] && sld=$ld
 [ "$ld" = default ] && ld=
-python3 - "$exercise" "$submission" "$work" "$seed" "$ld" <<'PY'
+[ "$sld" = default ] && sld=
+python3 - "$exercise" "$submission" "$work" "$seed" "$ld" "$sld" <<'PY'
 import glob, json, os, shlex, sys
-ex, sub, work, seed, ld = sys.argv[1:6]
+ex, sub, work, seed, ld, sld = sys.argv[1:7]
 spec = json.load(open(os.path.join("exercises", ex, "spec.json")))
 obj = glob.glob(os.path.join(work, "cache", "driver-%s-*" % ex))[0]
 sobj = glob.glob(os.path.join(work, "cache", "driver-sanitized-%s-*" % ex))[0]
@@ -75,13 +80,15 @@ lines += ["cd ..",
           "-fno-sanitize-recover=all -fno-sanitize=object-size,nonnull-attribute "
           "-Ib/include %s %s -o b/checked %s -static-libasan -static-libubsan -lm %s"
           % (shlex.quote(os.path.abspath(sub)), shlex.quote(sobj),
-             " ".join(["-fuse-ld=" + ld] if ld else []) + " " + " ".join(wrap), " ".join(libs)),
+             " ".join(["-fuse-ld=" + sld] if sld else []) +
+             (" -Wl,--no-fork,--threads=1" if sld == "mold" else "") + " " + " ".join(wrap),
+             " ".join(libs)),
           "cd s"]
 lines += runs("../b/checked", [t for t in spec["tests"] if not t.get("scaling")])
 open(os.path.join(work, "bare-check.sh"), "w").write("\n".join(lines) + "\n")
 PY
 
-echo "== $exercise: $submission ($runs runs each, one command after the other; linker: ${ld:-the default of the compiler})"
+echo "== $exercise: $submission ($runs runs each, one command after the other; linkers: ${ld:-the default of the compiler}, sanitized ${sld:-the default of the compiler})"
 hyperfine -N --warmup 3 --runs "$runs" --export-json "$work/hf.json" \
 	-n grader "build/grader check $exercise $submission --seed $seed --no-sanitize" \
 	-n bare "bash $work/bare.sh" \
