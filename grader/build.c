@@ -46,9 +46,7 @@ static const char *const sanitize_link_flags[] = {
 	"-static-libasan", "-static-libubsan", NULL,
 };
 
-static const char *const wrap_flags =
-	"-Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free,"
-	"--wrap=strdup,--wrap=strndup";
+static const char *const wrap_flags = BUILD_WRAP_FLAGS;
 
 /*
  * The toolchain a compile may read and execute; absent paths are skipped.

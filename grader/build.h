@@ -86,6 +86,15 @@ int build_reference(struct builder *b, const struct exercise *ex,
  * nonnull attribute, and C2y makes it defined: not a memory error.
  */
 #define BUILD_SANITIZE "-fsanitize=address,undefined"
+/*
+ * The accounting's link switch (grader_driver/grader_alloc.h): the
+ * allocator, and the C library's functions that hand the caller a block
+ * it allocated itself, to free.
+ */
+#define BUILD_WRAP_FLAGS                                                                   \
+	"-Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free,--wrap=strdup,"         \
+	"--wrap=strndup,--wrap=getline,--wrap=getdelim,--wrap=asprintf,--wrap=vasprintf," \
+	"--wrap=realpath"
 #define BUILD_SANITIZE_STOP "-fno-sanitize-recover=all"
 #define BUILD_SANITIZE_LEFT_OUT "-fno-sanitize=object-size,nonnull-attribute"
 

@@ -146,10 +146,47 @@ static bool have_lib(const struct elf_needs *needs, const char *path)
 	return false;
 }
 
+/*
+ * Resolves names[0..*nnames) and, breadth first, each library's own needs,
+ * each library once, into needs; frees the names. what: whose needs, for
+ * the error.
+ */
+static int resolve_needed(struct elf_needs *needs, char **names, size_t nnames,
+			  const char *what, struct strbuf *err)
+{
+	size_t done = 0, i;
+	int ret = 0;
+
+	while (done < nnames) {
+		char *lib = find_lib(names[done]);
+		struct elf_file f;
+
+		if (!lib) {
+			strbuf_addf(err, "the library '%s' that '%s' needs is in none of the "
+				    "loader's default directories", names[done], what);
+			ret = -ENOENT;
+			break;
+		}
+		if (have_lib(needs, lib) || needs->nlibs == ELF_MAX_LIBS) {
+			free(lib);
+		} else {
+			needs->libs[needs->nlibs++] = lib;
+			if (elf_file_open(lib, &f) == 0) {
+				read_needed(f.e, names, &nnames, ELF_MAX_LIBS);
+				elf_file_close(&f);
+			}
+		}
+		done++;
+	}
+	for (i = 0; i < nnames; i++)
+		free(names[i]);
+	return ret;
+}
+
 int elf_needs_of(const char *path, struct elf_needs *needs, struct strbuf *err)
 {
 	char *names[ELF_MAX_LIBS];
-	size_t nnames = 0, done = 0, i;
+	size_t nnames = 0;
 	struct elf_file f;
 	bool exact;
 	int count, ret;
@@ -166,35 +203,25 @@ int elf_needs_of(const char *path, struct elf_needs *needs, struct strbuf *err)
 	elf_file_close(&f);
 	if (ret) {
 		strbuf_addf(err, "the program '%s' has a malformed ELF interpreter", path);
-		goto out;
+		elf_needs_release(needs);
+		return ret;
 	}
-	/* Breadth first: each library's own needs, each library once. */
-	while (done < nnames) {
-		char *lib = find_lib(names[done]);
-
-		if (!lib) {
-			strbuf_addf(err, "the library '%s' that '%s' needs is in none of the "
-				    "loader's default directories", names[done], path);
-			ret = -ENOENT;
-			goto out;
-		}
-		if (have_lib(needs, lib) || needs->nlibs == ELF_MAX_LIBS) {
-			free(lib);
-		} else {
-			needs->libs[needs->nlibs++] = lib;
-			if (elf_file_open(lib, &f) == 0) {
-				read_needed(f.e, names, &nnames, ELF_MAX_LIBS);
-				elf_file_close(&f);
-			}
-		}
-		done++;
-	}
-out:
-	for (i = 0; i < nnames; i++)
-		free(names[i]);
+	ret = resolve_needed(needs, names, nnames, path, err);
 	if (ret)
 		elf_needs_release(needs);
 	return ret;
+}
+
+bool elf_needs_add(struct elf_needs *needs, const char *name)
+{
+	char *names[ELF_MAX_LIBS];
+	struct strbuf ignored = STRBUF_INIT;
+	int ret;
+
+	names[0] = xstrdup(name);
+	ret = resolve_needed(needs, names, 1, name, &ignored);
+	strbuf_release(&ignored);
+	return ret == 0;
 }
 
 void elf_needs_release(struct elf_needs *needs)
@@ -207,10 +234,31 @@ void elf_needs_release(struct elf_needs *needs)
 	memset(needs, 0, sizeof(*needs));
 }
 
-bool elf_program_allowed(const char *path, const char *interp, struct strbuf *why)
+/* The first DT_NEEDED name of e that resolves to none of needs' libraries; NULL if none. */
+static char *foreign_library(Elf *e, const struct elf_needs *needs)
 {
+	char *names[ELF_MAX_LIBS], *bad = NULL;
+	size_t n = 0, i;
+
+	read_needed(e, names, &n, ELF_MAX_LIBS);
+	for (i = 0; i < n; i++) {
+		char *lib = bad ? NULL : find_lib(names[i]);
+
+		if (!bad && (!lib || !have_lib(needs, lib))) {
+			bad = names[i];
+			names[i] = NULL;
+		}
+		free(lib);
+		free(names[i]);
+	}
+	return bad;
+}
+
+bool elf_program_allowed(const char *path, const struct elf_needs *needs, struct strbuf *why)
+{
+	const char *interp = needs->interp;
 	struct elf_file f;
-	char *got = NULL;
+	char *got = NULL, *lib = NULL;
 	int count = 0, ret;
 	bool ok = false, exact = false;
 
@@ -221,6 +269,8 @@ bool elf_program_allowed(const char *path, const char *interp, struct strbuf *wh
 		return false;
 	}
 	ret = read_interp(f.e, &count, &got, &exact);
+	if (!ret && interp)
+		lib = foreign_library(f.e, needs);
 	elf_file_close(&f);
 	if (ret)
 		strbuf_addstr(why, "the program carries a malformed ELF interpreter entry "
@@ -235,9 +285,14 @@ bool elf_program_allowed(const char *path, const char *interp, struct strbuf *wh
 		strbuf_addf(why, "the program names a foreign ELF interpreter; tests run only "
 			    "with the toolchain's loader '%s' (do not define a .interp section)",
 			    interp);
+	else if (lib)
+		strbuf_addf(why, "the program needs the shared library '%s', which tests do not "
+			    "provide: they provide the C library, the math library and the "
+			    "exercise's own libraries", lib);
 	else
 		ok = true;
 	free(got);
+	free(lib);
 	return ok;
 }
 

@@ -32,12 +32,20 @@ int elf_needs_of(const char *path, struct elf_needs *needs, struct strbuf *err);
 void elf_needs_release(struct elf_needs *needs);
 
 /*
- * Whether the submission's program at path may run: a static exercise's
- * program carries no PT_INTERP; a dynamic one's names exactly the trusted
- * loader (interp). false with why set (for the learner) otherwise; an
- * unreadable program is refused too.
+ * Adds the library name (a DT_NEEDED name, such as "libm.so.6") and its
+ * own needs to needs, for a trusted library that the build links and the
+ * trusted program happened not to need. false if it is not installed.
  */
-bool elf_program_allowed(const char *path, const char *interp, struct strbuf *why);
+bool elf_needs_add(struct elf_needs *needs, const char *name);
+
+/*
+ * Whether the submission's program at path may run with the trusted
+ * needs: a static exercise's program carries no PT_INTERP; a dynamic
+ * one's names exactly the trusted loader (needs->interp), and each
+ * library it needs is one of needs->libs. false with why set (for the
+ * learner) otherwise; an unreadable program is refused too.
+ */
+bool elf_program_allowed(const char *path, const struct elf_needs *needs, struct strbuf *why);
 
 /*
  * Whether the program at path defines or refers to a symbol (in .symtab or

@@ -463,6 +463,11 @@ static const char *syscall_advice(const char *name)
 		return "tracing other processes is not allowed";
 	if (!strncmp(name, "io_uring", 8))
 		return "io_uring is not available to tests";
+	if (!strncmp(name, "chmod", 5) || !strncmp(name, "fchmodat", 8))
+		return "a mode is changed through the open file: fchmod(fd, mode), permission "
+		       "bits only";
+	if (!strncmp(name, "fchmod", 6))
+		return "a file's mode may hold permission bits only";
 	return "tests may use memory, files in their own directory and the clock, not more";
 }
 
@@ -1631,9 +1636,23 @@ static void fill_receipt(struct grader *g, const struct exercise *ex, struct rep
 }
 
 /*
+ * The libraries a dynamic program of this exercise may need: the reference
+ * program's, and the math library, which every build links (-lm, as
+ * needed: the reference may not use it, a submission may).
+ */
+static int trusted_needs(const char *ref_exe, struct elf_needs *needs, struct strbuf *err)
+{
+	int ret = elf_needs_of(ref_exe, needs, err);
+
+	if (!ret && needs->interp)
+		elf_needs_add(needs, "libm.so.6"); /* glibc's; absent elsewhere */
+	return ret;
+}
+
+/*
  * What a run of this exercise may see of the host: for a dynamic exercise,
- * the loader and the libraries of the reference program, which the grader
- * built; for a static one, nothing. The strings stay owned by needs.
+ * the loader and the libraries of trusted_needs; for a static one,
+ * nothing. The strings stay owned by needs.
  */
 static int program_view(const struct exercise *ex, const char *ref_exe,
 			struct elf_needs *needs, struct sandbox_path **paths, size_t *n,
@@ -1644,7 +1663,7 @@ static int program_view(const struct exercise *ex, const char *ref_exe,
 
 	*paths = NULL;
 	*n = 0;
-	ret = elf_needs_of(ref_exe, needs, err);
+	ret = trusted_needs(ref_exe, needs, err);
 	if (ret)
 		return ret;
 	if (ex->static_link != !needs->interp) {
@@ -2013,7 +2032,7 @@ static void *memory_check_build_main(void *arg)
 
 	mb->ret = build_reference_sanitized(b, mb->ex, &mb->ref, &mb->err);
 	if (!mb->ret)
-		mb->ret = elf_needs_of(mb->ref.exe, &mb->needs, &mb->err);
+		mb->ret = trusted_needs(mb->ref.exe, &mb->needs, &mb->err);
 	if (!mb->ret && !mb->needs.interp) {
 		strbuf_addf(&mb->err, "the reference of '%s' built with the sanitizers is "
 			    "static: the memory check needs their runtime's loader", mb->ex->id);
@@ -2022,8 +2041,7 @@ static void *memory_check_build_main(void *arg)
 	if (!mb->ret)
 		mb->ret = build_submission_sanitized(b, mb->ex, mb->src, mb->source_name,
 						     &mb->sub, &mb->err);
-	if (!mb->ret && mb->sub.ok && !elf_program_allowed(mb->sub.exe, mb->needs.interp,
-							   &mb->why))
+	if (!mb->ret && mb->sub.ok && !elf_program_allowed(mb->sub.exe, &mb->needs, &mb->why))
 		mb->sub.ok = false;
 	return NULL;
 }
@@ -2263,7 +2281,7 @@ int grade(struct grader *g, const struct exercise *ex, const char *path,
 	ret = program_view(ex, ref.exe, &needs, &paths, &npaths, err);
 	if (ret)
 		goto out;
-	if (!elf_program_allowed(sub.exe, needs.interp, &why)) {
+	if (!elf_program_allowed(sub.exe, &needs, &why)) {
 		refuse_program(r, &why);
 		goto done;
 	}

@@ -88,8 +88,7 @@ static void makefile(struct strbuf *mk, const struct exercise *ex, const char *s
 		strbuf_addf(mk, " $(shell pkg-config --libs %s)", ex->libs[i]);
 	strbuf_addstr(mk, " -lm\nLDFLAGS =");
 	if (ex->accounting)
-		strbuf_addstr(mk, " -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free,"
-				  "--wrap=strdup,--wrap=strndup");
+		strbuf_addstr(mk, " " BUILD_WRAP_FLAGS);
 	strbuf_addstr(mk, "\n\nprogram: $(SUBMISSION) driver.c $(wildcard *.h)\n"
 			  "\t$(CC) $(CFLAGS) $(SUBMISSION) driver.c -o $@ $(LDFLAGS) $(LDLIBS)\n\n"
 			  "program-asan: $(SUBMISSION) driver.c $(wildcard *.h)\n"

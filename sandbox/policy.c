@@ -111,6 +111,7 @@ static const struct rule run_allow[] = {
 	{ "fsync", "durable save" },
 	{ "fdatasync", "durable save" },
 	{ "ftruncate", "files in scratch" },
+	{ "umask", "its own file-creation mask" },
 	{ "dup", "descriptor juggling" },
 	{ "dup2", "descriptor juggling" },
 	{ "dup3", "descriptor juggling" },
@@ -227,7 +228,11 @@ static const struct rule compile_allow[] = {
  * fcntl for descriptor flags and duplicates (never leases, notifications,
  * owners or signals: a lease on a shared file stalls every program that
  * opens it), madvise for the allocator's hints, renameat2 without whiteouts
- * (a device node in scratch).
+ * (a device node in scratch), fchmod with permission bits only (an atomic
+ * save makes mkstemp's 0600 file 0644; a descriptor reaches only what
+ * Landlock and the view let it open; never set-user-ID, set-group-ID or
+ * sticky). chmod and fchmodat take a path, which Landlock does not confine
+ * for a mode change: they stay denied.
  */
 static const int run_fcntl_cmds[] = {
 	F_GETFD, F_SETFD, F_GETFL, F_DUPFD, F_DUPFD_CLOEXEC,
@@ -257,6 +262,9 @@ static int build_run_args(scmp_filter_ctx ctx)
 	if (!ret)
 		ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(renameat2), 1,
 				       SCMP_A4(SCMP_CMP_MASKED_EQ, RENAME_WHITEOUT, 0));
+	if (!ret)
+		ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(fchmod), 1,
+				       SCMP_A1(SCMP_CMP_MASKED_EQ, ~(scmp_datum_t)0777, 0));
 	return ret;
 }
 
@@ -485,6 +493,8 @@ static const char *multiplexed_arg(const char *name, const __u64 *args)
 		return args[1] == TIOCSTI ? "TIOCSTI" : "a request other than TCGETS";
 	if (!strcmp(name, "prctl"))
 		return "any option";
+	if (!strcmp(name, "fchmod"))
+		return "a set-user-ID, set-group-ID or sticky bit";
 	return NULL;
 }
 

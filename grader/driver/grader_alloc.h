@@ -5,12 +5,15 @@
  * "accounting": true. The grader then links the program with
  *
  *   -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free,
- *   --wrap=strdup,--wrap=strndup
+ *   --wrap=strdup,--wrap=strndup,--wrap=getline,--wrap=getdelim,
+ *   --wrap=asprintf,--wrap=vasprintf,--wrap=realpath
  *
- * so that every call to those functions, from the learner's code, the
- * driver or the C library, lands in the __wrap_ functions below. Without
- * those flags the program does not link (__real_malloc is undefined): do
- * not include this header in an exercise without accounting.
+ * (BUILD_WRAP_FLAGS in grader/build.h) so that every call to those
+ * functions, from the learner's code or the driver (and, in a static
+ * program, from the C library), lands in the __wrap_ functions below.
+ * Without those flags the program does not link (__real_malloc is
+ * undefined): do not include this header in an exercise without
+ * accounting.
  *
  * The API, all static and prefixed ga_:
  *
@@ -73,6 +76,14 @@
  *   allocation being recorded fails as if memory had run out.
  * - Calls made from inside a wrapper (glibc's strdup calls malloc) go
  *   straight through, so one strdup is one allocation.
+ * - getline, getdelim, asprintf, vasprintf and realpath (with no buffer)
+ *   hand the caller a block the C library allocated itself, out of reach
+ *   of the wrappers in a dynamic program: their wrappers record it, so
+ *   that the caller's free of it is no bad free and forgetting it is a
+ *   leak. They are not counted as allocations and never fail by
+ *   injection. getline and getdelim also follow the C library's realloc
+ *   of the buffer the caller passed (which must be a live tracked block,
+ *   or it is a bad free and they fail with ENOMEM).
  *
  * Failure injection in one process. Each injection run starts a process,
  * which costs more than the test itself; under fail-allocs=K-M, ga_main
@@ -104,6 +115,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/types.h>
 
 #include "grader_driver.h"
 
@@ -116,6 +128,9 @@ void *__real_realloc(void *ptr, size_t size);
 void __real_free(void *ptr);
 char *__real_strdup(const char *s);
 char *__real_strndup(const char *s, size_t n);
+ssize_t __real_getdelim(char **lineptr, size_t *n, int delim, FILE *stream);
+int __real_vasprintf(char **strp, const char *fmt, va_list ap);
+char *__real_realpath(const char *path, char *resolved);
 
 void *__wrap_malloc(size_t size);
 void *__wrap_calloc(size_t nmemb, size_t size);
@@ -123,6 +138,11 @@ void *__wrap_realloc(void *ptr, size_t size);
 void __wrap_free(void *ptr);
 char *__wrap_strdup(const char *s);
 char *__wrap_strndup(const char *s, size_t n);
+ssize_t __wrap_getdelim(char **lineptr, size_t *n, int delim, FILE *stream);
+ssize_t __wrap_getline(char **lineptr, size_t *n, FILE *stream);
+int __wrap_vasprintf(char **strp, const char *fmt, va_list ap);
+int __wrap_asprintf(char **strp, const char *fmt, ...);
+char *__wrap_realpath(const char *path, char *resolved);
 
 /*
  * One live tracked block; ptr == NULL marks an empty slot. The block keeps
@@ -559,6 +579,95 @@ char *__wrap_strndup(const char *s, size_t n)
 		return NULL;
 	ga_busy++;
 	p = __real_strndup(s, n);
+	if (p)
+		p = ga_record(p, strlen(p) + 1);
+	ga_busy--;
+	return p;
+}
+
+/*
+ * The C library allocated, reallocated or kept the caller's buffer: track
+ * *lineptr as it is now (b: the block passed in, or NULL). false if the
+ * table could not take it: the buffer is freed, *lineptr NULL.
+ */
+static bool ga_follow(struct ga_block *b, char **lineptr, size_t *n)
+{
+	if (b && b->ptr == *lineptr) {
+		ga_bytes += *n - b->size;
+		b->size = *n;
+		return true;
+	}
+	if (b)
+		ga_erase(b); /* the C library reallocated it: that block is gone */
+	if (*lineptr && !ga_record(*lineptr, *n)) {
+		*lineptr = NULL;
+		*n = 0;
+		return false;
+	}
+	return true;
+}
+
+ssize_t __wrap_getdelim(char **lineptr, size_t *n, int delim, FILE *stream)
+{
+	struct ga_block *b = NULL;
+	ssize_t r;
+
+	if (ga_busy || !ga_on || !lineptr || !n)
+		return __real_getdelim(lineptr, n, delim, stream);
+	ga_busy++;
+	if (*lineptr && !(b = ga_lookup(*lineptr))) {
+		ga_bad_free("getline or getdelim of a buffer not from malloc, or already freed");
+		errno = ENOMEM;
+		r = -1;
+	} else {
+		r = __real_getdelim(lineptr, n, delim, stream);
+		if (!ga_follow(b, lineptr, n)) {
+			errno = ENOMEM;
+			r = -1;
+		}
+	}
+	ga_busy--;
+	return r;
+}
+
+ssize_t __wrap_getline(char **lineptr, size_t *n, FILE *stream)
+{
+	return __wrap_getdelim(lineptr, n, '\n', stream);
+}
+
+int __wrap_vasprintf(char **strp, const char *fmt, va_list ap)
+{
+	int r;
+
+	if (ga_busy || !ga_on)
+		return __real_vasprintf(strp, fmt, ap);
+	ga_busy++;
+	r = __real_vasprintf(strp, fmt, ap);
+	if (r >= 0 && !(*strp = ga_record(*strp, (size_t)r + 1)))
+		r = -1;
+	ga_busy--;
+	return r;
+}
+
+int __wrap_asprintf(char **strp, const char *fmt, ...)
+{
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = __wrap_vasprintf(strp, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+char *__wrap_realpath(const char *path, char *resolved)
+{
+	char *p;
+
+	if (ga_busy || !ga_on || resolved)
+		return __real_realpath(path, resolved);
+	ga_busy++;
+	p = __real_realpath(path, NULL);
 	if (p)
 		p = ga_record(p, strlen(p) + 1);
 	ga_busy--;

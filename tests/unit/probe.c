@@ -104,7 +104,7 @@ int main(int argc, char **argv)
 		if (!strcmp(mode, "peak-raw-exit"))
 			syscall(SYS_exit, argc > 3 ? atoi(argv[3]) : 0);
 	} else if (!strcmp(mode, "umask")) {
-		/* What the umask leaves of 0666 (the umask call itself is denied). */
+		/* What the umask the sandbox set leaves of 0666. */
 		int fd = open("umask-probe", O_WRONLY | O_CREAT | O_EXCL, 0666);
 		struct stat st;
 
@@ -160,6 +160,23 @@ int main(int argc, char **argv)
 		       fcntl(fd, F_SETFD, FD_CLOEXEC));
 	} else if (!strcmp(mode, "async")) {
 		report("async=%d\n", fcntl(1, F_SETFL, O_ASYNC));
+	} else if (!strcmp(mode, "fchmod")) {
+		/* An atomic save's mode: mkstemp's 0600 made 0644, and umask itself. */
+		char name[] = "save-XXXXXX";
+		int fd = mkstemp(name);
+		struct stat st;
+		mode_t old = umask(027);
+
+		report("fchmod=%d umask=%03o ", fd >= 0 ? fchmod(fd, 0644) : -1, (unsigned)old);
+		report("mode=%03o\n", fd >= 0 && fstat(fd, &st) == 0 ? (unsigned)(st.st_mode & 07777)
+									: 0u);
+	} else if (!strcmp(mode, "fchmod-suid")) {
+		int fd = open("suid", O_WRONLY | O_CREAT, 0700);
+		report("fchmod=%d\n", fchmod(fd, 04755));
+	} else if (!strcmp(mode, "chmod")) {
+		int fd = open("by-path", O_WRONLY | O_CREAT, 0600);
+		close(fd);
+		report("chmod=%d\n", chmod("by-path", 0644));
 	} else if (!strcmp(mode, "whiteout")) {
 		int fd = open("a", O_WRONLY | O_CREAT, 0600);
 		close(fd);

@@ -12,6 +12,7 @@
 
 #include "check.h"
 #include "digest.h"
+#include "elfcheck.h"
 #include "jsondiff.h"
 #include "observe.h"
 #include "ref-cache.h"
@@ -609,8 +610,57 @@ static void test_ref_cache_drop_keeps_fd0(void)
 	close(null);
 }
 
+/* Builds dir/name from a one-line C program with gcc and extra link switches. */
+static void build_tiny(const char *dir, const char *name, const char *text, const char *link)
+{
+	char cmd[PATH_MAX * 3];
+
+	snprintf(cmd, sizeof(cmd), "cd %s && printf '%%s\\n' '%s' > %s.c && "
+		 "gcc -O0 %s.c -o %s %s 2>&1", dir, text, name, name, name, link);
+	CHECK_EQ(system(cmd), 0);
+}
+
+/*
+ * A dynamic submission may need the libraries the reference needs, and the
+ * math library every build links; any other is refused by name. Before,
+ * a submission that called floor() found no libm in its view and every
+ * test ended with the loader's exit status 127.
+ */
+static void test_elf_trusted_libraries(void)
+{
+	char dir[] = "/tmp/elfcheck-XXXXXX", path[PATH_MAX];
+	struct elf_needs needs;
+	struct strbuf err = STRBUF_INIT, why = STRBUF_INIT;
+
+	CHECK(mkdtemp(dir) != NULL);
+	build_tiny(dir, "plain", "int main(void) { return 0; }", "");
+	build_tiny(dir, "math", "#include <math.h>\nint main(int c, char **v) "
+		   "{ (void)v; return (int)floor(c / 3.0); }", "-Wl,--as-needed -lm");
+	build_tiny(dir, "cjson", "const char *cJSON_Version(void);\nint main(void) "
+		   "{ return !cJSON_Version(); }", "-lcjson");
+	snprintf(path, sizeof(path), "%s/plain", dir);
+	CHECK_EQ(elf_needs_of(path, &needs, &err), 0);
+	CHECK(needs.interp != NULL);
+	snprintf(path, sizeof(path), "%s/math", dir);
+	CHECK(!elf_program_allowed(path, &needs, &why));
+	CHECK_CONTAINS(why.buf, "needs the shared library 'libm.so.6'");
+	CHECK(elf_needs_add(&needs, "libm.so.6"));
+	strbuf_reset(&why);
+	CHECK(elf_program_allowed(path, &needs, &why));
+	snprintf(path, sizeof(path), "%s/cjson", dir);
+	CHECK(!elf_program_allowed(path, &needs, &why));
+	CHECK_CONTAINS(why.buf, "'libcjson.so.1', which tests do not provide");
+	CHECK(!elf_needs_add(&needs, "libnot-installed.so.9"));
+	elf_needs_release(&needs);
+	snprintf(path, sizeof(path), "rm -rf %s", dir);
+	CHECK_EQ(system(path), 0);
+	strbuf_release(&err);
+	strbuf_release(&why);
+}
+
 int main(void)
 {
+	test_elf_trusted_libraries();
 	test_ref_cache_drop_keeps_fd0();
 	test_write_file_scratch();
 	test_jsondiff();

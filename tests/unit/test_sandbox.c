@@ -636,6 +636,10 @@ int main(int argc, char **argv)
 	expect_forbidden("lease", "fcntl(F_SETLEASE)");
 	expect_forbidden("async", "fcntl(F_SETFL with O_ASYNC)");
 	expect_forbidden("whiteout", "renameat2(RENAME_WHITEOUT)");
+	/* A mode through the open file, permission bits only; never by path. */
+	expect_channel("fchmod", NULL, "fchmod=0 umask=022 mode=644\n");
+	expect_forbidden("fchmod-suid", "fchmod(a set-user-ID, set-group-ID or sticky bit)");
+	expect_forbidden("chmod", "chmod");
 	/* No capability left; and root's runs are nobody's where the view is. */
 	expect_channel("privileges", NULL,
 		       geteuid() == 0 && !view ? "caps=0 0 0 uid0=1\n" : "caps=0 0 0 uid0=0\n");
