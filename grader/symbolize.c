@@ -8,15 +8,32 @@
  * and an address outside the program's executable segments ends the
  * chain. No separate debug file is ever looked for: the program's own
  * sections are all that is read.
+ *
+ * The debug information is the learner's too: a hostile one can make libdw
+ * recurse until the stack runs out (a hundred thousand nested lexical
+ * blocks around the faulting instruction did, and killed the grader and a
+ * whole batch with it) or loop. So it is read in a process of its own,
+ * forked for it, confined to computing on the program's descriptor
+ * (sandbox_confine_compute) under CPU and memory limits; it sends the
+ * crash_info back through a pipe, and if it dies, runs out of time or
+ * sends anything malformed, the crash simply has no location.
  */
 #include <dwarf.h>
 #include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <gelf.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
+#include "sandbox.h"
+#include "strbuf.h"
 #include "symbolize.h"
 #include "util.h"
 
@@ -174,7 +191,8 @@ static bool link_start(struct program *pg, Elf *elf, uint64_t *out)
 	return false;
 }
 
-static bool program_open(struct program *pg, const char *exe, uint64_t start)
+/* exe: the program's path, for libdw's messages; fd: open on it, libdw takes it. */
+static bool program_open(struct program *pg, const char *exe, int fd, uint64_t start)
 {
 	GElf_Addr bias;
 	GElf_Ehdr eh;
@@ -184,10 +202,12 @@ static bool program_open(struct program *pg, const char *exe, uint64_t start)
 
 	memset(pg, 0, sizeof(*pg));
 	pg->dwfl = dwfl_begin(&callbacks);
-	if (!pg->dwfl)
+	if (!pg->dwfl) {
+		close(fd);
 		return false;
+	}
 	dwfl_report_begin(pg->dwfl);
-	pg->mod = dwfl_report_elf(pg->dwfl, "program", exe, -1, 0, false);
+	pg->mod = dwfl_report_elf(pg->dwfl, "program", exe, fd, 0, false);
 	dwfl_report_end(pg->dwfl, NULL, NULL);
 	if (!pg->mod)
 		return false;
@@ -421,22 +441,21 @@ static void rescue_chain(struct program *pg, const struct raw_stack *rs, const c
 	}
 }
 
-static struct crash_info *symbolize(const char *exe, const char *source_name, int sig,
-				    const char *name, const char *line)
+/* The work itself, in the confined process: fd is open on exe. */
+static struct crash_info *symbolize(const char *exe, int fd, const char *source_name,
+				    const char *name, const struct raw_stack *rsp)
 {
-	struct raw_stack rs;
+	struct raw_stack rs = *rsp;
 	struct program pg;
 	struct crash_info *c = NULL;
 	size_t i;
 	bool any = false;
 
-	if (!parse_stack(line, &rs) || rs.sig != sig || !name)
-		return NULL;
-	if (!program_open(&pg, exe, rs.start))
+	if (!program_open(&pg, exe, fd, rs.start))
 		goto out;
 	c = xcalloc(1, sizeof(*c));
 	c->signal = xstrdup(name);
-	c->stack_overflow = sig == SIGSEGV && (rs.addr <= rs.sp ? rs.sp - rs.addr
+	c->stack_overflow = rs.sig == SIGSEGV && (rs.addr <= rs.sp ? rs.sp - rs.addr
 								: rs.addr - rs.sp) < OVERFLOW_REACH;
 	c->omitted_at = 0;
 	build_chain(&pg, &rs, source_name, c);
@@ -457,14 +476,253 @@ out:
 	return c;
 }
 
+/*
+ * The confined process's answer: "CRASH1", then each field as a 32-bit
+ * length and its bytes (strings) or its value (numbers), in the order
+ * below. Read back with every length and count bounded.
+ */
+#define WIRE_MAGIC "CRASH1"
+#define WIRE_STR_MAX 4096
+#define WIRE_MAX (1u << 20)
+#define SYMBOLIZE_CPU_S 5       /* a CPU limit for the confined process */
+#define SYMBOLIZE_WALL_MS 10000 /* and a wall-clock one */
+#define SYMBOLIZE_AS (1ul << 30)
+
+static void wire_u32(struct strbuf *w, uint32_t v)
+{
+	strbuf_add(w, &v, sizeof(v));
+}
+
+static void wire_str(struct strbuf *w, const char *s)
+{
+	size_t n = s ? strlen(s) : 0;
+
+	if (n > WIRE_STR_MAX)
+		n = WIRE_STR_MAX;
+	wire_u32(w, s ? (uint32_t)n : UINT32_MAX);
+	strbuf_add(w, s ? s : "", n);
+}
+
+static void wire_crash(struct strbuf *w, const struct crash_info *c)
+{
+	size_t i;
+
+	strbuf_addstr(w, WIRE_MAGIC);
+	wire_str(w, c->signal);
+	wire_str(w, c->error);
+	wire_u32(w, c->stack_overflow);
+	wire_u32(w, (uint32_t)c->omitted_at);
+	wire_u32(w, (uint32_t)(c->omitted > UINT32_MAX ? UINT32_MAX : c->omitted));
+	wire_u32(w, (uint32_t)c->ncalls);
+	for (i = 0; i < c->ncalls; i++) {
+		wire_str(w, c->calls[i].function);
+		wire_str(w, c->calls[i].file);
+		wire_u32(w, (uint32_t)c->calls[i].line);
+	}
+}
+
+struct wire {
+	const char *p;
+	size_t left;
+	bool bad;
+};
+
+static uint32_t take_u32(struct wire *w)
+{
+	uint32_t v = 0;
+
+	if (w->left < sizeof(v)) {
+		w->bad = true;
+		return 0;
+	}
+	memcpy(&v, w->p, sizeof(v));
+	w->p += sizeof(v);
+	w->left -= sizeof(v);
+	return v;
+}
+
+/* A string, or NULL for none (allow_null) or when malformed (w->bad). */
+static char *take_str(struct wire *w, bool allow_null)
+{
+	uint32_t n = take_u32(w);
+
+	if (!w->bad && n == UINT32_MAX && allow_null)
+		return NULL;
+	if (w->bad || n > WIRE_STR_MAX || n > w->left) {
+		w->bad = true;
+		return NULL;
+	}
+	w->p += n;
+	w->left -= n;
+	return xstrndup(w->p - n, n);
+}
+
+static struct crash_info *unwire_crash(const char *buf, size_t len)
+{
+	struct wire w = { buf, len, false };
+	struct crash_info *c;
+	size_t i, n;
+
+	if (len < strlen(WIRE_MAGIC) || memcmp(buf, WIRE_MAGIC, strlen(WIRE_MAGIC)))
+		return NULL;
+	w.p += strlen(WIRE_MAGIC);
+	w.left -= strlen(WIRE_MAGIC);
+	c = xcalloc(1, sizeof(*c));
+	c->signal = take_str(&w, false);
+	c->error = take_str(&w, true);
+	c->stack_overflow = take_u32(&w) != 0;
+	c->omitted_at = take_u32(&w);
+	c->omitted = take_u32(&w);
+	n = take_u32(&w);
+	if (n > CALLS_MAX + 1)
+		w.bad = true;
+	c->calls = xcalloc(n ? n : 1, sizeof(*c->calls));
+	for (i = 0; !w.bad && i < n; i++) {
+		c->calls[i].function = take_str(&w, false);
+		c->calls[i].file = take_str(&w, false);
+		c->calls[i].line = (int)take_u32(&w);
+		if (c->calls[i].function && c->calls[i].file)
+			c->ncalls++;
+		else
+			w.bad = true;
+	}
+	if (w.bad || w.left || !c->signal || c->omitted_at > c->ncalls) {
+		for (i = 0; i < n && i <= c->ncalls; i++) {
+			free(c->calls[i].function);
+			free(c->calls[i].file);
+		}
+		c->ncalls = 0;
+		crash_info_free(c);
+		return NULL;
+	}
+	return c;
+}
+
+/*
+ * Closes every descriptor of the forked process but 0 to 2, a and b: it
+ * must hold no end of another thread's pipes, whose reader would wait for
+ * it to exit before seeing the end of a program's output.
+ */
+static void close_others(int a, int b)
+{
+	int lo = a < b ? a : b, hi = a < b ? b : a;
+
+	if ((lo == 3 || close_range(3, (unsigned)lo - 1, 0) == 0) &&
+	    (hi == lo + 1 || close_range((unsigned)lo + 1, (unsigned)hi - 1, 0) == 0) &&
+	    close_range((unsigned)hi + 1, ~0u, 0) == 0)
+		return;
+	for (int fd = 3; fd < 65536; fd++) /* kernels before 5.9 */
+		if (fd != a && fd != b)
+			close(fd);
+}
+
+/* In the forked process: limits, confinement, the work, the answer; never returns. */
+static void symbolize_child(const char *exe, int fd, int out, const char *source_name,
+			    const char *name, const struct raw_stack *rs)
+{
+	struct rlimit cpu = { SYMBOLIZE_CPU_S, SYMBOLIZE_CPU_S }, none = { 0, 0 };
+	struct strbuf w = STRBUF_INIT;
+	struct crash_info *c;
+	size_t off = 0;
+
+	close_others(fd, out);
+	setrlimit(RLIMIT_CPU, &cpu);
+	setrlimit(RLIMIT_CORE, &none);
+#if !defined(__SANITIZE_ADDRESS__)
+	{
+		/* (A sanitized grader's shadow memory needs far more address space.) */
+		struct rlimit as = { SYMBOLIZE_AS, SYMBOLIZE_AS };
+
+		setrlimit(RLIMIT_AS, &as);
+	}
+#endif
+	if (sandbox_confine_compute())
+		_exit(2);
+	c = symbolize(exe, fd, source_name, name, rs);
+	if (c)
+		wire_crash(&w, c);
+	while (off < w.len) {
+		ssize_t k = write(out, w.buf + off, w.len - off);
+
+		if (k <= 0)
+			_exit(3);
+		off += (size_t)k;
+	}
+	_exit(0);
+}
+
+/* Reads the confined process's answer, up to the wall-clock limit; then reaps it. */
+static struct crash_info *symbolize_collect(pid_t pid, int in)
+{
+	struct strbuf got = STRBUF_INIT;
+	double deadline = now_ms() + SYMBOLIZE_WALL_MS;
+	struct crash_info *c = NULL;
+	int status = 0;
+
+	for (;;) {
+		struct pollfd pfd = { in, POLLIN, 0 };
+		double left = deadline - now_ms();
+		char buf[8192];
+		ssize_t k;
+
+		if (left <= 0 || got.len > WIRE_MAX) {
+			kill(pid, SIGKILL);
+			break;
+		}
+		if (poll(&pfd, 1, (int)left + 1) < 0 && errno != EINTR)
+			break;
+		k = read(in, buf, sizeof(buf));
+		if (k > 0)
+			strbuf_add(&got, buf, (size_t)k);
+		else if (k == 0 || errno != EINTR)
+			break;
+	}
+	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+		;
+	if (WIFEXITED(status) && WEXITSTATUS(status) == 0 && got.len)
+		c = unwire_crash(got.buf, got.len);
+	strbuf_release(&got);
+	return c;
+}
+
+static struct crash_info *symbolize_confined(const char *exe, const char *source_name, int sig,
+					     const char *name, const char *line)
+{
+	struct raw_stack rs;
+	struct crash_info *c = NULL;
+	int fd, pipefd[2];
+	pid_t pid;
+
+	if (!name || !parse_stack(line, &rs) || rs.sig != sig)
+		return NULL;
+	fd = open(exe, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return NULL;
+	if (pipe2(pipefd, O_CLOEXEC) < 0) {
+		close(fd);
+		return NULL;
+	}
+	pid = fork();
+	if (pid == 0) {
+		close(pipefd[0]);
+		symbolize_child(exe, fd, pipefd[1], source_name, name, &rs);
+	}
+	close(fd);
+	close(pipefd[1]);
+	if (pid > 0)
+		c = symbolize_collect(pid, pipefd[0]);
+	close(pipefd[0]);
+	return c;
+}
+
 struct crash_info *crash_symbolize(const char *exe, const char *source_name, int sig,
 				   const char *line)
 {
-	return symbolize(exe, source_name, sig, crash_signal_name(sig), line);
+	return symbolize_confined(exe, source_name, sig, crash_signal_name(sig), line);
 }
 
 struct crash_info *crash_symbolize_error(const char *exe, const char *source_name,
 					 const char *checker, const char *line)
 {
-	return symbolize(exe, source_name, 0, checker, line);
+	return symbolize_confined(exe, source_name, 0, checker, line);
 }

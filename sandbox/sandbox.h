@@ -214,4 +214,13 @@ int sandbox_policy_export(enum sandbox_profile profile, int fd);
 /* Kills every program running in any sandbox (for Ctrl-C); signal-safe. */
 void sandbox_kill_all(void);
 
+/*
+ * Confines the calling process, for good, to computing on what it holds:
+ * reading and writing descriptors it has open, memory, the clock, and its
+ * end. Any other system call (open, socket, clone, execve, kill...) fails
+ * with ENOSYS. For a process that parses hostile data on the grader's
+ * behalf, forked for it, before it starts parsing. 0, or a negative errno.
+ */
+int sandbox_confine_compute(void);
+
 #endif /* SANDBOX_H */
