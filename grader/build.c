@@ -883,12 +883,16 @@ static const char *line_switch(const char *line)
 	return NULL;
 }
 
+/* line 0: no line of the submission's to name. */
 static void switch_error(struct strbuf *out, const char *name, unsigned line, const char *what,
 			 const char *after)
 {
-	strbuf_addf(out, "%s:%u: error: '%s' is not allowed in a submission%s: it would "
-		    "switch off or change the memory checker (ASan, UBSan)\n", name, line, what,
-		    after);
+	if (line)
+		strbuf_addf(out, "%s:%u: ", name, line);
+	else
+		strbuf_addf(out, "%s: ", name);
+	strbuf_addf(out, "error: '%s' is not allowed in a submission%s: it would switch off or "
+		    "change the memory checker (ASan, UBSan)\n", what, after);
 }
 
 /*
@@ -923,10 +927,15 @@ static int refuse_sanitizer_switches(const struct strbuf *src, const char *name,
 /*
  * The same check on the submission after the preprocessor (the .i that
  * -save-temps left in dir): a name glued by ## that no text match saw,
- * such as an attribute no_sanitize_address, is spelled out there. Only
- * the submission's own lines count, as the line markers tell them from
- * the headers'. 0 when clean, 1 with errors in out; -errno when the file
- * cannot be read.
+ * such as an attribute no_sanitize_address, is spelled out there. Every
+ * line counts, the headers' too: the line markers that tell them apart
+ * are the submission's to forge (#line 1 "other.h" made the rest of a
+ * submission a header's, and its glued attribute passed), and no header
+ * of the C library, the compiler or the exercises' libraries holds any of
+ * these words once expanded (a header that does, such as the sanitizers'
+ * own interface, has no business in a submission). The markers only say
+ * which line to name. 0 when clean, 1 with errors in out; -errno when the
+ * file cannot be read.
  */
 #define EXPANDED_MAX (64u << 20)
 
@@ -968,8 +977,11 @@ static int refuse_expanded_switches(const char *dir, const char *name, struct st
 			       q[2 + strlen(name)] == '"';
 			continue;
 		}
-		if (mine && (what = line_switch(bol))) {
-			switch_error(out, name, line, what, " (after macro expansion)");
+		if ((what = line_switch(bol))) {
+			switch_error(out, name, mine ? line : 0, what,
+				     mine ? " (after macro expansion)"
+					  : " (after macro expansion, in a header it includes or "
+					    "on lines a #line directive gives another file's name)");
 			found++;
 		}
 		line++;
