@@ -1195,12 +1195,24 @@ static int build_mistakes(struct job_ctx *jc, struct strbuf *err)
 	return ret;
 }
 
-static void give_mistake_hint(const struct exercise *ex, size_t i, struct test_report *tr)
+/*
+ * matched: the test where the mistake gave exactly the submission's
+ * result; another test's name when the match is carried here (then only
+ * that is claimed: the mistake breaks this test too, its result here was
+ * not compared).
+ */
+static void give_mistake_hint(const struct exercise *ex, size_t i, const char *matched,
+			      struct test_report *tr)
 {
 	struct strbuf msg = STRBUF_INIT;
 
-	strbuf_addf(&msg, "%s\nyour result is exactly what the known mistake '%s' gives",
-		    tr->message, ex->mistakes[i].name);
+	if (!strcmp(matched, tr->name))
+		strbuf_addf(&msg, "%s\nyour result is exactly what the known mistake '%s' gives",
+			    tr->message, ex->mistakes[i].name);
+	else
+		strbuf_addf(&msg, "%s\nin test '%s' your result is exactly what the known "
+			    "mistake '%s' gives, and that mistake breaks this test too",
+			    tr->message, matched, ex->mistakes[i].name);
 	free(tr->message);
 	tr->message = strbuf_detach(&msg);
 	free(tr->hint);
@@ -1239,7 +1251,7 @@ static int match_mistake(struct job_ctx *jc, size_t idx, long *found, struct str
 		strbuf_release(&ignored);
 		run_release(&m);
 		if (same) {
-			give_mistake_hint(ex, i, &jc->r->tests[idx]);
+			give_mistake_hint(ex, i, t->name, &jc->r->tests[idx]);
 			*found = (long)i;
 			break;
 		}
@@ -1261,7 +1273,7 @@ static bool mistake_breaks(const struct mistake *mk, size_t idx)
  * A mistake matched on a small test explains the other failed tests it is
  * known to break, the large ones included, without running it again.
  */
-static void carry_mistake(struct job_ctx *jc, size_t i, char *explained)
+static void carry_mistake(struct job_ctx *jc, size_t i, size_t matched, char *explained)
 {
 	const struct exercise *ex = jc->ex;
 	size_t j;
@@ -1271,7 +1283,7 @@ static void carry_mistake(struct job_ctx *jc, size_t i, char *explained)
 		if (explained[j] || jc->r->tests[j].status != ST_FAILED || !jc->subs[j].have ||
 		    !mistake_breaks(&ex->mistakes[i], j))
 			continue;
-		give_mistake_hint(ex, i, &jc->r->tests[j]);
+		give_mistake_hint(ex, i, ex->tests[matched].name, &jc->r->tests[j]);
 		explained[j] = 1;
 	}
 }
@@ -1297,7 +1309,7 @@ static int match_mistakes(struct job_ctx *jc, struct strbuf *err)
 		ret = match_mistake(jc, k, &found, err);
 		if (!ret && found >= 0) {
 			explained[k] = 1;
-			carry_mistake(jc, (size_t)found, explained);
+			carry_mistake(jc, (size_t)found, k, explained);
 		}
 	}
 	free(explained);
