@@ -1219,10 +1219,43 @@ static void give_mistake_hint(const struct exercise *ex, size_t i, const char *m
 	tr->hint = xstrdup(ex->mistakes[i].hint);
 }
 
+static bool mistake_breaks(const struct mistake *mk, size_t idx)
+{
+	size_t i;
+
+	for (i = 0; i < mk->nbreaks; i++)
+		if (mk->breaks[i] == idx)
+			return true;
+	return false;
+}
+
 /*
- * A failed test (never a scaling one: too dear): does a known mistake give
- * exactly these observations? Then its hint, which names that mistake,
- * replaces the test's general one. Returns the mistake's index in *found.
+ * Whether the known mistake's run m failed test t exactly as the
+ * submission's run sub did: the same observations, the same verdict of
+ * the driver's own checks (!fail) and the same files. Only a mistake the
+ * spec says breaks t is asked: any other gives the reference's result
+ * there ('grader verify' checks both), which a failed test cannot have,
+ * though its observations alone can (a test failed on its file or on a
+ * !fail line once matched any such mistake).
+ */
+static bool fails_alike(const struct test *t, const struct run *m, const struct run *sub)
+{
+	struct strbuf ignored = STRBUF_INIT;
+	bool same = m->res.outcome == SANDBOX_EXITED && m->obs.ended &&
+		    obs_equal(&m->obs, &sub->obs, &ignored) &&
+		    !m->obs.fail == !sub->obs.fail &&
+		    (!m->obs.fail || !strcmp(m->obs.fail, sub->obs.fail)) &&
+		    (!t->nfiles || (m->files && sub->files && files_equal(t, m, sub, &ignored)));
+
+	strbuf_release(&ignored);
+	return same;
+}
+
+/*
+ * A failed test (never a scaling one: too dear): does a known mistake that
+ * breaks it fail it exactly so (fails_alike)? Then its hint, which names
+ * that mistake, replaces the test's general one. Returns the mistake's
+ * index in *found.
  */
 static int match_mistake(struct job_ctx *jc, size_t idx, long *found, struct strbuf *err)
 {
@@ -1239,16 +1272,15 @@ static int match_mistake(struct job_ctx *jc, size_t idx, long *found, struct str
 	 * and a batch shares the runs (shared_run).
 	 */
 	for (i = 0; !ret && i < ex->nmistakes; i++) {
-		struct strbuf ignored = STRBUF_INIT;
 		struct run m;
 		bool same;
 
+		if (!mistake_breaks(&ex->mistakes[i], idx))
+			continue;
 		ret = shared_run(jc, t, (long)i, &m, err);
 		if (ret)
 			break;
-		same = m.res.outcome == SANDBOX_EXITED && m.obs.ended &&
-		       obs_equal(&m.obs, &sub->obs, &ignored);
-		strbuf_release(&ignored);
+		same = fails_alike(t, &m, sub);
 		run_release(&m);
 		if (same) {
 			give_mistake_hint(ex, i, t->name, &jc->r->tests[idx]);
@@ -1259,15 +1291,6 @@ static int match_mistake(struct job_ctx *jc, size_t idx, long *found, struct str
 	return ret;
 }
 
-static bool mistake_breaks(const struct mistake *mk, size_t idx)
-{
-	size_t i;
-
-	for (i = 0; i < mk->nbreaks; i++)
-		if (mk->breaks[i] == idx)
-			return true;
-	return false;
-}
 
 /*
  * A mistake matched on a small test explains the other failed tests it is
