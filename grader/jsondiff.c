@@ -10,6 +10,7 @@
 
 #define MAX_DEPTH 64
 #define SHOW_MAX 120
+#define REST_SHOW_MAX 40
 
 static const char *type_name(const cJSON *v)
 {
@@ -120,28 +121,79 @@ differ:
 	return false;
 }
 
+static bool json_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/*
+ * The JSON value that is the whole of text (len bytes), or NULL with why
+ * set. cJSON alone stops after the first value and skips a byte order mark
+ * and any byte up to 0x20 before it, so it takes "[] junk" and "\x01[]" for
+ * []: here only JSON whitespace may come before or after the value, so
+ * that a file a lenient reader accepts but the format does not is not
+ * JSON. The caller deletes the tree.
+ */
+static cJSON *parse_document(const char *text, size_t len, struct strbuf *why)
+{
+	static const char starts[] = "{[\"-0123456789tfn";
+	const char *end = NULL;
+	size_t first = 0, off;
+	cJSON *doc;
+
+	while (first < len && json_space(text[first]))
+		first++;
+	doc = cJSON_ParseWithLengthOpts(text, len, &end, false);
+	if (!doc) {
+		off = end && end >= text && end <= text + len ? (size_t)(end - text) : 0;
+		strbuf_addf(why, "not valid JSON (near byte %zu of %zu)", off, len);
+		return NULL;
+	}
+	if (first < len && !memchr(starts, text[first], sizeof(starts) - 1)) {
+		strbuf_addf(why,
+			    "not valid JSON (byte %zu of %zu, 0x%02x, comes before the "
+			    "JSON document)",
+			    first, len, (unsigned char)text[first]);
+		goto fail;
+	}
+	off = (size_t)(end - text);
+	while (off < len && json_space(text[off]))
+		off++;
+	if (off < len) {
+		off = (size_t)(end - text);
+		strbuf_addf(why,
+			    "not valid JSON (%zu byte%s after the end of the JSON document, "
+			    "at byte %zu of %zu: ",
+			    len - off, len - off == 1 ? "" : "s", off, len);
+		strbuf_add_visible(why, end, len - off, REST_SHOW_MAX);
+		strbuf_addch(why, ')');
+		goto fail;
+	}
+	return doc;
+fail:
+	cJSON_Delete(doc);
+	return NULL;
+}
+
 bool json_equal(const char *want, size_t wlen, const char *got, size_t glen,
 		struct strbuf *msg)
 {
-	cJSON *w = cJSON_ParseWithLength(want, wlen), *g;
-	struct strbuf path = STRBUF_INIT;
+	struct strbuf path = STRBUF_INIT, why = STRBUF_INIT;
+	cJSON *w = parse_document(want, wlen, &why), *g = NULL;
 	bool same = false;
 
 	if (!w) {
-		strbuf_addstr(msg, "the reference's file is not JSON");
-		return false;
+		strbuf_addstr(msg, "the reference's file is ");
+		strbuf_add(msg, why.buf, why.len);
+		goto out;
 	}
-	g = cJSON_ParseWithLength(got, glen);
-	if (!g) {
-		const char *at = cJSON_GetErrorPtr();
-		size_t off = at && at >= got && at <= got + glen ? (size_t)(at - got) : 0;
-
-		strbuf_addf(msg, "not valid JSON (near byte %zu of %zu)", off, glen);
-	} else {
+	g = parse_document(got, glen, msg);
+	if (g)
 		same = equal(w, g, &path, 0, msg);
-	}
+out:
 	cJSON_Delete(w);
 	cJSON_Delete(g);
+	strbuf_release(&why);
 	strbuf_release(&path);
 	return same;
 }

@@ -14,7 +14,9 @@
 /*
  * True when got means what want means. Otherwise msg receives where they
  * first differ ("[3].email: expected \"a@b\", got \"a@c\"") or why got is
- * not JSON. want is trusted (the reference's); got is not.
+ * not JSON: each must be exactly one JSON value, with nothing but JSON
+ * whitespace around it (no second value, no NUL, no other bytes after it).
+ * want is trusted (the reference's); got is not.
  */
 bool json_equal(const char *want, size_t wlen, const char *got, size_t glen,
 		struct strbuf *msg);

@@ -722,28 +722,74 @@ static uint64_t hash_entry(uint64_t h, const cJSON *e)
 	return fnv(h, "\n", 1);
 }
 
-static cJSON *parse_file(const char *path, size_t *size, bool *exists)
-{
-	char *data = read_file(path, size);
-	cJSON *doc;
-	bool was;
-
-	*exists = data != NULL;
-	if (!data)
-		return NULL;
-	was = track(false);
-	doc = cJSON_ParseWithLength(data, *size);
-	track(was);
-	drv_free(data);
-	return doc;
-}
-
 static void free_doc(cJSON *doc)
 {
 	bool was = track(false);
 
 	cJSON_Delete(doc);
 	track(was);
+}
+
+static bool json_space(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
+}
+
+/*
+ * The JSON value that is the whole of a file, or NULL with why saying what
+ * else is there (nothing when the value itself does not parse). cJSON alone
+ * stops after the first value and skips a byte order mark and any byte up
+ * to 0x20 before it: a learner's own reader may take "[...] junk" for a
+ * registry, the format does not, so only JSON whitespace may surround it.
+ */
+static cJSON *parse_document(const char *data, size_t size, struct line *why)
+{
+	static const char starts[] = "{[\"-0123456789tfn";
+	const char *end = NULL;
+	size_t first = 0, off;
+	char q[80];
+	cJSON *doc;
+	bool was;
+
+	while (first < size && json_space(data[first]))
+		first++;
+	was = track(false);
+	doc = cJSON_ParseWithLengthOpts(data, size, &end, false);
+	track(was);
+	if (!doc)
+		return NULL;
+	if (first < size && !memchr(starts, data[first], sizeof(starts) - 1)) {
+		lp(why, ": byte %zu, 0x%02x, comes before the JSON document", first,
+		   (unsigned char)data[first]);
+		goto fail;
+	}
+	off = (size_t)(end - data);
+	while (off < size && json_space(data[off]))
+		off++;
+	if (off < size) {
+		off = (size_t)(end - data);
+		gd_quote(q, sizeof(q), end, size - off);
+		lp(why, ": %zu byte%s after the end of the JSON document, at byte %zu: %s",
+		   size - off, size - off == 1 ? "" : "s", off, q);
+		goto fail;
+	}
+	return doc;
+fail:
+	free_doc(doc);
+	return NULL;
+}
+
+static cJSON *parse_file(const char *path, size_t *size, bool *exists, struct line *why)
+{
+	char *data = read_file(path, size);
+	cJSON *doc;
+
+	*exists = data != NULL;
+	if (!data)
+		return NULL;
+	doc = parse_document(data, *size, why);
+	drv_free(data);
+	return doc;
 }
 
 /*
@@ -755,17 +801,20 @@ static void describe_file(const char *path, const char *tag)
 {
 	size_t size = 0, n, i = 0;
 	bool exists, ascending = true;
-	cJSON *doc = parse_file(path, &size, &exists);
+	struct line why;
+	cJSON *doc;
 	const cJSON *e;
 	int last = 0;
 	uint64_t h = FNV_INIT;
 
+	line_init(&why);
+	doc = parse_file(path, &size, &exists, &why);
 	if (!exists) {
 		gd_obs("%s: %s does not exist", tag, path);
 		return;
 	}
 	if (!doc) {
-		gd_obs("%s: %s is not valid JSON (%zu bytes)", tag, path, size);
+		gd_obs("%s: %s is not valid JSON (%zu bytes)%s", tag, path, size, why.buf);
 		return;
 	}
 	if (!cJSON_IsArray(doc)) {
@@ -822,10 +871,13 @@ static uint64_t file_state_hash(const char *path)
 {
 	size_t size, n, got;
 	bool exists;
-	cJSON *doc = parse_file(path, &size, &exists);
+	struct line why;
+	cJSON *doc;
 	const cJSON *e;
 	uint64_t h;
 
+	line_init(&why);
+	doc = parse_file(path, &size, &exists, &why);
 	if (!cJSON_IsArray(doc)) {
 		free_doc(doc);
 		return 0;

@@ -290,11 +290,15 @@ static void test_spec_mistakes(void)
 	CHECK_EQ(system(path), 0);
 }
 
+#define WANT_DOC "[{\"user_id\": 1, \"name\": \"a\", \"roles\": [\"x\"]}]"
+
 static void test_jsondiff(void)
 {
-	static const char want[] = "[{\"user_id\": 1, \"name\": \"a\", \"roles\": [\"x\"]}]";
+	static const char want[] = WANT_DOC;
+	/* len 0: strlen(got); otherwise got holds a NUL. */
 	static const struct {
 		const char *got, *msg;
+		size_t len;
 	} cases[] = {
 		{ "[{\"name\": \"a\", \"roles\": [\"x\"], \"user_id\": 1.0}]", NULL },
 		{ "[{\"user_id\": 2, \"name\": \"a\", \"roles\": [\"x\"]}]",
@@ -308,12 +312,24 @@ static void test_jsondiff(void)
 		  "[0].roles: expected 1 elements, got 0" },
 		{ "[{\"user_id\": 1, ", "not valid JSON" },
 		{ "", "not valid JSON" },
+		/* One document and JSON whitespace only: what follows it is not ignored. */
+		{ " \t\r\n" WANT_DOC " \t\r\n", NULL },
+		{ WANT_DOC "\n}]", "not valid JSON (3 bytes after the end of the JSON document, "
+				  "at byte 45 of 48: \\n}])" },
+		{ WANT_DOC "\n\0", "2 bytes after the end of the JSON document, at byte 45 of 47: "
+				  "\\n\\x00)", sizeof(WANT_DOC "\n\0") - 1 },
+		{ WANT_DOC WANT_DOC, "45 bytes after the end of the JSON document" },
+		{ WANT_DOC "\f", "(1 byte after the end of the JSON document, at byte 45 of 46: "
+				  "\\x0c)" },
+		{ "\xef\xbb\xbf" WANT_DOC, "byte 0 of 48, 0xef, comes before the JSON document" },
+		{ "\n\x01" WANT_DOC, "byte 1 of 47, 0x01, comes before the JSON document" },
 	};
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct strbuf msg = STRBUF_INIT;
-		bool same = json_equal(want, strlen(want), cases[i].got, strlen(cases[i].got), &msg);
+		size_t len = cases[i].len ? cases[i].len : strlen(cases[i].got);
+		bool same = json_equal(want, strlen(want), cases[i].got, len, &msg);
 
 		CHECK_EQ(same, cases[i].msg == NULL);
 		if (cases[i].msg)
@@ -321,6 +337,8 @@ static void test_jsondiff(void)
 		strbuf_release(&msg);
 	}
 }
+
+#undef WANT_DOC
 
 /* A run as grade.c keeps one: a channel parsed in place, two files. */
 static void fake_run(struct sandbox_result *res, struct obs *obs, struct strbuf **files,
