@@ -127,6 +127,31 @@ static bool json_space(char c)
 }
 
 /*
+ * The first control byte JSON forbids where cJSON lets it pass: inside a
+ * string (a raw newline: JSON wants it escaped) or between tokens (cJSON
+ * skips any byte up to a space there); len if none. *in_string: where.
+ */
+static size_t stray_control(const char *text, size_t len, bool *in_string)
+{
+	bool str = false;
+	size_t i;
+
+	for (i = 0; i < len; i++) {
+		unsigned char c = (unsigned char)text[i];
+
+		if (str && c == '\\' && i + 1 < len) {
+			i++;
+		} else if (c == '"') {
+			str = !str;
+		} else if (c < 0x20 && (str || !json_space((char)c))) {
+			*in_string = str;
+			return i;
+		}
+	}
+	return len;
+}
+
+/*
  * The JSON value that is the whole of text (len bytes), or NULL with why
  * set. cJSON alone stops after the first value and skips a byte order mark
  * and any byte up to 0x20 before it, so it takes "[] junk" and "\x01[]" for
@@ -139,6 +164,7 @@ static cJSON *parse_document(const char *text, size_t len, struct strbuf *why)
 	static const char starts[] = "{[\"-0123456789tfn";
 	const char *end = NULL;
 	size_t first = 0, off;
+	bool in_string = false;
 	cJSON *doc;
 
 	while (first < len && json_space(text[first]))
@@ -167,6 +193,13 @@ static cJSON *parse_document(const char *text, size_t len, struct strbuf *why)
 			    len - off, len - off == 1 ? "" : "s", off, len);
 		strbuf_add_visible(why, end, len - off, REST_SHOW_MAX);
 		strbuf_addch(why, ')');
+		goto fail;
+	}
+	off = stray_control(text, (size_t)(end - text), &in_string);
+	if (off < (size_t)(end - text)) {
+		strbuf_addf(why, "not valid JSON (a raw control byte 0x%02x %s, at byte %zu of %zu: "
+			    "JSON writes it escaped)", (unsigned char)text[off],
+			    in_string ? "inside a string" : "between values", off, len);
 		goto fail;
 	}
 	return doc;

@@ -736,6 +736,31 @@ static bool json_space(char c)
 }
 
 /*
+ * The first control byte JSON forbids where cJSON lets it pass: inside a
+ * string (a raw newline: JSON wants it escaped) or between tokens (cJSON
+ * skips any byte up to a space there); size if none. *in_string: where.
+ */
+static size_t stray_control(const char *data, size_t size, bool *in_string)
+{
+	bool str = false;
+	size_t i;
+
+	for (i = 0; i < size; i++) {
+		unsigned char c = (unsigned char)data[i];
+
+		if (str && c == '\\' && i + 1 < size) {
+			i++;
+		} else if (c == '"') {
+			str = !str;
+		} else if (c < 0x20 && (str || !json_space((char)c))) {
+			*in_string = str;
+			return i;
+		}
+	}
+	return size;
+}
+
+/*
  * The JSON value that is the whole of a file, or NULL with why saying what
  * else is there (nothing when the value itself does not parse). cJSON alone
  * stops after the first value and skips a byte order mark and any byte up
@@ -749,7 +774,7 @@ static cJSON *parse_document(const char *data, size_t size, struct line *why)
 	size_t first = 0, off;
 	char q[80];
 	cJSON *doc;
-	bool was;
+	bool was, in_string = false;
 
 	while (first < size && json_space(data[first]))
 		first++;
@@ -771,6 +796,12 @@ static cJSON *parse_document(const char *data, size_t size, struct line *why)
 		gd_quote(q, sizeof(q), end, size - off);
 		lp(why, ": %zu byte%s after the end of the JSON document, at byte %zu: %s",
 		   size - off, size - off == 1 ? "" : "s", off, q);
+		goto fail;
+	}
+	off = stray_control(data, (size_t)(end - data), &in_string);
+	if (off < (size_t)(end - data)) {
+		lp(why, ": a raw control byte 0x%02x %s, at byte %zu: JSON writes it escaped",
+		   (unsigned char)data[off], in_string ? "inside a string" : "between values", off);
 		goto fail;
 	}
 	return doc;

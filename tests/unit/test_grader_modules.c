@@ -323,6 +323,15 @@ static void test_jsondiff(void)
 				  "\\x0c)" },
 		{ "\xef\xbb\xbf" WANT_DOC, "byte 0 of 48, 0xef, comes before the JSON document" },
 		{ "\n\x01" WANT_DOC, "byte 1 of 47, 0x01, comes before the JSON document" },
+		/* Control bytes cJSON lets pass: raw inside a string, or between values. */
+		{ "[{\"user_id\": 1, \"name\": \"a\", \"roles\": [\"x\ny\"]}]",
+		  "a raw control byte 0x0a inside a string, at byte 41 of 47" },
+		{ "[{\"user_id\": 1, \"name\": \"a\\\"\t\", \"roles\": [\"x\"]}]",
+		  "a raw control byte 0x09 inside a string, at byte 28" },
+		{ "[{\"user_id\": 1,\x01 \"name\": \"a\", \"roles\": [\"x\"]}]",
+		  "a raw control byte 0x01 between values, at byte 15 of 46" },
+		{ "[{\"user_id\": 1, \"name\": \"a\\n\\\"\", \"roles\": [\"x\"]}]",
+		  "[0].name: expected \"a\", got \"a\\n\\\"\"" },
 	};
 	size_t i;
 
