@@ -1355,7 +1355,22 @@ static void explain_wrong_at_scale(struct job_ctx *jc, size_t idx)
 		return;
 	for (k = 0; k < ex->ntests; k++)
 		if (!ex->tests[k].scaling.on && jc->r->tests[k].status != ST_PASSED)
+			break;
+	if (k < ex->ntests) {
+		/*
+		 * Smaller tests fail too: this one most likely fails for their
+		 * reason, and its complexity hint does not apply. (A known
+		 * mistake carried here later says more.)
+		 */
+		if (*tr->hint)
 			return;
+		free(tr->hint);
+		strbuf_addf(&msg, "Smaller tests fail too, the first of them '%s': fix those "
+			    "first, this large one most likely fails for the same reason (its "
+			    "inputs are the same kind, only more).", jc->r->tests[k].name);
+		tr->hint = strbuf_detach(&msg);
+		return;
+	}
 	strbuf_addf(&msg, "every smaller test passes, but at this size the result is wrong: "
 		    "%s", tr->message);
 	free(tr->message);
