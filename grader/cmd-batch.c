@@ -323,6 +323,32 @@ static void print_result(const struct gradebook *gb, const struct batch_progress
 	printf("\nwrote %s/grades.csv and report.html\n", out);
 }
 
+/*
+ * A student named with bytes that are not UTF-8 is shown with U+FFFD in
+ * their place in every output (the files must be UTF-8): said here, since
+ * the name on the reports then differs from the directory's.
+ */
+static void warn_names(const struct gradebook *gb)
+{
+	struct strbuf raw = STRBUF_INIT, shown = STRBUF_INIT;
+	size_t i;
+
+	for (i = 0; i < gb->nstudents; i++) {
+		const char *name = gb->students[i].name;
+
+		if (utf8_valid(name, strlen(name)))
+			continue;
+		strbuf_reset(&raw);
+		strbuf_reset(&shown);
+		strbuf_add_visible(&raw, name, strlen(name), 200);
+		strbuf_add_utf8(&shown, name, strlen(name));
+		error("student '%s' is not named in UTF-8: the outputs show '%s'", raw.buf,
+		      shown.buf);
+	}
+	strbuf_release(&raw);
+	strbuf_release(&shown);
+}
+
 /* Loads the earlier run in out, if any, into prev; false when there is none usable. */
 static bool load_previous(const char *out, struct gradebook *prev)
 {
@@ -485,6 +511,7 @@ int cmd_batch(int argc, char **argv)
 		goto out;
 	}
 
+	warn_names(&gb);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_stop;
 	sigemptyset(&sa.sa_mask);

@@ -123,6 +123,33 @@ void hex_encode(const unsigned char *in, size_t len, char *out)
 	out[2 * len] = '\0';
 }
 
+static int hex_digit(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+bool hex_decode(const char *in, size_t len, unsigned char *out)
+{
+	size_t i;
+
+	if (len % 2)
+		return false;
+	for (i = 0; i < len; i += 2) {
+		int hi = hex_digit(in[i]), lo = hex_digit(in[i + 1]);
+
+		if (hi < 0 || lo < 0)
+			return false;
+		out[i / 2] = (unsigned char)(hi << 4 | lo);
+	}
+	return true;
+}
+
 void sha256_hex(const void *data, size_t len, char out[65])
 {
 	struct sha256 c;

@@ -11,6 +11,7 @@
 #ifndef GRADER_DIGEST_H
 #define GRADER_DIGEST_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 struct evp_md_ctx_st;
@@ -41,5 +42,10 @@ void hmac_sha256_hex(const void *key, size_t keylen, const void *data, size_t le
 		     char out[65]);
 /* len bytes as 2 * len lower-case hex digits and a NUL. */
 void hex_encode(const unsigned char *in, size_t len, char *out);
+/*
+ * The other way: len hex digits (either case) into len / 2 bytes of out.
+ * false when len is odd or a character is not a hex digit.
+ */
+bool hex_decode(const char *in, size_t len, unsigned char *out);
 
 #endif /* GRADER_DIGEST_H */

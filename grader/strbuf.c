@@ -188,3 +188,18 @@ void strbuf_add_utf8(struct strbuf *sb, const char *s, size_t n)
 		}
 	}
 }
+
+bool utf8_valid(const char *s, size_t n)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = 0, k;
+
+	while (i < n) {
+		if (u[i] < 0x80)
+			k = 1;
+		else if ((k = utf8_len(u + i, n - i)) == 0)
+			return false;
+		i += k;
+	}
+	return true;
+}

@@ -10,6 +10,7 @@
 #define GRADER_STRBUF_H
 
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 
 struct strbuf {
@@ -47,5 +48,7 @@ void strbuf_add_visible(struct strbuf *sb, const char *s, size_t n, size_t max);
  * valid sequence becomes U+FFFD. For formats that must be UTF-8 (json, xml).
  */
 void strbuf_add_utf8(struct strbuf *sb, const char *s, size_t n);
+/* Whether s (n bytes) is valid UTF-8 by the rules of strbuf_add_utf8(), which keeps it as it is. */
+bool utf8_valid(const char *s, size_t n);
 
 #endif /* GRADER_STRBUF_H */

@@ -343,7 +343,7 @@ int ci_run_markdown(const struct ci_run *run, struct strbuf *sb)
 
 static void add_string_or_null(cJSON *obj, const char *key, const char *v)
 {
-	cJSON_AddItemToObject(obj, key, v ? cJSON_CreateString(v) : cJSON_CreateNull());
+	cJSON_AddItemToObject(obj, key, v ? json_text(v) : cJSON_CreateNull());
 }
 
 char *ci_run_json(const struct ci_run *run)
@@ -357,8 +357,8 @@ char *ci_run_json(const struct ci_run *run)
 		return NULL;
 	ci_run_total(run, &score, &max);
 	cJSON_AddNumberToObject(root, "schema", SUMMARY_SCHEMA_VERSION);
-	cJSON_AddStringToObject(root, "assignment", run->a->name);
-	cJSON_AddStringToObject(root, "ci", ci_system_name(run->env->system));
+	json_add_text(root, "assignment", run->a->name);
+	json_add_text(root, "ci", ci_system_name(run->env->system));
 	add_string_or_null(root, "repository", run->env->repository);
 	add_string_or_null(root, "commit", run->env->commit);
 	json_add_score(root, "score", score);
@@ -376,11 +376,11 @@ char *ci_run_json(const struct ci_run *run)
 		if (!item)
 			break;
 		cJSON_AddItemToArray(list, item);
-		cJSON_AddStringToObject(item, "id", res->ax->id);
-		cJSON_AddStringToObject(item, "file", res->path ? res->path : res->ax->file);
+		json_add_text(item, "id", res->ax->id);
+		json_add_text(item, "file", res->path ? res->path : res->ax->file);
 		cJSON_AddNumberToObject(item, "weight", res->ax->weight);
-		cJSON_AddStringToObject(item, "status", cell_status_name(res->status));
-		cJSON_AddStringToObject(item, "note", res->note);
+		json_add_text(item, "status", cell_status_name(res->status));
+		json_add_text(item, "note", res->note);
 		cJSON_AddNumberToObject(item, "score", res->graded ? res->report.score : 0);
 		cJSON_AddNumberToObject(item, "max_score", res->max_score);
 		json_add_score(item, "weighted_score",

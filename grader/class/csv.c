@@ -9,7 +9,8 @@
 #include "csv.h"
 #include "util.h"
 
-void csv_field(struct strbuf *sb, const char *s)
+/* s, already valid UTF-8, as one field. */
+static void add_field(struct strbuf *sb, const char *s)
 {
 	bool quote = false, guard = *s && strchr("=+-@\t\r", *s);
 	const char *p;
@@ -37,12 +38,17 @@ void csv_field(struct strbuf *sb, const char *s)
 	strbuf_addch(sb, '"');
 }
 
-void csv_field_utf8(struct strbuf *sb, const char *s)
+/*
+ * Every file written here is read as UTF-8 (an LMS import, a spreadsheet,
+ * Python's csv), and a student's name is a file name, whose bytes need not
+ * be: each field is made valid first.
+ */
+void csv_field(struct strbuf *sb, const char *s)
 {
 	struct strbuf clean = STRBUF_INIT;
 
 	strbuf_add_utf8(&clean, s, strlen(s));
-	csv_field(sb, strbuf_str(&clean));
+	add_field(sb, strbuf_str(&clean));
 	strbuf_release(&clean);
 }
 

@@ -16,13 +16,13 @@
 
 /*
  * Appends s as one field: quoted when it holds a comma, a quote, a line
- * break, a leading or trailing space, or starts with a byte-order mark. A field a spreadsheet would run as
- * a formula (a student's directory named "=HYPERLINK(...)": a first
- * character among = + - @, a tab or a carriage return) gets a leading '.
+ * break, a leading or trailing space, or starts with a byte-order mark. A
+ * field a spreadsheet would run as a formula (a student's directory named
+ * "=HYPERLINK(...)": a first character among = + - @, a tab or a carriage
+ * return) gets a leading '. Every byte that is not valid UTF-8 becomes
+ * U+FFFD, so every file made of fields is UTF-8.
  */
 void csv_field(struct strbuf *sb, const char *s);
-/* As csv_field(), with every byte that is not valid UTF-8 as U+FFFD. */
-void csv_field_utf8(struct strbuf *sb, const char *s);
 
 struct csv_row {
 	char **fields;

@@ -1,6 +1,8 @@
 /*
  * gradebook-json.c: the gradebook's JSON: summary.json, and the batch.json
- * manifest that `grader merge` reads (cJSON stays in this file).
+ * manifest that `grader merge` reads (cJSON stays in this file). Every
+ * string goes through json_add_text(): student names are the class's file
+ * names, which need not be UTF-8, and a json document must be.
  */
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -9,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "digest.h"
 #include "gradebook.h"
 #include "json-fields.h"
 #include "lms.h"
@@ -37,12 +40,12 @@ static cJSON *exercise_summary(const struct gradebook_exercise *ex,
 	cJSON *o = cJSON_CreateObject(), *tests;
 	size_t t;
 
-	cJSON_AddStringToObject(o, "id", ex->id);
-	cJSON_AddStringToObject(o, "title", ex->title);
+	json_add_text(o, "id", ex->id);
+	json_add_text(o, "title", ex->title);
 	cJSON_AddNumberToObject(o, "weight", ex->weight);
 	cJSON_AddNumberToObject(o, "max_score", ex->max_score);
 	json_add_score(o, "weighted_max_score", ex->weight * ex->max_score);
-	cJSON_AddStringToObject(o, "spec_sha256", ex->spec_hash);
+	json_add_text(o, "spec_sha256", ex->spec_hash);
 	cJSON_AddNumberToObject(o, "graded", (double)es->graded);
 	json_add_score(o, "mean", es->mean);
 	cJSON_AddItemToObject(o, "statuses", status_counts(es->status_count));
@@ -50,7 +53,7 @@ static cJSON *exercise_summary(const struct gradebook_exercise *ex,
 	for (t = 0; t < ex->ntests; t++) {
 		cJSON *to = cJSON_CreateObject();
 
-		cJSON_AddStringToObject(to, "name", ex->tests[t].name);
+		json_add_text(to, "name", ex->tests[t].name);
 		cJSON_AddNumberToObject(to, "max_score", ex->tests[t].max_score);
 		cJSON_AddNumberToObject(to, "passed", (double)es->passed[t]);
 		cJSON_AddNumberToObject(to, "graded", (double)es->graded);
@@ -75,20 +78,20 @@ static cJSON *grades(const struct gradebook *gb)
 		double total, max, v;
 
 		o = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "student", s->name);
+		json_add_text(o, "student", s->name);
 		if (gradebook_total(gb, s, &total, &max, &status))
 			json_add_score(o, "score", total);
 		else
 			cJSON_AddNullToObject(o, "score");
 		json_add_score(o, "max_score", max);
-		cJSON_AddStringToObject(o, "status", cell_status_name(status));
+		json_add_text(o, "status", cell_status_name(status));
 		exs = cJSON_AddArrayToObject(o, "exercises");
 		for (e = 0; e < gb->nexercises; e++) {
 			const struct gradebook_cell *c = &s->cells[e];
 
 			x = cJSON_CreateObject();
-			cJSON_AddStringToObject(x, "id", gb->exercises[e].id);
-			cJSON_AddStringToObject(x, "status", cell_status_name(c->status));
+			json_add_text(x, "id", gb->exercises[e].id);
+			json_add_text(x, "status", cell_status_name(c->status));
 			if (c->graded)
 				cJSON_AddNumberToObject(x, "points", c->report.score);
 			else
@@ -115,11 +118,11 @@ static cJSON *roster_summary(const struct gradebook *gb)
 	arr = cJSON_AddArrayToObject(o, "not_in_roster");
 	for (i = 0; i < gb->nstudents; i++)
 		if (!roster_file_find(gb->roster, gb->students[i].name))
-			cJSON_AddItemToArray(arr, cJSON_CreateString(gb->students[i].name));
+			cJSON_AddItemToArray(arr, json_text(gb->students[i].name));
 	arr = cJSON_AddArrayToObject(o, "not_in_class");
 	extra = lms_not_in_class(gb, &n);
 	for (i = 0; i < n; i++)
-		cJSON_AddItemToArray(arr, cJSON_CreateString(extra[i]->student));
+		cJSON_AddItemToArray(arr, json_text(extra[i]->student));
 	free(extra);
 	return o;
 }
@@ -132,10 +135,10 @@ char *gradebook_summary_json(const struct gradebook *gb, const struct gradebook_
 	size_t i;
 
 	cJSON_AddNumberToObject(root, "schema", GRADEBOOK_SCHEMA_VERSION);
-	cJSON_AddStringToObject(root, "assignment", gb->name);
+	json_add_text(root, "assignment", gb->name);
 	json_add_u64(root, "seed", gb->seed);
-	cJSON_AddStringToObject(root, "grader_version", gb->grader_version);
-	cJSON_AddStringToObject(root, "compiler", gb->compiler);
+	json_add_text(root, "grader_version", gb->grader_version);
+	json_add_text(root, "compiler", gb->compiler);
 	if (gb->nshards > 1) {
 		o = cJSON_AddObjectToObject(root, "shard");
 		cJSON_AddNumberToObject(o, "index", gb->shard);
@@ -164,9 +167,9 @@ char *gradebook_summary_json(const struct gradebook *gb, const struct gradebook_
 	arr = cJSON_AddArrayToObject(root, "hints");
 	for (i = 0; i < st->nhints && i < 20; i++) {
 		o = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "exercise", st->hints[i].exercise);
-		cJSON_AddStringToObject(o, "tests", st->hints[i].tests);
-		cJSON_AddStringToObject(o, "hint", st->hints[i].text);
+		json_add_text(o, "exercise", st->hints[i].exercise);
+		json_add_text(o, "tests", st->hints[i].tests);
+		json_add_text(o, "hint", st->hints[i].text);
 		cJSON_AddNumberToObject(o, "count", (double)st->hints[i].count);
 		cJSON_AddItemToArray(arr, o);
 	}
@@ -188,6 +191,57 @@ char *gradebook_summary_json(const struct gradebook *gb, const struct gradebook_
 	return text;
 }
 
+/*
+ * A student's name or a submission's path: names of files in the class
+ * directory, whose bytes need not be UTF-8. key holds the text every
+ * other output shows (json_add_text()); when that lost bytes, key_hex
+ * holds them all, since merge and the regrade audit find a student's
+ * reports (reports/<student>/) and shard by the exact name.
+ */
+static void add_file_name(cJSON *o, const char *key, const char *name)
+{
+	size_t len = strlen(name);
+	char field[32], *hex;
+
+	json_add_text(o, key, name);
+	if (utf8_valid(name, len))
+		return;
+	hex = xmalloc(2 * len + 1);
+	hex_encode((const unsigned char *)name, len, hex);
+	snprintf(field, sizeof(field), "%s_hex", key);
+	json_add_text(o, field, hex);
+	free(hex);
+}
+
+/*
+ * What add_file_name() wrote under key, allocated into *out (NULL when key
+ * is not a string: a null "file"). false when key_hex is malformed or
+ * holds a NUL byte.
+ */
+static bool read_file_name(const cJSON *o, const char *key, char **out)
+{
+	char field[32];
+	const char *hex;
+	size_t len;
+
+	snprintf(field, sizeof(field), "%s_hex", key);
+	hex = json_str(o, field);
+	*out = NULL;
+	if (!hex) {
+		if (json_str(o, key))
+			*out = xstrdup(json_str(o, key));
+		return true;
+	}
+	len = strlen(hex);
+	*out = xcalloc(len / 2 + 1, 1);
+	if (!hex_decode(hex, len, (unsigned char *)*out) || strlen(*out) != len / 2) {
+		free(*out);
+		*out = NULL;
+		return false;
+	}
+	return true;
+}
+
 char *gradebook_manifest_json(const struct gradebook *gb)
 {
 	cJSON *root = cJSON_CreateObject(), *arr, *o, *tests, *cells;
@@ -195,11 +249,11 @@ char *gradebook_manifest_json(const struct gradebook *gb)
 	size_t i, j;
 
 	cJSON_AddNumberToObject(root, "schema", GRADEBOOK_SCHEMA_VERSION);
-	cJSON_AddStringToObject(root, "kind", "grader-batch");
-	cJSON_AddStringToObject(root, "assignment", gb->name);
+	json_add_text(root, "kind", "grader-batch");
+	json_add_text(root, "assignment", gb->name);
 	json_add_u64(root, "seed", gb->seed);
-	cJSON_AddStringToObject(root, "grader_version", gb->grader_version);
-	cJSON_AddStringToObject(root, "compiler", gb->compiler);
+	json_add_text(root, "grader_version", gb->grader_version);
+	json_add_text(root, "compiler", gb->compiler);
 	o = cJSON_AddObjectToObject(root, "shard");
 	cJSON_AddNumberToObject(o, "index", gb->shard);
 	cJSON_AddNumberToObject(o, "count", gb->nshards);
@@ -208,20 +262,20 @@ char *gradebook_manifest_json(const struct gradebook *gb)
 		const struct gradebook_exercise *ex = &gb->exercises[i];
 
 		o = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "id", ex->id);
-		cJSON_AddStringToObject(o, "title", ex->title);
+		json_add_text(o, "id", ex->id);
+		json_add_text(o, "title", ex->title);
 		if (ex->file)
-			cJSON_AddStringToObject(o, "file", ex->file);
+			json_add_text(o, "file", ex->file);
 		else
 			cJSON_AddNullToObject(o, "file");
 		cJSON_AddNumberToObject(o, "weight", ex->weight);
 		cJSON_AddNumberToObject(o, "max_score", ex->max_score);
-		cJSON_AddStringToObject(o, "spec_sha256", ex->spec_hash);
+		json_add_text(o, "spec_sha256", ex->spec_hash);
 		tests = cJSON_AddArrayToObject(o, "tests");
 		for (j = 0; j < ex->ntests; j++) {
 			cJSON *t = cJSON_CreateObject();
 
-			cJSON_AddStringToObject(t, "name", ex->tests[j].name);
+			json_add_text(t, "name", ex->tests[j].name);
 			cJSON_AddNumberToObject(t, "max_score", ex->tests[j].max_score);
 			cJSON_AddItemToArray(tests, t);
 		}
@@ -232,19 +286,19 @@ char *gradebook_manifest_json(const struct gradebook *gb)
 		const struct gradebook_student *s = &gb->students[i];
 
 		o = cJSON_CreateObject();
-		cJSON_AddStringToObject(o, "name", s->name);
+		add_file_name(o, "name", s->name);
 		cells = cJSON_AddArrayToObject(o, "exercises");
 		for (j = 0; j < gb->nexercises; j++) {
 			const struct gradebook_cell *c = &s->cells[j];
 			cJSON *co = cJSON_CreateObject();
 
-			cJSON_AddStringToObject(co, "status", cell_status_name(c->status));
+			json_add_text(co, "status", cell_status_name(c->status));
 			if (c->file)
-				cJSON_AddStringToObject(co, "file", c->file);
+				add_file_name(co, "file", c->file);
 			else
 				cJSON_AddNullToObject(co, "file");
-			cJSON_AddStringToObject(co, "note", c->note ? c->note : "");
-			cJSON_AddStringToObject(co, "sha256", c->sha256);
+			json_add_text(co, "note", c->note ? c->note : "");
+			json_add_text(co, "sha256", c->sha256);
 			cJSON_AddItemToArray(cells, co);
 		}
 		cJSON_AddItemToArray(arr, o);
@@ -314,9 +368,8 @@ static int read_student(const cJSON *o, const char *path, size_t i, struct grade
 	size_t j = 0;
 
 	snprintf(field, sizeof(field), "students[%zu]", i);
-	if (!json_str(o, "name") || !valid_student(json_str(o, "name")))
+	if (!read_file_name(o, "name", &s->name) || !s->name || !valid_student(s->name))
 		return bad(err, path, field);
-	s->name = json_strdup(o, "name");
 	s->cells = xcalloc(gb->nexercises ? gb->nexercises : 1, sizeof(*s->cells));
 	cells = cJSON_GetObjectItemCaseSensitive(o, "exercises");
 	if (!cJSON_IsArray(cells) || (size_t)cJSON_GetArraySize(cells) != gb->nexercises)
@@ -324,13 +377,12 @@ static int read_student(const cJSON *o, const char *path, size_t i, struct grade
 	cJSON_ArrayForEach(c, cells) {
 		struct gradebook_cell *cell = &s->cells[j++];
 		const char *st = json_str(c, "status"), *sha = json_str(c, "sha256");
-		const cJSON *f = cJSON_GetObjectItemCaseSensitive(c, "file");
 		int status = st ? cell_status_parse(st) : -1;
 
-		if (status < 0 || !sha || (strlen(sha) != 64 && *sha))
+		if (status < 0 || !sha || (strlen(sha) != 64 && *sha) ||
+		    !read_file_name(c, "file", &cell->file))
 			return bad(err, path, field);
 		cell->status = (enum cell_status)status;
-		cell->file = cJSON_IsString(f) ? xstrdup(f->valuestring) : NULL;
 		cell->note = json_strdup(c, "note");
 		memcpy(cell->sha256, sha, strlen(sha) + 1);
 	}

@@ -72,6 +72,10 @@ struct gradebook_cell {
 };
 
 struct gradebook_student {
+	/*
+	 * Its directory's or file's name, exactly: any bytes. The outputs
+	 * show it as UTF-8; batch.json keeps the bytes as well.
+	 */
 	char *name;
 	struct gradebook_cell *cells; /* one per exercise, in the gradebook's order */
 };

@@ -41,22 +41,32 @@ static const char css[] =
 	".hint{margin:6px 0}.hidden{color:#5b6475;font-style:italic}"
 	"a{color:#2c59b8}";
 
+/*
+ * Every page declares charset utf-8, and a student's name is a file name,
+ * whose bytes need not be UTF-8: s is made valid first.
+ */
 void html_esc(struct strbuf *sb, const char *s)
 {
-	for (; s && *s; s++) {
-		switch (*s) {
+	struct strbuf clean = STRBUF_INIT;
+	const char *p;
+
+	if (s)
+		strbuf_add_utf8(&clean, s, strlen(s));
+	for (p = strbuf_str(&clean); *p; p++) {
+		switch (*p) {
 		case '&': strbuf_addstr(sb, "&amp;"); break;
 		case '<': strbuf_addstr(sb, "&lt;"); break;
 		case '>': strbuf_addstr(sb, "&gt;"); break;
 		case '"': strbuf_addstr(sb, "&quot;"); break;
 		case '\'': strbuf_addstr(sb, "&#39;"); break;
 		default:
-			if ((unsigned char)*s < 0x20 && *s != '\n' && *s != '\t')
+			if ((unsigned char)*p < 0x20 && *p != '\n' && *p != '\t')
 				strbuf_addstr(sb, "\xef\xbf\xbd"); /* U+FFFD */
 			else
-				strbuf_addch(sb, *s);
+				strbuf_addch(sb, *p);
 		}
 	}
+	strbuf_release(&clean);
 }
 
 void html_begin(struct strbuf *sb, const char *title)

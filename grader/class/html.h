@@ -21,7 +21,10 @@
 void html_begin(struct strbuf *sb, const char *title);
 void html_end(struct strbuf *sb);
 
-/* s as HTML text or attribute value: & < > " ' as references, control characters as U+FFFD. */
+/*
+ * s as HTML text or attribute value: & < > " ' as references, control
+ * characters and bytes that are not valid UTF-8 as U+FFFD.
+ */
 void html_esc(struct strbuf *sb, const char *s);
 /* A score, as format_score() writes it. */
 void html_score(struct strbuf *sb, double v);

@@ -32,7 +32,7 @@ static void put_titles(struct strbuf *sb, const struct gradebook *gb)
 		strbuf_reset(&title);
 		lms_column_title(gb, e, &title);
 		strbuf_addch(sb, ',');
-		csv_field_utf8(sb, title.buf);
+		csv_field(sb, title.buf);
 	}
 	strbuf_addstr(sb, "\r\n");
 	strbuf_release(&title);
@@ -78,15 +78,15 @@ char *lms_canvas_csv(const struct gradebook *gb)
 		const struct gradebook_student *s = &gb->students[i];
 		const struct roster_entry *p = roster_file_find(gb->roster, s->name);
 
-		csv_field_utf8(&sb, shown_name(p, s->name));
+		csv_field(&sb, shown_name(p, s->name));
 		strbuf_addch(&sb, ',');
-		csv_field_utf8(&sb, p ? p->lms_id : "");
+		csv_field(&sb, p ? p->lms_id : "");
 		strbuf_addch(&sb, ',');
-		csv_field_utf8(&sb, p ? p->sis_id : "");
+		csv_field(&sb, p ? p->sis_id : "");
 		strbuf_addch(&sb, ',');
-		csv_field_utf8(&sb, p ? p->email : "");
+		csv_field(&sb, p ? p->email : "");
 		strbuf_addch(&sb, ',');
-		csv_field_utf8(&sb, p ? p->section : "");
+		csv_field(&sb, p ? p->section : "");
 		put_scores(&sb, gb, s);
 	}
 	return strbuf_detach(&sb);
@@ -104,11 +104,11 @@ char *lms_moodle_csv(const struct gradebook *gb)
 		const struct gradebook_student *s = &gb->students[i];
 		const struct roster_entry *p = roster_file_find(gb->roster, s->name);
 
-		csv_field_utf8(&sb, p ? p->email : "");
+		csv_field(&sb, p ? p->email : "");
 		strbuf_addch(&sb, ',');
-		csv_field_utf8(&sb, p ? p->lms_id : "");
+		csv_field(&sb, p ? p->lms_id : "");
 		strbuf_addch(&sb, ',');
-		csv_field_utf8(&sb, shown_name(p, s->name));
+		csv_field(&sb, shown_name(p, s->name));
 		put_scores(&sb, gb, s);
 	}
 	return strbuf_detach(&sb);

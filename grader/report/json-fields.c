@@ -4,6 +4,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "json-fields.h"
 #include "util.h"
@@ -49,6 +50,22 @@ bool json_int(const cJSON *o, const char *key, int *v)
 		return false;
 	*v = (int)d;
 	return true;
+}
+
+cJSON *json_text(const char *s)
+{
+	struct strbuf sb = STRBUF_INIT;
+	cJSON *item;
+
+	strbuf_add_utf8(&sb, s, strlen(s));
+	item = json_checked(cJSON_CreateString(strbuf_str(&sb)));
+	strbuf_release(&sb);
+	return item;
+}
+
+void json_add_text(cJSON *obj, const char *key, const char *s)
+{
+	cJSON_AddItemToObject(obj, key, json_text(s));
 }
 
 void json_add_u64(cJSON *obj, const char *key, uint64_t v)

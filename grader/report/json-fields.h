@@ -28,6 +28,16 @@ bool json_num(const cJSON *o, const char *key, double *v);
 /* The integer field key of o (|v| <= 1e9) into *v; false when there is none. */
 bool json_int(const cJSON *o, const char *key, int *v);
 
+/*
+ * A string as a json document must hold it, UTF-8 (RFC 8259): every byte
+ * of s that is not valid UTF-8 becomes U+FFFD (strbuf_add_utf8()). Every
+ * string the grader writes into json goes through here, since most come
+ * from someone else (a learner's output, a file name in a class
+ * directory, a spec). json_text() returns a new item for an array.
+ */
+cJSON *json_text(const char *s);
+void json_add_text(cJSON *obj, const char *key, const char *s);
+
 /* Adds a score as format_score() writes it, so json and csv show the same digits. */
 void json_add_score(cJSON *obj, const char *key, double v);
 

@@ -37,7 +37,7 @@ static void add_clean(cJSON *obj, const char *key, const char *s)
 	struct strbuf sb = STRBUF_INIT;
 
 	text_clean(&sb, s ? s : "", OUTPUT_MAX);
-	cJSON_AddStringToObject(obj, key, strbuf_str(&sb));
+	json_add_text(obj, key, strbuf_str(&sb));
 	strbuf_release(&sb);
 }
 
@@ -75,15 +75,15 @@ static cJSON *test_json(const struct test_report *t, size_t number, const char *
 		strbuf_addf(&name, "%s/", exercise);
 	strbuf_addstr(&name, t->name);
 	add_clean(o, "name", name.buf);
-	cJSON_AddStringToObject(o, "number", num.buf);
+	json_add_text(o, "number", num.buf);
 	json_add_score(o, "score", weight * t->score);
 	json_add_score(o, "max_score", weight * t->max_score);
-	cJSON_AddStringToObject(o, "status", t->status == ST_PASSED ? "passed" : "failed");
-	cJSON_AddStringToObject(o, "output", out.buf);
-	cJSON_AddStringToObject(o, "output_format", "text");
-	cJSON_AddStringToObject(o, "visibility", visibility_name(t->visibility));
+	json_add_text(o, "status", t->status == ST_PASSED ? "passed" : "failed");
+	json_add_text(o, "output", out.buf);
+	json_add_text(o, "output_format", "text");
+	json_add_text(o, "visibility", visibility_name(t->visibility));
 	extra = cJSON_AddObjectToObject(o, "extra_data");
-	cJSON_AddStringToObject(extra, "status", test_status_name(t->status));
+	json_add_text(extra, "status", test_status_name(t->status));
 	cJSON_AddNumberToObject(extra, "time_ms", round(t->time_ms * 10.0) / 10.0);
 	cJSON_AddNumberToObject(extra, "limit_ms", round(t->limit_ms * 10.0) / 10.0);
 	cJSON_AddNumberToObject(extra, "memory_kb", (double)t->memory_kb);
@@ -109,13 +109,13 @@ static cJSON *compile_json(const struct report *r, const char *exercise, size_t 
 	strbuf_addstr(&name, "compile");
 	strbuf_addf(&num, "%zu", number);
 	add_clean(o, "name", name.buf);
-	cJSON_AddStringToObject(o, "number", num.buf);
+	json_add_text(o, "number", num.buf);
 	cJSON_AddNumberToObject(o, "score", 0);
 	cJSON_AddNumberToObject(o, "max_score", 0);
-	cJSON_AddStringToObject(o, "status", r->compiled ? "passed" : "failed");
-	cJSON_AddStringToObject(o, "output", out.buf);
-	cJSON_AddStringToObject(o, "output_format", "text");
-	cJSON_AddStringToObject(o, "visibility", "visible");
+	json_add_text(o, "status", r->compiled ? "passed" : "failed");
+	json_add_text(o, "output", out.buf);
+	json_add_text(o, "output_format", "text");
+	json_add_text(o, "visibility", "visible");
 	strbuf_release(&out);
 	strbuf_release(&name);
 	strbuf_release(&num);
@@ -132,11 +132,11 @@ static void add_receipt(cJSON *extra, const struct report *r)
 	add_clean(extra, "submission", r->submission);
 	add_clean(extra, "submission_sha256", r->sha256);
 	add_clean(extra, "spec_sha256", r->spec_hash);
-	cJSON_AddStringToObject(extra, "grader_version", GRADER_VERSION);
+	json_add_text(extra, "grader_version", GRADER_VERSION);
 	add_clean(extra, "compiler", r->compiler);
 	/* A string: a double cannot hold every 64-bit seed. */
 	snprintf(seed, sizeof(seed), "%llu", (unsigned long long)r->seed);
-	cJSON_AddStringToObject(extra, "seed", seed);
+	json_add_text(extra, "seed", seed);
 	limits = cJSON_AddObjectToObject(extra, "limits");
 	cJSON_AddNumberToObject(limits, "cpu_ms", (double)r->limits.cpu_ms);
 	cJSON_AddNumberToObject(limits, "wall_ms", (double)r->limits.wall_ms);
@@ -145,7 +145,7 @@ static void add_receipt(cJSON *extra, const struct report *r)
 	cJSON_AddNumberToObject(limits, "output_kb", (double)r->limits.output_kb);
 	iso = cJSON_AddArrayToObject(extra, "isolation");
 	for (i = 0; i < r->nlayers; i++)
-		cJSON_AddItemToArray(iso, cJSON_CreateString(r->layers[i]));
+		cJSON_AddItemToArray(iso, json_text(r->layers[i]));
 	add_clean(extra, "delivery_id", r->delivery_id);
 	add_clean(extra, "timestamp", r->timestamp);
 }
@@ -192,11 +192,11 @@ int report_write_gradescope(const struct report *r, FILE *f, const struct report
 	json_add_score(root, "score", r->score);
 	json_add_score(root, "max_score", r->max_score);
 	cJSON_AddNumberToObject(root, "execution_time", ceil(r->wall_ms / 1000.0));
-	cJSON_AddStringToObject(root, "output", summary.buf);
-	cJSON_AddStringToObject(root, "output_format", "text");
-	cJSON_AddStringToObject(root, "test_output_format", "text");
-	cJSON_AddStringToObject(root, "visibility", "visible");
-	cJSON_AddStringToObject(root, "stdout_visibility", "hidden");
+	json_add_text(root, "output", summary.buf);
+	json_add_text(root, "output_format", "text");
+	json_add_text(root, "test_output_format", "text");
+	json_add_text(root, "visibility", "visible");
+	json_add_text(root, "stdout_visibility", "hidden");
 	tests = cJSON_AddArrayToObject(root, "tests");
 	cJSON_AddItemToArray(tests, compile_json(r, NULL, 0));
 	for (i = 0; i < r->ntests; i++)
@@ -235,10 +235,10 @@ int report_write_gradescope_assignment(const struct report *const *r, const doub
 	json_add_score(root, "max_score", max);
 	cJSON_AddNumberToObject(root, "execution_time", ceil(wall / 1000.0));
 	add_clean(root, "output", summary.buf);
-	cJSON_AddStringToObject(root, "output_format", "text");
-	cJSON_AddStringToObject(root, "test_output_format", "text");
-	cJSON_AddStringToObject(root, "visibility", "visible");
-	cJSON_AddStringToObject(root, "stdout_visibility", "hidden");
+	json_add_text(root, "output_format", "text");
+	json_add_text(root, "test_output_format", "text");
+	json_add_text(root, "visibility", "visible");
+	json_add_text(root, "stdout_visibility", "hidden");
 	tests = cJSON_AddArrayToObject(root, "tests");
 	receipts = cJSON_AddArrayToObject(cJSON_AddObjectToObject(root, "extra_data"),
 					  "exercises");

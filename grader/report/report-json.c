@@ -1,7 +1,8 @@
 /*
  * report-json.c: the json report (CONTRACT section 3), versioned, written
  * and read back. Learner output is escaped by cJSON, so it cannot break the
- * document.
+ * document, and every string goes through json_add_text(), so the document
+ * is UTF-8 whatever bytes the output or a file name held.
  */
 #include <cjson/cJSON.h>
 #include <errno.h>
@@ -30,25 +31,12 @@ static double round1(double v)
 	return round(v * 10.0) / 10.0;
 }
 
-/*
- * Every string goes through here: learner output may hold any bytes, and a
- * json document must be UTF-8 (RFC 8259), so invalid bytes become U+FFFD.
- */
-static void add_text(cJSON *obj, const char *key, const char *s)
-{
-	struct strbuf sb = STRBUF_INIT;
-
-	strbuf_add_utf8(&sb, s, strlen(s));
-	cJSON_AddStringToObject(obj, key, strbuf_str(&sb));
-	strbuf_release(&sb);
-}
-
 static cJSON *call_json(const struct crash_call *k)
 {
 	cJSON *o = cJSON_CreateObject();
 
-	add_text(o, "function", k->function);
-	add_text(o, "file", k->file);
+	json_add_text(o, "function", k->function);
+	json_add_text(o, "file", k->file);
 	cJSON_AddNumberToObject(o, "line", k->line);
 	return o;
 }
@@ -64,11 +52,11 @@ static cJSON *crash_json(const struct crash_info *c)
 	const struct crash_call *at = crash_place(c);
 	size_t i;
 
-	add_text(o, "signal", c->signal);
+	json_add_text(o, "signal", c->signal);
 	if (c->error)
-		add_text(o, "error", c->error);
-	add_text(o, "function", at ? at->function : "");
-	add_text(o, "file", at ? at->file : "");
+		json_add_text(o, "error", c->error);
+	json_add_text(o, "function", at ? at->function : "");
+	json_add_text(o, "file", at ? at->file : "");
 	cJSON_AddNumberToObject(o, "line", at ? at->line : 0);
 	cJSON_AddBoolToObject(o, "stack_overflow", c->stack_overflow);
 	calls = cJSON_AddArrayToObject(o, "calls");
@@ -83,16 +71,16 @@ static cJSON *test_json(const struct test_report *t)
 {
 	cJSON *o = cJSON_CreateObject();
 
-	add_text(o, "name", t->name);
-	add_text(o, "status", test_status_name(t->status));
+	json_add_text(o, "name", t->name);
+	json_add_text(o, "status", test_status_name(t->status));
 	cJSON_AddNumberToObject(o, "score", t->score);
 	cJSON_AddNumberToObject(o, "max_score", t->max_score);
 	cJSON_AddNumberToObject(o, "time_ms", round1(t->time_ms));
 	cJSON_AddNumberToObject(o, "memory_kb", (double)t->memory_kb);
-	add_text(o, "message", t->message ? t->message : "");
-	add_text(o, "hint", t->hint ? t->hint : "");
-	add_text(o, "visibility", visibility_name(t->visibility));
-	add_text(o, "output", t->output ? t->output : "");
+	json_add_text(o, "message", t->message ? t->message : "");
+	json_add_text(o, "hint", t->hint ? t->hint : "");
+	json_add_text(o, "visibility", visibility_name(t->visibility));
+	json_add_text(o, "output", t->output ? t->output : "");
 	cJSON_AddNumberToObject(o, "limit_ms", round1(t->limit_ms));
 	cJSON_AddNumberToObject(o, "reference_ms", round1(t->reference_ms));
 	cJSON_AddBoolToObject(o, "accounting", t->accounting);
@@ -100,7 +88,7 @@ static cJSON *test_json(const struct test_report *t)
 	if (t->crash)
 		cJSON_AddItemToObject(o, "crash", crash_json(t->crash));
 	if (t->input && t->visibility == VIS_VISIBLE)
-		add_text(o, "input", t->input);
+		json_add_text(o, "input", t->input);
 	return o;
 }
 
@@ -111,33 +99,33 @@ char *report_json(const struct report *r)
 	size_t i;
 
 	cJSON_AddNumberToObject(root, "schema", REPORT_SCHEMA_VERSION);
-	add_text(root, "exercise", r->exercise);
-	add_text(root, "title", r->title ? r->title : "");
-	add_text(root, "submission", r->submission);
-	add_text(root, "sha256", r->sha256);
+	json_add_text(root, "exercise", r->exercise);
+	json_add_text(root, "title", r->title ? r->title : "");
+	json_add_text(root, "submission", r->submission);
+	json_add_text(root, "sha256", r->sha256);
 	cJSON_AddNumberToObject(root, "score", r->score);
 	cJSON_AddNumberToObject(root, "max_score", r->max_score);
 	compile = cJSON_AddObjectToObject(root, "compile");
-	add_text(compile, "status", r->compiled ? "ok" : "error");
-	add_text(compile, "output", r->compile_output ? r->compile_output : "");
+	json_add_text(compile, "status", r->compiled ? "ok" : "error");
+	json_add_text(compile, "output", r->compile_output ? r->compile_output : "");
 	tests = cJSON_AddArrayToObject(root, "tests");
 	for (i = 0; i < r->ntests; i++)
 		cJSON_AddItemToArray(tests, test_json(&r->tests[i]));
 	json_add_u64(root, "seed", r->seed);
-	add_text(root, "grader_version", GRADER_VERSION);
+	json_add_text(root, "grader_version", GRADER_VERSION);
 	if (r->partial) {
 		cJSON *sel = cJSON_AddArrayToObject(root, "selected");
 
 		cJSON_AddBoolToObject(root, "partial", true);
 		for (i = 0; i < r->nselected; i++)
-			cJSON_AddItemToArray(sel, cJSON_CreateString(r->selected[i]));
+			cJSON_AddItemToArray(sel, json_text(r->selected[i]));
 	}
 
 	receipt = cJSON_AddObjectToObject(root, "receipt");
-	add_text(receipt, "submission_sha256", r->sha256);
-	add_text(receipt, "spec_sha256", r->spec_hash ? r->spec_hash : "");
-	add_text(receipt, "grader_version", GRADER_VERSION);
-	add_text(receipt, "compiler", r->compiler ? r->compiler : "");
+	json_add_text(receipt, "submission_sha256", r->sha256);
+	json_add_text(receipt, "spec_sha256", r->spec_hash ? r->spec_hash : "");
+	json_add_text(receipt, "grader_version", GRADER_VERSION);
+	json_add_text(receipt, "compiler", r->compiler ? r->compiler : "");
 	json_add_u64(receipt, "seed", r->seed);
 	limits = cJSON_AddObjectToObject(receipt, "limits");
 	cJSON_AddNumberToObject(limits, "cpu_ms", (double)r->limits.cpu_ms);
@@ -147,9 +135,9 @@ char *report_json(const struct report *r)
 	cJSON_AddNumberToObject(limits, "output_kb", (double)r->limits.output_kb);
 	iso = cJSON_AddArrayToObject(receipt, "isolation");
 	for (i = 0; i < r->nlayers; i++)
-		cJSON_AddItemToArray(iso, cJSON_CreateString(r->layers[i]));
-	add_text(receipt, "delivery_id", r->delivery_id ? r->delivery_id : "");
-	add_text(receipt, "timestamp", r->timestamp ? r->timestamp : "");
+		cJSON_AddItemToArray(iso, json_text(r->layers[i]));
+	json_add_text(receipt, "delivery_id", r->delivery_id ? r->delivery_id : "");
+	json_add_text(receipt, "timestamp", r->timestamp ? r->timestamp : "");
 	cJSON_AddNumberToObject(root, "wall_ms", round1(r->wall_ms));
 
 	text = cJSON_Print(root);
@@ -328,8 +316,7 @@ char *report_json_relabel(const char *json, const char *submission)
 		cJSON_Delete(root);
 		return NULL;
 	}
-	cJSON_ReplaceItemInObjectCaseSensitive(root, "submission",
-					       json_checked(cJSON_CreateString(submission)));
+	cJSON_ReplaceItemInObjectCaseSensitive(root, "submission", json_text(submission));
 	printed = json_checked(cJSON_Print(root));
 	cJSON_Delete(root);
 	/* As report_json() leaves it: no "##" (a CI log command) even in a string. */

@@ -11,6 +11,9 @@ modes:
   interrupt  SIGINT: sandboxes killed, exit 130, nothing half-graded kept
   shards     --shard K/N for N = 1, 3, 7 and `grader merge` give the
              gradebook of a single run; merge refuses incomplete sets
+  utf8       students named with bytes that are not UTF-8: graded once
+             each, every json, csv and html output valid UTF-8 (U+FFFD in
+             their place), from a fresh run, the cache and a merge
 """
 import json
 import os
@@ -389,13 +392,108 @@ def test_shards(grader, src, tmp):
     check("number of shards" in p.stderr, "message: " + p.stderr)
 
 
+def check_utf8_outputs(out, what):
+    """Every json output parses as UTF-8 json; every csv and html decodes as UTF-8."""
+    n = 0
+    for d, _, files in os.walk(os.fsencode(out)):
+        for f in files:
+            path = os.path.join(d, f)
+            if not f.endswith((b".json", b".csv", b".html")):
+                continue
+            try:
+                text = read(path, "rb").decode("utf-8")
+                if f.endswith(b".json"):
+                    json.loads(text)
+            except ValueError as e:
+                fail("%s: %r is not valid UTF-8%s: %s" %
+                     (what, path, " json" if f.endswith(b".json") else "", e))
+            n += 1
+    check(n > 10, "%s: only %d outputs" % (what, n))
+
+
+def test_utf8(grader, src, tmp):
+    """A student's name is a file name, which need not be UTF-8."""
+    cls = os.fsencode(os.path.join(tmp, "names"))
+    os.makedirs(cls)
+    ok = os.path.join(src, "fixtures/sort-users/passes-reference/submission.c")
+    shutil.copy(ok, os.path.join(cls, b"amy.c"))
+    shutil.copy(ok, os.path.join(cls, b"bad\xff\xfeutf.c"))      # flat
+    os.mkdir(os.path.join(cls, b"d\xe9j\xe0"))                   # Latin-1 "deja"
+    shutil.copy(ok, os.path.join(cls, b"d\xe9j\xe0", b"sort.c"))
+    shutil.copy(ok, os.path.join(cls, "ok-\u00e9.c".encode()))    # UTF-8: kept as it is
+    os.mkdir(os.path.join(cls, b"eve"))                           # a note naming such files
+    shutil.copy(ok, os.path.join(cls, b"eve", b"a\xff.c"))
+    shutil.copy(ok, os.path.join(cls, b"eve", b"b.c"))
+    # Sorted by the names' bytes; U+FFFD where a byte is not UTF-8.
+    want = [("amy", "passed"), ("bad\ufffd\ufffdutf", "passed"), ("d\ufffdj\ufffd", "passed"),
+            ("eve", "ambiguous"), ("ok-\u00e9", "passed")]
+    out = os.path.join(tmp, "names-out")
+    args = ["batch", os.fsdecode(cls), "--exercise", "sort-users", "-j", "1", "-q"]
+
+    p = run(grader, *args, "--out", out)
+    expect(p, 1, "batch of non-UTF-8 names")
+    check_utf8_outputs(out, "first run")
+    check(p.stderr.count("is not named in UTF-8") == 2 and "'bad\\xff\\xfeutf'" in p.stderr,
+          "warnings: " + p.stderr)
+    rows = csv_dicts(os.path.join(out, "grades.csv"))
+    got = [(r["student"], r["status"]) for r in rows]
+    check(got == want, "grades.csv rows %s, expected %s" % (got, want))
+    check("a\ufffd.c, b.c" in rows[3]["note"], "eve's note: " + rows[3]["note"])
+    for f in ("grades-canvas.csv", "grades-moodle.csv"):
+        text = read(os.path.join(out, f), "rb").decode("utf-8")
+        check(text.count("bad\ufffd\ufffdutf") == 1, f + ": " + text)
+    summary = json.loads(read(os.path.join(out, "summary.json")))
+    names = [g["student"] for g in summary["grades"]]
+    check(names == [n for n, _ in want], "summary.json grades: %s" % names)
+    check(all(g["score"] == 15 for g in summary["grades"] if g["student"] != "eve"),
+          "summary.json scores: %s" % summary["grades"])
+    # The reports stay under the exact name; the json names it with U+FFFD.
+    rep = json.loads(read(os.path.join(os.fsencode(out), b"reports", b"bad\xff\xfeutf",
+                                       b"sort-users.json"), "rb").decode("utf-8"))
+    check(rep["submission"] == "bad\ufffd\ufffdutf.c", "submission: " + rep["submission"])
+    # batch.json keeps the exact bytes of a name or file that is not UTF-8, and only then.
+    students = json.loads(read(os.path.join(out, "batch.json")))["students"]
+    manifest = {s["name"]: s for s in students}
+    deja = manifest["d\ufffdj\ufffd"]
+    check(bytes.fromhex(deja["name_hex"]) == b"d\xe9j\xe0" and
+          bytes.fromhex(deja["exercises"][0]["file_hex"]) == b"d\xe9j\xe0/sort.c",
+          "batch.json: %s" % deja)
+    check("name_hex" not in manifest["ok-\u00e9"] and "name_hex" not in manifest["amy"],
+          "name_hex of a UTF-8 name: %s" % manifest["ok-\u00e9"])
+    # Each student's page, under a name made of [a-z0-9_-], linked from report.html.
+    html = read(os.path.join(out, "report.html"))
+    for page in ("bad_ff_feutf", "d_e9j_e0", "ok-_c3_a9"):
+        check(os.path.isfile(os.path.join(out, "students", page + ".html")), "no page " + page)
+        check('href="students/%s.html"' % page in html, "report.html links no " + page)
+
+    # Again, from the cache: the same outputs, and nothing changed.
+    p = run(grader, *args, "--out", out)
+    expect(p, 1, "second batch of non-UTF-8 names")
+    check_utf8_outputs(out, "run from the cache")
+    check(len(csv_rows(os.path.join(out, "changes.csv"))) == 1,
+          "changes.csv: " + read(os.path.join(out, "changes.csv")))
+    # Shards find each report again by the exact name, and merge into the single run.
+    outs = []
+    for k in range(2):
+        o = os.path.join(tmp, "names-%d-of-2" % k)
+        p = run(grader, *args, "--out", o, "--shard", "%d/2" % k, "--cache",
+                os.path.join(out, "cache"))
+        check(p.returncode in (0, 1), "shard %d/2: exit %d: %s" % (k, p.returncode, p.stderr))
+        outs.append(o)
+    merged = os.path.join(tmp, "names-merged")
+    p = run(grader, "merge", merged, *outs)
+    expect(p, 1, "merge of non-UTF-8 names")
+    check_utf8_outputs(merged, "merge")
+    same_gradebook(out, merged, "merge vs single run")
+
+
 def main():
     grader, src, mode = sys.argv[1:4]
     grader = os.path.abspath(grader)
     tmp = tempfile.mkdtemp(prefix="grader-batch-")
     try:
         {"gradebook": test_gradebook, "resume": test_resume, "interrupt": test_interrupt,
-         "shards": test_shards}[mode](grader, src, tmp)
+         "shards": test_shards, "utf8": test_utf8}[mode](grader, src, tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print("ok: batch %s" % mode)

@@ -303,6 +303,60 @@ static void test_gradebook(void)
 	strbuf_release(&err);
 }
 
+/*
+ * A student's name is a file name, whose bytes need not be UTF-8: every
+ * output shows U+FFFD in their place, and the manifest keeps the bytes.
+ */
+static void test_utf8_names(void)
+{
+	struct gradebook gb, back;
+	struct gradebook_stats st;
+	struct gradebook_run run = { 0 };
+	struct strbuf err = STRBUF_INIT, sb = STRBUF_INIT;
+	char *csv, *summary, *manifest;
+
+	gradebook_init(&gb, "t", 9, "cc 1");
+	add_exercise(&gb, "ex", NULL, 1);
+	gb.nstudents = 1;
+	gb.students = xcalloc(1, sizeof(*gb.students));
+	gb.students[0].name = xstrdup("b\xffz");
+	gb.students[0].cells = xcalloc(1, sizeof(struct gradebook_cell));
+	gb.students[0].cells[0].status = CELL_AMBIGUOUS;
+	gb.students[0].cells[0].file = xstrdup("b\xffz/x\xc3.c");
+	gb.students[0].cells[0].note = xstrdup("x\xc3.c, y.c");
+
+	csv = gradebook_grades_csv(&gb);
+	CHECK(utf8_valid(csv, strlen(csv)));
+	CHECK(strstr(csv, "\nb\xef\xbf\xbdz,0,4,ambiguous,0,ambiguous,"
+			  "\"x\xef\xbf\xbd.c, y.c\"\n") != NULL);
+	gradebook_stats_compute(&gb, &st);
+	summary = gradebook_summary_json(&gb, &st, &run);
+	gradebook_stats_release(&st, &gb);
+	CHECK(utf8_valid(summary, strlen(summary)));
+	CHECK(strstr(summary, "\"student\":\t\"b\xef\xbf\xbdz\"") != NULL);
+	manifest = gradebook_manifest_json(&gb);
+	CHECK(utf8_valid(manifest, strlen(manifest)));
+	CHECK(strstr(manifest, "\"name_hex\":\t\"62ff7a\"") != NULL);
+	CHECK_EQ(gradebook_manifest_read(manifest, "m.json", &back, &err), 0);
+	CHECK_STR(back.students[0].name, "b\xffz");
+	CHECK_STR(back.students[0].cells[0].file, "b\xffz/x\xc3.c");
+	gradebook_release(&back);
+	/* Not hex, or a NUL byte: not a name. */
+	memcpy(strstr(manifest, "62ff7a"), "62ff7x", 6);
+	CHECK_EQ(gradebook_manifest_read(manifest, "m.json", &back, &err), -EINVAL);
+	memcpy(strstr(manifest, "62ff7x"), "62007a", 6);
+	CHECK_EQ(gradebook_manifest_read(manifest, "m.json", &back, &err), -EINVAL);
+
+	html_esc(&sb, "<b\xff\xfe>");
+	CHECK_STR(sb.buf, "&lt;b\xef\xbf\xbd\xef\xbf\xbd&gt;");
+	free(csv);
+	free(summary);
+	free(manifest);
+	gradebook_release(&gb);
+	strbuf_release(&err);
+	strbuf_release(&sb);
+}
+
 static void test_csv(void)
 {
 	struct strbuf err = STRBUF_INIT, sb = STRBUF_INIT;
@@ -335,7 +389,7 @@ static void test_csv(void)
 	csv_field(&sb, "plain");
 	csv_field(&sb, "@SUM(1)");
 	csv_field(&sb, "-x, y");
-	csv_field_utf8(&sb, "bad\xff");
+	csv_field(&sb, "bad\xff");
 	CHECK_STR(sb.buf, "plain'@SUM(1)\"'-x, y\"bad\xef\xbf\xbd");
 
 	put("roster.csv", "Student,Name,LMS ID\nzed,Zed,3\namy,\"Lee, Amy\",1\n");
@@ -392,6 +446,7 @@ int main(void)
 	test_roster();
 	test_shards();
 	test_gradebook();
+	test_utf8_names();
 	test_csv();
 	test_page_names();
 	workdir_remove(&wd);
