@@ -71,6 +71,10 @@ static const struct sandbox_path toolchain[] = {
 	{ "/dev/null", SANDBOX_READ | SANDBOX_WRITE },
 };
 
+const char *const build_driver_headers[] = {
+	"grader_driver.h", "grader_alloc.h", "grader_json.h", NULL,
+};
+
 const char *build_driver_dir(void)
 {
 	const char *env = getenv("GRADER_DRIVER_DIR");
@@ -171,7 +175,7 @@ char *build_cache_dir(void)
 
 static void hash_driver_support(struct builder *b)
 {
-	static const char *const files[] = { "grader_driver.h", "grader_alloc.h" };
+	const char *const *files = build_driver_headers;
 	struct sha256 c;
 	unsigned char d[32];
 	size_t i;
@@ -185,7 +189,7 @@ static void hash_driver_support(struct builder *b)
 		sha256_update(&c, b->linker, strlen(b->linker) + 1);
 	if (b->linker_sanitized)
 		sha256_update(&c, b->linker_sanitized, strlen(b->linker_sanitized) + 1);
-	for (i = 0; i < ARRAY_SIZE(files); i++) {
+	for (i = 0; files[i]; i++) {
 		char *p = path_join(build_driver_dir(), files[i]);
 
 		sha256_update_file(&c, p);

@@ -55,6 +55,11 @@ struct build {
 char *build_cache_dir(void);
 /* Where grader_driver.h and grader_alloc.h are: $GRADER_DRIVER_DIR, else datadir_driver(). */
 const char *build_driver_dir(void);
+/*
+ * The headers in build_driver_dir() a driver may include, NULL-terminated:
+ * each is hashed into every cached build's key and copied into a replay.
+ */
+extern const char *const build_driver_headers[];
 
 int builder_init(struct builder *b, struct sandbox *sb, struct workdir *wd,
 		 struct strbuf *err);

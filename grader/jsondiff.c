@@ -5,6 +5,7 @@
 #include <math.h>
 #include <string.h>
 
+#include "driver/grader_json.h"
 #include "jsondiff.h"
 #include "util.h"
 
@@ -121,43 +122,14 @@ differ:
 	return false;
 }
 
-static bool json_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-/*
- * The first control byte JSON forbids where cJSON lets it pass: inside a
- * string (a raw newline: JSON wants it escaped) or between tokens (cJSON
- * skips any byte up to a space there); len if none. *in_string: where.
- */
-static size_t stray_control(const char *text, size_t len, bool *in_string)
-{
-	bool str = false;
-	size_t i;
-
-	for (i = 0; i < len; i++) {
-		unsigned char c = (unsigned char)text[i];
-
-		if (str && c == '\\' && i + 1 < len) {
-			i++;
-		} else if (c == '"') {
-			str = !str;
-		} else if (c < 0x20 && (str || !json_space((char)c))) {
-			*in_string = str;
-			return i;
-		}
-	}
-	return len;
-}
-
 /*
  * The JSON value that is the whole of text (len bytes), or NULL with why
  * set. cJSON alone stops after the first value and skips a byte order mark
  * and any byte up to 0x20 before it, so it takes "[] junk" and "\x01[]" for
  * []: here only JSON whitespace may come before or after the value, so
  * that a file a lenient reader accepts but the format does not is not
- * JSON. The caller deletes the tree.
+ * JSON; nor is one with a control byte JSON forbids (grader_json.h). The
+ * caller deletes the tree.
  */
 static cJSON *parse_document(const char *text, size_t len, struct strbuf *why)
 {
@@ -167,7 +139,7 @@ static cJSON *parse_document(const char *text, size_t len, struct strbuf *why)
 	bool in_string = false;
 	cJSON *doc;
 
-	while (first < len && json_space(text[first]))
+	while (first < len && gj_space(text[first]))
 		first++;
 	doc = cJSON_ParseWithLengthOpts(text, len, &end, false);
 	if (!doc) {
@@ -183,7 +155,7 @@ static cJSON *parse_document(const char *text, size_t len, struct strbuf *why)
 		goto fail;
 	}
 	off = (size_t)(end - text);
-	while (off < len && json_space(text[off]))
+	while (off < len && gj_space(text[off]))
 		off++;
 	if (off < len) {
 		off = (size_t)(end - text);
@@ -195,7 +167,7 @@ static cJSON *parse_document(const char *text, size_t len, struct strbuf *why)
 		strbuf_addch(why, ')');
 		goto fail;
 	}
-	off = stray_control(text, (size_t)(end - text), &in_string);
+	off = gj_stray_control(text, (size_t)(end - text), &in_string);
 	if (off < (size_t)(end - text)) {
 		strbuf_addf(why, "not valid JSON (a raw control byte 0x%02x %s, at byte %zu of %zu: "
 			    "JSON writes it escaped)", (unsigned char)text[off],

@@ -234,14 +234,12 @@ int replay_write(const char *dir, const struct exercise *ex, const struct test_s
 	if (!ret)
 		ret = copy(p, dir, ex->header, SOURCE_CAP, err);
 	free(p);
-	p = path_join(build_driver_dir(), "grader_driver.h");
-	if (!ret)
-		ret = copy(p, dir, "grader_driver.h", SOURCE_CAP, err);
-	free(p);
-	p = path_join(build_driver_dir(), "grader_alloc.h");
-	if (!ret)
-		ret = copy(p, dir, "grader_alloc.h", SOURCE_CAP, err);
-	free(p);
+	for (i = 0; !ret && build_driver_headers[i]; i++) {
+		p = path_join(build_driver_dir(), build_driver_headers[i]);
+		ret = copy(p, dir, build_driver_headers[i], SOURCE_CAP, err);
+		free(p);
+	}
+	p = NULL;
 	if (!ret)
 		ret = copy(submission, dir, source, SOURCE_CAP, err);
 	if (!ret && t->input)

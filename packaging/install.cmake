@@ -3,7 +3,7 @@
 #   bin/grader
 #   share/grader/exercises/   every exercise: spec, statement, header, driver,
 #                             reference, starter, mistakes, test inputs
-#   share/grader/driver/      grader_driver.h, grader_alloc.h
+#   share/grader/driver/      grader_driver.h, grader_alloc.h, grader_json.h
 #   share/doc/grader/         README.md, SECURITY.md, docs/ (and package.cmake's
 #                             copyright and changelog.gz)
 #   share/man/man1/           grader(1) and grader-<command>(1)
@@ -15,6 +15,7 @@ install(DIRECTORY ${CMAKE_SOURCE_DIR}/exercises/
   DESTINATION ${CMAKE_INSTALL_DATADIR}/grader/exercises)
 install(FILES ${CMAKE_SOURCE_DIR}/grader/driver/grader_driver.h
   ${CMAKE_SOURCE_DIR}/grader/driver/grader_alloc.h
+  ${CMAKE_SOURCE_DIR}/grader/driver/grader_json.h
   DESTINATION ${CMAKE_INSTALL_DATADIR}/grader/driver)
 
 install(FILES ${CMAKE_SOURCE_DIR}/README.md ${CMAKE_SOURCE_DIR}/SECURITY.md

@@ -47,6 +47,7 @@
 
 #include "grader_alloc.h"
 #include "grader_driver.h"
+#include "grader_json.h"
 #include "user_registry.h"
 
 #define LINE_CAP 4000
@@ -730,42 +731,13 @@ static void free_doc(cJSON *doc)
 	track(was);
 }
 
-static bool json_space(char c)
-{
-	return c == ' ' || c == '\t' || c == '\n' || c == '\r';
-}
-
-/*
- * The first control byte JSON forbids where cJSON lets it pass: inside a
- * string (a raw newline: JSON wants it escaped) or between tokens (cJSON
- * skips any byte up to a space there); size if none. *in_string: where.
- */
-static size_t stray_control(const char *data, size_t size, bool *in_string)
-{
-	bool str = false;
-	size_t i;
-
-	for (i = 0; i < size; i++) {
-		unsigned char c = (unsigned char)data[i];
-
-		if (str && c == '\\' && i + 1 < size) {
-			i++;
-		} else if (c == '"') {
-			str = !str;
-		} else if (c < 0x20 && (str || !json_space((char)c))) {
-			*in_string = str;
-			return i;
-		}
-	}
-	return size;
-}
-
 /*
  * The JSON value that is the whole of a file, or NULL with why saying what
  * else is there (nothing when the value itself does not parse). cJSON alone
  * stops after the first value and skips a byte order mark and any byte up
  * to 0x20 before it: a learner's own reader may take "[...] junk" for a
- * registry, the format does not, so only JSON whitespace may surround it.
+ * registry, the format does not, so only JSON whitespace may surround it,
+ * and no control byte JSON forbids may be in it (grader_json.h).
  */
 static cJSON *parse_document(const char *data, size_t size, struct line *why)
 {
@@ -776,7 +748,7 @@ static cJSON *parse_document(const char *data, size_t size, struct line *why)
 	cJSON *doc;
 	bool was, in_string = false;
 
-	while (first < size && json_space(data[first]))
+	while (first < size && gj_space(data[first]))
 		first++;
 	was = track(false);
 	doc = cJSON_ParseWithLengthOpts(data, size, &end, false);
@@ -789,7 +761,7 @@ static cJSON *parse_document(const char *data, size_t size, struct line *why)
 		goto fail;
 	}
 	off = (size_t)(end - data);
-	while (off < size && json_space(data[off]))
+	while (off < size && gj_space(data[off]))
 		off++;
 	if (off < size) {
 		off = (size_t)(end - data);
@@ -798,7 +770,7 @@ static cJSON *parse_document(const char *data, size_t size, struct line *why)
 		   size - off, size - off == 1 ? "" : "s", off, q);
 		goto fail;
 	}
-	off = stray_control(data, (size_t)(end - data), &in_string);
+	off = gj_stray_control(data, (size_t)(end - data), &in_string);
 	if (off < (size_t)(end - data)) {
 		lp(why, ": a raw control byte 0x%02x %s, at byte %zu: JSON writes it escaped",
 		   (unsigned char)data[off], in_string ? "inside a string" : "between values", off);

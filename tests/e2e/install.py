@@ -85,7 +85,8 @@ def commands(grader_help):
 def check_layout(prefix, src, grader_help):
     """The files docs/installing.md promises under prefix."""
     want = ["bin/grader", "share/grader/driver/grader_driver.h",
-            "share/grader/driver/grader_alloc.h", "share/doc/grader/README.md",
+            "share/grader/driver/grader_alloc.h", "share/grader/driver/grader_json.h",
+            "share/doc/grader/README.md",
             "share/doc/grader/docs/learners.md", "share/man/man1/grader.1.gz"]
     exercises = sorted(e for e in os.listdir(os.path.join(src, "exercises"))
                        if os.path.isfile(os.path.join(src, "exercises", e, "spec.json")))
@@ -161,7 +162,8 @@ def replay(tmp, grader, src, build, prefix):
                           env=dict(os.environ, GRADER_CACHE_DIR=os.path.join(tmp, "cache")))
     if proc.returncode != 1:  # a partial run (--test) exits 1 at best
         fail("check --replay exited %d: %s" % (proc.returncode, proc.stderr))
-    for f in ("grader_driver.h", "grader_alloc.h", "driver.c", "sort_users.h", "run.sh"):
+    for f in ("grader_driver.h", "grader_alloc.h", "grader_json.h", "driver.c", "sort_users.h",
+              "run.sh"):
         if not os.path.exists(os.path.join(kit, f)):
             fail("the replay kit lacks %s" % f)
     out = run([os.path.join(kit, "run.sh")], cwd=kit)
