@@ -817,17 +817,20 @@ int build_mistake(struct builder *b, const struct exercise *ex, size_t i,
  * What a submission may not write, because it would switch the memory
  * checker (ASan, UBSan) off or change what it sees: attributes that
  * exempt a function, the sanitizers' hooks and options
- * (__asan_default_options returning "detect_..=0"), the macros that tell
- * code it is being checked (__SANITIZE_ADDRESS__), and pragmas that
- * change instrumentation. Matched in the text after line splicing
+ * (__asan_default_options returning "detect_..=0"), the macros and
+ * features that tell code it is being checked (__SANITIZE_ADDRESS__,
+ * clang's __has_feature(address_sanitizer); the macro is also undefined
+ * for the submission's compile), and pragmas that change instrumentation. Matched in the text after line splicing
  * (backslash-newline, and its trigraph ??/), so a comment naming one is
  * refused too. Names glued by ## escape a text match: the program's
  * symbols are checked after the link as well (elf_program_names).
  */
+#define SANITIZE_MACRO "__SANITIZE_ADDRESS__"
 static const char *const sanitizer_switches[] = {
 	"no_sanitize", "no_address_safety_analysis", "disable_sanitizer_instrumentation",
 	"__asan_", "__ubsan_", "__lsan_", "__sanitizer_", "__SANITIZE_", "_Pragma",
-	"no-sanitize", "fno-sanitize", NULL,
+	"no-sanitize", "fno-sanitize", "address_sanitizer", "undefined_behavior_sanitizer",
+	NULL,
 };
 
 /* Words that make a #pragma line a switch (#pragma GCC optimize, clang attribute). */
@@ -1043,8 +1046,17 @@ static int build_program(struct builder *b, const struct exercise *ex,
 		goto out;
 	}
 	push_common(&a, b->cc, sanitize);
-	if (sanitize)
+	if (sanitize) {
 		argv_push(&a, "-save-temps"); /* the expanded source, checked below */
+		/*
+		 * The submission's code is preprocessed as in the plain build:
+		 * the macro that tells the memory check is on is refused in its
+		 * text, but a name glued by ## in an #if (which leaves nothing in
+		 * the expanded source) would still read it. The driver's object,
+		 * built apart, keeps it for its hooks.
+		 */
+		argv_push(&a, "-U" SANITIZE_MACRO);
+	}
 	argv_push(&a, "-Iinclude");
 	argv_push(&a, name);
 	argv_push(&a, "driver.o");
