@@ -1782,7 +1782,14 @@ static void append_compile_output(struct report *r, const char *title, const str
  * ends otherwise (a crash, a timeout, the memory cap) leaves the verdict
  * of the plain run: the sanitizers change the stack's and the heap's
  * layout, so a plain crash there is no memory error of their finding.
- * The submission can forge a report, which fails only itself.
+ * Except for what no layout or slowdown explains, while the plain run of
+ * the same code ended well: the file size limit (SIGXFSZ) or a broken pipe
+ * (SIGPIPE), and too much output. The sanitizers' report is what the
+ * rerun writes and the plain run does not, and a program that pointed
+ * stderr at a file past the size limit, or filled stderr to its cap,
+ * ended the rerun the moment the report began, before its hook could
+ * write (sanitizer_hidden). The submission can forge a report, which
+ * fails only itself.
  */
 #define SANITIZED_SLOWDOWN 4 /* the rerun's CPU limit: this many times the test's */
 #define SANITIZER_EXIT 86    /* grader_driver.h's exitcode */
@@ -1938,6 +1945,18 @@ static void memory_error_text(struct job_ctx *jc, const char *exe, const char *t
 	tr->message = strbuf_detach(&msg);
 }
 
+/* What ended a rerun whose report may have been cut off (see above), or NULL. */
+static const char *sanitizer_hidden(const struct run *run)
+{
+	if (run->res.outcome == SANDBOX_OUTPUT_LIMIT)
+		return "printed more than the test allows";
+	if (run->res.outcome == SANDBOX_SIGNALED && run->res.term_signal == SIGXFSZ)
+		return "was killed by SIGXFSZ (a file past the size limit)";
+	if (run->res.outcome == SANDBOX_SIGNALED && run->res.term_signal == SIGPIPE)
+		return "was killed by SIGPIPE (a write to a closed pipe)";
+	return NULL;
+}
+
 static int memory_check_one(struct memory_check *mc, size_t idx, struct strbuf *err)
 {
 	struct job_ctx *jc = mc->jc;
@@ -1947,6 +1966,7 @@ static int memory_check_one(struct memory_check *mc, size_t idx, struct strbuf *
 		       SANITIZED_SLOWDOWN;
 	struct limits lim = t->limits;
 	struct run run = { 0 };
+	const char *hidden;
 	int ret;
 
 	lim.wall_ms *= SANITIZED_SLOWDOWN;
@@ -1959,6 +1979,19 @@ static int memory_check_one(struct memory_check *mc, size_t idx, struct strbuf *
 		tr->score = 0;
 		memory_error_text(jc, mc->exe, t->name, &run, tr);
 		/* The test's hint is about wrong results; these were right. */
+		free(tr->hint);
+		tr->hint = xstrdup("");
+	} else if ((hidden = sanitizer_hidden(&run))) {
+		tr->status = ST_MEMORY_ERROR;
+		tr->score = 0;
+		struct strbuf msg = STRBUF_INIT;
+
+		strbuf_addf(&msg, "not checked: under the memory checker (ASan, UBSan) the program "
+			    "%s, which the plain run of the same code did not: that ends a "
+			    "checker's report before it is made. Leave stderr and the standard "
+			    "streams as they are", hidden);
+		free(tr->message);
+		tr->message = strbuf_detach(&msg);
 		free(tr->hint);
 		tr->hint = xstrdup("");
 	}

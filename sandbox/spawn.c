@@ -231,6 +231,30 @@ SANDBOX__CHILD static int exec_program(char *const argv[], char *const envp[])
 }
 
 /*
+ * The program starts with every signal unblocked and at its default
+ * action, whatever the spawning thread had: grading threads block every
+ * signal, and a mask or an ignored signal would pass through execve
+ * (SIGXFSZ blocked turns a write past the file size limit from a death
+ * into EFBIG), so that a program would behave as the grader's thread
+ * happened to be, not the same on every machine. The handlers are this
+ * child's own copy (no CLONE_SIGHAND).
+ */
+static SANDBOX__CHILD void reset_signals(void)
+{
+	struct sigaction dfl;
+	sigset_t none;
+	int sig;
+
+	memset(&dfl, 0, sizeof(dfl));
+	dfl.sa_handler = SIG_DFL;
+	for (sig = 1; sig < NSIG; sig++)
+		if (sig != SIGKILL && sig != SIGSTOP)
+			sigaction(sig, &dfl, NULL);
+	sigemptyset(&none);
+	sigprocmask(SIG_SETMASK, &none, NULL);
+}
+
+/*
  * The containment order, and why:
  *  1. setsid: a new session, so that no terminal signal or TIOCSTI reaches
  *     the grader's terminal, and the tree can be killed as a group;
@@ -239,7 +263,8 @@ SANDBOX__CHILD static int exec_program(char *const argv[], char *const envp[])
  *     exec, the program and the status socket); the rest closed; and the
  *     umask 022, whatever the grader's (root's is often 077): the view's
  *     directories must let nobody through to the loader, and what a
- *     program creates must not depend on the machine;
+ *     program creates must not depend on the machine; every signal
+ *     unblocked and at its default action (reset_signals);
  *  4. the view (view.c), while the child may still mount, or else the
  *     working directory;
  *  5. rlimits, while the child may still set them;
@@ -287,6 +312,7 @@ SANDBOX__CHILD static int contain(const struct sandbox__child *c, int *status_fd
 		*step = SANDBOX__STEP_DESCRIPTORS;
 		ret = place_fds(c, status_fd);
 		umask(022);
+		reset_signals();
 	}
 	if (!ret && c->view) {
 		ret = sandbox__view_enter(c->view, &scratch_fd, step);

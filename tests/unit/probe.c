@@ -160,6 +160,17 @@ int main(int argc, char **argv)
 		       fcntl(fd, F_SETFD, FD_CLOEXEC));
 	} else if (!strcmp(mode, "async")) {
 		report("async=%d\n", fcntl(1, F_SETFL, O_ASYNC));
+	} else if (!strcmp(mode, "signals")) {
+		/* What the program starts with: a mask, ignored signals. */
+		sigset_t mask;
+		struct sigaction pipe_act, xfsz_act;
+
+		sigprocmask(SIG_SETMASK, NULL, &mask);
+		sigaction(SIGPIPE, NULL, &pipe_act);
+		sigaction(SIGXFSZ, NULL, &xfsz_act);
+		report("blocked=%d pipe=%s xfsz=%s\n", sigismember(&mask, SIGXFSZ),
+		       pipe_act.sa_handler == SIG_IGN ? "ignored" : "default",
+		       xfsz_act.sa_handler == SIG_IGN ? "ignored" : "default");
 	} else if (!strcmp(mode, "fchmod")) {
 		/* An atomic save's mode: mkstemp's 0600 made 0644, and umask itself. */
 		char name[] = "save-XXXXXX";

@@ -653,6 +653,23 @@ int main(int argc, char **argv)
 		expect_channel("umask", NULL, "umask=022\n");
 		umask(old);
 	}
+	/*
+	 * Signals as a fresh process has them, whatever the spawning thread
+	 * blocked or ignored (a grading thread blocks them all).
+	 */
+	{
+		sigset_t all, old;
+		struct sigaction ign = { .sa_handler = SIG_IGN }, old_pipe, old_xfsz;
+
+		sigfillset(&all);
+		pthread_sigmask(SIG_BLOCK, &all, &old);
+		sigaction(SIGPIPE, &ign, &old_pipe);
+		sigaction(SIGXFSZ, &ign, &old_xfsz);
+		expect_channel("signals", NULL, "blocked=0 pipe=default xfsz=default\n");
+		sigaction(SIGPIPE, &old_pipe, NULL);
+		sigaction(SIGXFSZ, &old_xfsz, NULL);
+		pthread_sigmask(SIG_SETMASK, &old, NULL);
+	}
 	/* A signal to anyone else fails, on every kernel (Landlock's scope or not). */
 	expect_channel("kill-parent", NULL, "kill=Operation not permitted\n");
 	expect_channel("kill-all", NULL, "kill=-1\n");
