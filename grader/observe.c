@@ -91,6 +91,12 @@ bool obs_equal(const struct obs *want, const struct obs *got, struct strbuf *msg
 	if (i == want->n && i == got->n)
 		return true;
 	strbuf_addf(msg, "first difference at observation %zu of %zu:\n", i + 1, want->n);
+	/*
+	 * The line before, the same in both: what the differing line answers
+	 * (the bad document a load took, the op before a get) is often there.
+	 */
+	if (i > 0)
+		show(msg, "  after:    ", want->lines[i - 1]);
 	show(msg, "  expected: ", i < want->n ? want->lines[i] : NULL);
 	show(msg, "  got:      ", i < got->n ? got->lines[i] : NULL);
 	if (msg->len && msg->buf[msg->len - 1] == '\n')
