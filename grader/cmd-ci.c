@@ -35,7 +35,8 @@ static const char usage[] =
 	"                    (default: $RUNNER_TEMP/grader-reports in GitHub Actions,\n"
 	"                    else grader-reports in the repository)\n"
 	"  --gradescope FILE Gradescope's results.json of the whole assignment, each\n"
-	"                    exercise's points times its weight\n"
+	"                    exercise's points times its weight (needs --config: the\n"
+	"                    upload is the learner's)\n"
 	"  --min-score N     pass when the weighted total reaches N points, or N% of\n"
 	"                    the maximum with a '%' (default: every test must pass)\n"
 	"  --seed N          seed of the randomized tests (default: grader.json's, else\n"
@@ -159,7 +160,8 @@ static int remove_stale(const char *dir)
 	while ((de = readdir(d))) {
 		const char *n = de->d_name;
 		size_t len = strlen(n);
-		bool junit = !strncmp(n, "junit-", 6) && len > 10 && !strcmp(n + len - 4, ".xml");
+		/* Whatever CI's junit-*.xml would collect: junit-.xml too ("*" matches nothing). */
+		bool junit = !strncmp(n, "junit-", 6) && len >= 10 && !strcmp(n + len - 4, ".xml");
 
 		if (!junit && strcmp(n, "summary.md") && strcmp(n, "summary.json"))
 			continue;
@@ -574,6 +576,19 @@ int cmd_ci(int argc, char **argv)
 		goto out;
 	}
 	repo = o.repo ? o.repo : env.workspace ? env.workspace : ".";
+	/*
+	 * On Gradescope the repository is the learner's upload: a grader.json
+	 * in it would choose the exercises and weights of a grade that counts
+	 * (an upload shipping one that names only the exercise it passes got
+	 * full marks). The assignment comes from the autograder's own files.
+	 */
+	if (o.gradescope && !o.config) {
+		error("--gradescope needs --config: the repository is the learner's upload, and "
+		      "a grader.json in it would set the exercises and weights of the grade; "
+		      "point --config at the autograder's own copy (on Gradescope "
+		      "/autograder/source/grader.json)");
+		goto out;
+	}
 	config = o.config ? xstrdup(o.config) : path_join(repo, ASSIGNMENT_FILE);
 	if (o.out)
 		out = xstrdup(o.out);

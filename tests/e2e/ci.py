@@ -321,8 +321,9 @@ def scenario_gitlab(e):
     check(job["artifacts"]["when"] == "always", "gitlab: artifacts are not kept on failure")
     # A stale or planted junit file must not reach the merge request.
     os.makedirs(os.path.join(ws, "grader-reports"))
-    with open(os.path.join(ws, "grader-reports", "junit-bonus.xml"), "w") as f:
-        f.write('<testsuites><testsuite name="bonus" tests="1"/></testsuites>')
+    for planted in ("junit-bonus.xml", "junit-.xml"):
+        with open(os.path.join(ws, "grader-reports", planted), "w") as f:
+            f.write('<testsuites><testsuite name="bonus" tests="1"/></testsuites>')
     env = e.base_env()
     env.update({"CI": "true", "GITLAB_CI": "true", "CI_PROJECT_DIR": ws,
                 "CI_PROJECT_PATH": "course/alice", "CI_COMMIT_SHA": "0" * 40,
@@ -456,6 +457,14 @@ def scenario_inputs(e):
           % (code, err))
     code, out, err = e.run([grader, "ci", "--repo", bad, "extra"], env)
     check(code == 2, "inputs: an extra argument: %d" % code)
+    # Gradescope's upload is the learner's: its grader.json never sets the grade.
+    upload = e.repo("upload", {"fib.c": e.reference("fib-generator")},
+                    config={"exercises": [{"id": "fib-generator", "file": "fib.c",
+                                           "weight": 100}]})
+    results = os.path.join(e.tmp, "results.json")
+    code, out, err = e.run([grader, "ci", "--repo", upload, "--gradescope", results], env)
+    check(code == 2 and "--gradescope needs --config" in err and not os.path.exists(results),
+          "inputs: --gradescope without --config: %d %s" % (code, err))
 
     # Links to the grader's own reference solutions are not submissions.
     tricks = e.repo("tricks", {"elsewhere/fib.c": e.reference("fib-generator")}, config={
