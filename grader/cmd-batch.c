@@ -1,6 +1,7 @@
 /*
  * cmd-batch.c: grader batch DIR
  */
+#include <dirent.h>
 #include <errno.h>
 #include <getopt.h>
 #include <sched.h>
@@ -406,6 +407,29 @@ static int dry_run(const struct gradebook *gb, const char *out)
 	return fflush(stdout) ? EXIT_GRADER : 0;
 }
 
+/*
+ * Whether dir (if it exists) holds a .c file: OUT defaults to DIR/grades,
+ * which is also where a student named "grades" submits. Such a student
+ * was skipped as the output, and graded nothing; and what they put in
+ * grades/cache is only ever a miss (result-cache.c signs its entries).
+ */
+static bool holds_c_file(const char *dir)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	bool found = false;
+
+	if (!d)
+		return false;
+	while (!found && (de = readdir(d))) {
+		size_t len = strlen(de->d_name);
+
+		found = len > 2 && !strcmp(de->d_name + len - 2, ".c");
+	}
+	closedir(d);
+	return found;
+}
+
 int cmd_batch(int argc, char **argv)
 {
 	struct assignment a = ASSIGNMENT_INIT;
@@ -476,6 +500,13 @@ int cmd_batch(int argc, char **argv)
 	out = o.out ? xstrdup(o.out) : path_join(o.dir, "grades");
 	if (!o.no_cache)
 		cache = o.cache ? xstrdup(o.cache) : path_join(out, "cache");
+	if (holds_c_file(out)) {
+		error("'%s' holds a .c file, which no batch writes: a student's directory "
+		      "(named as the output) and the output would be one; pass --out elsewhere",
+		      out);
+		status = EXIT_USAGE;
+		goto out;
+	}
 	if (!o.list && !o.dry_run) {
 		const char *dir = out;
 

@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -291,6 +292,24 @@ static bool skipped(const struct stat *st, const struct roster_skip *skip, size_
 	return false;
 }
 
+/*
+ * An earlier batch's output in the class directory (--out DIR/results one
+ * day, DIR/grades the next): it holds a manifest, and never a .c file. A
+ * student's directory with a file named batch.json is still a student's:
+ * one that held {} there once vanished from every gradebook.
+ */
+static bool earlier_output(int fd)
+{
+	char **names;
+	size_t n;
+
+	if (faccessat(fd, GRADEBOOK_MANIFEST, F_OK, AT_SYMLINK_NOFOLLOW) != 0)
+		return false;
+	n = list_c_files(fd, &names);
+	free_names(names, n);
+	return n == 0;
+}
+
 /* One entry of the class directory: a student's directory, a flat file, or nothing. */
 static void add_entry(int dirfd, const char *ent, struct gradebook *gb, size_t *alloc,
 		      const struct roster_skip *skip, size_t nskip)
@@ -307,9 +326,11 @@ static void add_entry(int dirfd, const char *ent, struct gradebook *gb, size_t *
 		if (skipped(&st, skip, nskip))
 			goto out;
 		fd = openat(dirfd, ent, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (fd >= 0 && faccessat(fd, GRADEBOOK_MANIFEST, F_OK, AT_SYMLINK_NOFOLLOW) == 0) {
+		if (fd >= 0 && earlier_output(fd)) {
+			fprintf(stderr, "grader batch: '%s/' is an earlier batch's output (it holds "
+				"%s and no .c file): not a student\n", ent, GRADEBOOK_MANIFEST);
 			close(fd);
-			goto out; /* an earlier batch's output */
+			goto out;
 		}
 		s = find_or_add(gb, alloc, ent, &existed);
 		if (existed)

@@ -14,6 +14,10 @@ modes:
   utf8       students named with bytes that are not UTF-8: graded once
              each, every json, csv and html output valid UTF-8 (U+FFFD in
              their place), from a fresh run, the cache and a merge
+  planted    what students can put in the class directory: a student named
+             like the output ("grades") is refused, exit 2; a result-cache
+             entry forged there for another student's file is a miss; a
+             student directory holding a batch.json is still graded
 """
 import json
 import os
@@ -487,13 +491,67 @@ def test_utf8(grader, src, tmp):
     same_gradebook(out, merged, "merge vs single run")
 
 
+def test_planted(grader, src, tmp):
+    starter = os.path.join(src, "exercises/sort-users/starter.c")
+    reference = fixture(grader, src, "sort-users", "passes-reference")
+    cls = os.path.join(tmp, "planted")
+    for name, what in (("bob", starter), ("carol", reference), ("grades", reference)):
+        os.makedirs(os.path.join(cls, name))
+        shutil.copy(what, os.path.join(cls, name, "sort_users.c"))
+    # A student's own file named like a batch's manifest does not hide them.
+    with open(os.path.join(cls, "carol", "batch.json"), "w") as f:
+        f.write("{}")
+    args = ("batch", cls, "--exercise", "sort-users", "-j", "2", "-q", "--no-sanitize")
+    # A student named like the default output: refused, not skipped.
+    p = run(grader, *args)
+    expect(p, 2, "a student named like the output")
+    check("holds a .c file" in p.stderr, "the refusal says why: " + p.stderr)
+    # Learn the cache's entry for bob's bytes from a run of the grader's own.
+    own = os.path.join(tmp, "own-cache")
+    p = run(grader, *args, "--out", os.path.join(tmp, "own-out"), "--cache", own)
+    expect(p, 1, "a batch with the output elsewhere")
+    rows = {r["student"]: r for r in csv_dicts(os.path.join(tmp, "own-out", "grades.csv"))}
+    check(rows.get("carol", {}).get("status") == "passed",
+          "carol, who holds a batch.json, is graded: %r" % rows.get("carol"))
+    check(rows.get("bob", {}).get("status") == "failed", "bob: %r" % rows.get("bob"))
+    # "grades" plants a forged entry for bob's file in what is the default cache.
+    os.remove(os.path.join(cls, "grades", "sort_users.c"))
+    forged_any = False
+    for d, _, files in os.walk(own):
+        for f in files:
+            if not f.endswith(".entry"):
+                continue
+            body = read(os.path.join(d, f))
+            mac, report = body.split("\n", 1)
+            r = json.loads(report)
+            if not r["submission"].startswith("bob"):
+                continue
+            r["score"] = r["max_score"]
+            for t in r["tests"]:
+                t["status"], t["score"] = "passed", t["max_score"]
+            planted = os.path.join(cls, "grades", "cache", os.path.relpath(d, own))
+            os.makedirs(planted, exist_ok=True)
+            with open(os.path.join(planted, f), "w") as out:
+                out.write(mac + "\n" + json.dumps(r))
+            forged_any = True
+    check(forged_any, "no cache entry for bob to forge")
+    p = run(grader, *args)
+    expect(p, 1, "the class with a forged cache entry")
+    rows = {r["student"]: r for r in csv_dicts(os.path.join(cls, "grades", "grades.csv"))}
+    check(rows.get("bob", {}).get("status") == "failed",
+          "a forged cache entry was trusted: bob %r" % rows.get("bob"))
+    check("from the cache" in p.stdout and ", 0 from the cache" in p.stdout,
+          "a forged entry counted as cached: " + p.stdout)
+
+
 def main():
     grader, src, mode = sys.argv[1:4]
     grader = os.path.abspath(grader)
     tmp = tempfile.mkdtemp(prefix="grader-batch-")
     try:
         {"gradebook": test_gradebook, "resume": test_resume, "interrupt": test_interrupt,
-         "shards": test_shards, "utf8": test_utf8}[mode](grader, src, tmp)
+         "shards": test_shards, "utf8": test_utf8, "planted": test_planted}[mode](
+             grader, src, tmp)
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     print("ok: batch %s" % mode)

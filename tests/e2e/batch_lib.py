@@ -182,5 +182,5 @@ def same_gradebook(a, b, what):
 def cache_entries(cache):
     n = 0
     for d, _, files in os.walk(cache):
-        n += sum(1 for f in files if f.endswith(".json"))
+        n += sum(1 for f in files if f.endswith(".entry"))
     return n
