@@ -87,6 +87,18 @@ if command -v gcc >/dev/null && command -v make >/dev/null; then
 	grep -q "byte for byte" "$tmp/run.out" || fail "run.sh does not say it reproduced the run"
 	cmp -s "$tmp/r/observed.txt" "$tmp/r/expected.txt" && fail "a failing test replays as passing"
 fi
+# A submission named driver.c does not replace the kit's driver.
+cp "$bad" "$tmp/driver.c"
+expect_status 1 "$grader" check sort-users "$tmp/driver.c" --test ties-by-name --seed 3 \
+	--replay "$tmp/r3"
+cmp -s "$tmp/r3/driver.c" "$src/exercises/sort-users/driver.c" ||
+	fail "the replay's driver.c is not the exercise's"
+cmp -s "$tmp/r3/submission.c" "$bad" || fail "the replay lacks the submission as submission.c"
+if command -v gcc >/dev/null && command -v make >/dev/null; then
+	(cd "$tmp/r3" && ./run.sh >"$tmp/run3.out" 2>&1) || true
+	cmp "$tmp/r3/observed.txt" "$tmp/r3/grader-observed.txt" ||
+		fail "run.sh of a submission named driver.c did not reproduce the grader's run"
+fi
 # A hidden test is never replayed.
 mkdir -p "$tmp/ex" && cp -r "$src/exercises/sort-users" "$tmp/ex/"
 python3 - "$tmp/ex/sort-users/spec.json" <<'PY'
