@@ -31,6 +31,53 @@ static bool env_true(const char *name)
 	return v && !strcmp(v, "true");
 }
 
+/* owner/name as GitHub spells repositories; 40 hex digits. */
+static bool plain_name(const char *s, bool slash)
+{
+	size_t n = strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-/");
+
+	return *s && !s[n] && (!slash || (strchr(s, '/') && strchr(s, '/') == strrchr(s, '/')));
+}
+
+static bool commit_id(const char *s)
+{
+	return strlen(s) == 40 && strspn(s, "0123456789abcdef") == 40;
+}
+
+/* The head of the pull request a GitHub event is about, when it is one. */
+static void github_pull_request(struct ci_env *e)
+{
+	const char *event = env_or_null("GITHUB_EVENT_NAME"), *path = env_or_null("GITHUB_EVENT_PATH");
+	const cJSON *pr, *head, *repo, *name, *sha, *number;
+	struct strbuf text = STRBUF_INIT;
+	cJSON *doc;
+
+	if (!event || !path ||
+	    (strcmp(event, "pull_request") && strcmp(event, "pull_request_target")) ||
+	    read_file(path, 16u << 20, true, &text))
+		goto out;
+	doc = cJSON_ParseWithLength(text.buf, text.len);
+	pr = cJSON_GetObjectItemCaseSensitive(doc, "pull_request");
+	head = cJSON_GetObjectItemCaseSensitive(pr, "head");
+	repo = cJSON_GetObjectItemCaseSensitive(head, "repo");
+	name = cJSON_GetObjectItemCaseSensitive(repo, "full_name");
+	sha = cJSON_GetObjectItemCaseSensitive(head, "sha");
+	number = cJSON_GetObjectItemCaseSensitive(pr, "number");
+	if (cJSON_IsString(name) && cJSON_IsString(sha) && cJSON_IsNumber(number) &&
+	    plain_name(name->valuestring, true) && commit_id(sha->valuestring) &&
+	    strlen(name->valuestring) < sizeof(e->head_repository) && number->valuedouble >= 1 &&
+	    number->valuedouble < 1e12) {
+		snprintf(e->head_repository, sizeof(e->head_repository), "%s", name->valuestring);
+		snprintf(e->head_commit, sizeof(e->head_commit), "%s", sha->valuestring);
+		e->pull_request = (long)number->valuedouble;
+		e->repository = e->head_repository;
+		e->commit = e->head_commit;
+	}
+	cJSON_Delete(doc);
+out:
+	strbuf_release(&text);
+}
+
 void ci_env_detect(struct ci_env *e)
 {
 	memset(e, 0, sizeof(*e));
@@ -42,6 +89,7 @@ void ci_env_detect(struct ci_env *e)
 		e->runner_temp = env_or_null("RUNNER_TEMP");
 		e->repository = env_or_null("GITHUB_REPOSITORY");
 		e->commit = env_or_null("GITHUB_SHA");
+		github_pull_request(e);
 	} else if (env_true("GITLAB_CI")) {
 		e->system = CI_GITLAB;
 		e->workspace = env_or_null("CI_PROJECT_DIR");
@@ -361,6 +409,10 @@ char *ci_run_json(const struct ci_run *run)
 	json_add_text(root, "ci", ci_system_name(run->env->system));
 	add_string_or_null(root, "repository", run->env->repository);
 	add_string_or_null(root, "commit", run->env->commit);
+	if (run->env->pull_request)
+		cJSON_AddNumberToObject(root, "pull_request", (double)run->env->pull_request);
+	else
+		cJSON_AddNullToObject(root, "pull_request");
 	json_add_score(root, "score", score);
 	json_add_score(root, "max_score", max);
 	if (run->has_min)

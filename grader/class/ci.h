@@ -33,6 +33,16 @@ struct ci_env {
 	const char *runner_temp;  /* $RUNNER_TEMP, or NULL */
 	const char *repository;   /* $GITHUB_REPOSITORY, $CI_PROJECT_PATH, or NULL */
 	const char *commit;       /* $GITHUB_SHA, $CI_COMMIT_SHA, or NULL */
+	/*
+	 * A GitHub pull request (pull_request, pull_request_target: from the
+	 * event's payload, $GITHUB_EVENT_PATH): its number, and repository and
+	 * commit name its head, the learner's fork and commit, which
+	 * GITHUB_REPOSITORY and GITHUB_SHA do not (the base's, under
+	 * pull_request_target). 0 and empty otherwise.
+	 */
+	long pull_request;
+	char head_repository[256];
+	char head_commit[41];
 };
 
 /*

@@ -432,6 +432,27 @@ def scenario_webhook(e):
         sha = env["GITHUB_SHA"]
         check(names == {"octo/week3@%s:sort_users.c" % sha, "octo/week3@%s:src/fib.c" % sha},
               "webhook: submissions %r" % names)
+        # Under pull_request_target, GITHUB_REPOSITORY and GITHUB_SHA are the
+        # base's: the signed report names the pull request's head instead.
+        event = os.path.join(e.tmp, "event.json")
+        head = "9" * 40
+        with open(event, "w") as f:
+            json.dump({"pull_request": {"number": 17, "title": "::error::x", "head": {
+                "sha": head, "ref": "main", "repo": {"full_name": "learner/week3"}}}}, f)
+        Receiver.received.clear()
+        env = e.github_env(ws, INPUT_WEBHOOK_URL=url, INPUT_WEBHOOK_SECRET_NAME="COURSE_KEY",
+                           COURSE_KEY=key, GRADER_SPOOL_DIR=os.path.join(e.tmp, "spool"),
+                           GITHUB_EVENT_NAME="pull_request_target", GITHUB_EVENT_PATH=event)
+        code, out, err = e.action(env, ws)
+        check(code == 1, "webhook (pull request): exit %d; %s" % (code, err))
+        names = {json.loads(body)["submission"] for _, body in Receiver.received}
+        check(names == {"learner/week3@%s:sort_users.c" % head,
+                        "learner/week3@%s:src/fib.c" % head},
+              "webhook (pull request): submissions %r" % names)
+        summary = json.loads(read(os.path.join(env["GRADER_REPORTS"], "summary.json")))
+        check(summary["pull_request"] == 17 and summary["repository"] == "learner/week3"
+              and summary["commit"] == head, "webhook (pull request): summary.json %r"
+              % {k: summary[k] for k in ("pull_request", "repository", "commit")})
         # A URL without the secret on the step is refused before grading.
         env = e.github_env(ws, INPUT_WEBHOOK_URL=url, INPUT_WEBHOOK_SECRET_NAME="COURSE_KEY")
         code, out, err = e.action(env, ws)
