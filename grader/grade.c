@@ -1318,7 +1318,6 @@ static int match_mistake(struct job_ctx *jc, size_t idx, long *found, struct str
 	return ret;
 }
 
-
 /*
  * A mistake matched on a small test explains the other failed tests it is
  * known to break, the large ones included, without running it again.
@@ -1983,10 +1982,10 @@ static int memory_check_one(struct memory_check *mc, size_t idx, struct strbuf *
 		free(tr->hint);
 		tr->hint = xstrdup("");
 	} else if ((hidden = sanitizer_hidden(&run))) {
-		tr->status = ST_MEMORY_ERROR;
-		tr->score = 0;
 		struct strbuf msg = STRBUF_INIT;
 
+		tr->status = ST_MEMORY_ERROR;
+		tr->score = 0;
 		strbuf_addf(&msg, "not checked: under the memory checker (ASan, UBSan) the program "
 			    "%s, which the plain run of the same code did not: that ends a "
 			    "checker's report before it is made. Leave stderr and the standard "
