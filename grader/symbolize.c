@@ -599,17 +599,32 @@ static struct crash_info *unwire_crash(const char *buf, size_t len)
 }
 
 /*
- * Closes every descriptor of the forked process but 0 to 2, a and b: it
- * must hold no end of another thread's pipes, whose reader would wait for
- * it to exit before seeing the end of a program's output.
+ * Closes every descriptor of the forked process but a and b: it must hold
+ * no end of another thread's pipes, whose reader would wait for it to exit
+ * before seeing the end of a program's output, and no way to the grader's
+ * own output (stdout may be a json report).
  */
+static bool close_span(unsigned from, unsigned to)
+{
+	return from > to || close_range(from, to, 0) == 0;
+}
+
 static void close_others(int a, int b)
 {
-	int lo = a < b ? a : b, hi = a < b ? b : a;
+	int keep[2] = { a < b ? a : b, a < b ? b : a };
+	unsigned next = 3;
+	bool ok = true;
 
-	if ((lo == 3 || close_range(3, (unsigned)lo - 1, 0) == 0) &&
-	    (hi == lo + 1 || close_range((unsigned)lo + 1, (unsigned)hi - 1, 0) == 0) &&
-	    close_range((unsigned)hi + 1, ~0u, 0) == 0)
+	for (int fd = 0; fd < 3; fd++)
+		if (fd != a && fd != b)
+			close(fd);
+	for (int k = 0; k < 2; k++) {
+		if (keep[k] < (int)next)
+			continue;
+		ok = ok && close_span(next, (unsigned)keep[k] - 1);
+		next = (unsigned)keep[k] + 1;
+	}
+	if (ok && close_span(next, ~0u))
 		return;
 	for (int fd = 3; fd < 65536; fd++) /* kernels before 5.9 */
 		if (fd != a && fd != b)
