@@ -460,17 +460,17 @@ int sandbox_policy_export(enum sandbox_profile profile, int fd)
 
 /*
  * sandbox_confine_compute: what a parser of hostile data needs, and no
- * more. The memory calls cover glibc's malloc and a sanitized grader's
- * runtime; futex its locks; sysinfo glibc's qsort, which sizes its buffer
- * by physical memory. Any other call fails with ENOSYS rather than kill:
+ * more. The memory and signal calls cover glibc's malloc and a sanitized
+ * grader's runtime; futex its locks; sysinfo glibc's qsort, which sizes
+ * its buffer by physical memory. Any other call fails with ENOSYS rather than kill:
  * it does not happen either way, and a library that tries a path
  * (libdwfl resolves its file's name with readlink) goes on without it.
  */
 static const char *const compute_allow[] = {
 	"read", "pread64", "readv", "write", "writev", "lseek", "fstat", "newfstatat", "close",
 	"mmap", "munmap", "mremap", "mprotect", "madvise", "brk", "futex", "clock_gettime",
-	"sysinfo", "getpid", "gettid", "rt_sigprocmask", "rt_sigreturn", "exit", "exit_group",
-	NULL,
+	"sysinfo", "getpid", "gettid", "rt_sigprocmask", "rt_sigreturn", "rt_sigaction",
+	"sigaltstack", "exit", "exit_group", NULL,
 };
 
 int sandbox_confine_compute(void)
@@ -484,6 +484,16 @@ int sandbox_confine_compute(void)
 	ret = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH, SCMP_ACT_KILL_PROCESS);
 	for (i = 0; !ret && compute_allow[i]; i++)
 		ret = add_named(ctx, SCMP_ACT_ALLOW, compute_allow[i], 0, NULL);
+	/*
+	 * Signals to itself only (a sanitized grader's runtime aborts this
+	 * way, and ends its thread with sigaltstack).
+	 */
+	if (!ret)
+		ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(kill), 1,
+				       SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)getpid()));
+	if (!ret)
+		ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(tgkill), 1,
+				       SCMP_A0(SCMP_CMP_EQ, (scmp_datum_t)getpid()));
 	/* libelf asks a descriptor's flags before it reads. */
 	if (!ret)
 		ret = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, SCMP_SYS(fcntl), 1,
