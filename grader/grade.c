@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -222,6 +223,54 @@ uint64_t run_wall_ms(uint64_t cpu_ms, uint64_t wall_ms)
 }
 
 /*
+ * A test's input for the program's stdin: a sealed copy in memory, never
+ * the exercise's own file. A descriptor of a host file let the program
+ * fchmod(0, 0) it (Landlock does not cover a mode change): under a grader
+ * running as the exercise's owner, every later grading of the exercise
+ * then failed with exit 3. A descriptor or -errno.
+ */
+#define INPUT_MAX (64u << 20)
+
+static int input_copy(const char *path)
+{
+	struct strbuf text = STRBUF_INIT;
+	int fd, ret = read_file(path, INPUT_MAX, true, &text);
+	size_t off = 0;
+
+	if (ret) {
+		strbuf_release(&text);
+		return ret;
+	}
+	fd = memfd_create("test-input", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+	if (fd < 0) {
+		ret = -errno;
+		strbuf_release(&text);
+		return ret;
+	}
+	while (off < text.len) {
+		ssize_t k = write(fd, text.buf + off, text.len - off);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0) {
+			ret = k < 0 ? -errno : -EIO;
+			break;
+		}
+		off += (size_t)k;
+	}
+	strbuf_release(&text);
+	if (!ret && (lseek(fd, 0, SEEK_SET) < 0 ||
+		     fcntl(fd, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW |
+						F_SEAL_WRITE) < 0))
+		ret = -errno;
+	if (ret) {
+		close(fd);
+		return ret;
+	}
+	return fd;
+}
+
+/*
  * The memory check's bound on a program's resident memory: its memory
  * limit, twice over (ASan's shadow is an eighth of what it touches, its
  * allocator pads blocks with red zones), plus what the runtime takes
@@ -255,10 +304,10 @@ static int run_program(struct job_ctx *jc, const struct test *t, const char *exe
 		return ret;
 	}
 	if (t->input) {
-		in_fd = open(t->input, O_RDONLY | O_CLOEXEC);
+		in_fd = input_copy(t->input);
 		if (in_fd < 0) {
-			ret = -errno;
-			strbuf_addf(err, "cannot open '%s': %s", t->input, strerror(errno));
+			ret = in_fd;
+			strbuf_addf(err, "cannot read '%s': %s", t->input, strerror(-ret));
 			free(scratch);
 			return ret;
 		}
