@@ -190,6 +190,7 @@ struct job_ctx {
 	const char *source_name; /* the submission's file name, as the learner knows it */
 	const char *ref_exe;
 	double plain_build_ms;   /* the submission's plain build, wall-clock */
+	atomic_uint_least64_t symbolize_ms; /* spent locating crashes (located_crash) */
 	struct report *r;
 	pthread_mutex_t lock;
 	pthread_cond_t cond;
@@ -220,6 +221,32 @@ struct job_ctx {
 uint64_t run_wall_ms(uint64_t cpu_ms, uint64_t wall_ms)
 {
 	return wall_ms < 5 * cpu_ms + 1000 ? 5 * cpu_ms + 1000 : wall_ms;
+}
+
+/*
+ * Where a crash happened (symbolize.h), within a budget for the whole
+ * grading: reading the learner's debug information costs milliseconds,
+ * but hand-written DWARF can make each reading run to the symbolizer's
+ * limits (an exponential tree of imported units: 5 s of CPU per crash,
+ * minutes for a submission that crashes in every test). Past the budget,
+ * crashes are reported without a place. checker: NULL for a signal sig,
+ * else "ASAN" or "UBSAN".
+ */
+#define SYMBOLIZE_BUDGET_MS 3000
+
+static struct crash_info *located_crash(struct job_ctx *jc, const char *exe, int sig,
+					const char *checker, const char *line)
+{
+	double start;
+	struct crash_info *c;
+
+	if (atomic_load(&jc->symbolize_ms) >= SYMBOLIZE_BUDGET_MS)
+		return NULL;
+	start = now_ms();
+	c = checker ? crash_symbolize_error(exe, jc->source_name, checker, line)
+		    : crash_symbolize(exe, jc->source_name, sig, line);
+	atomic_fetch_add(&jc->symbolize_ms, (uint64_t)(now_ms() - start + 0.5));
+	return c;
 }
 
 /*
@@ -357,8 +384,8 @@ static int run_program(struct job_ctx *jc, const struct test *t, const char *exe
 		obs_parse(out->res.channel.data, out->res.channel.len, &out->obs);
 		if (out->res.outcome == SANDBOX_SIGNALED && out->obs.crash && exe == jc->sub_exe &&
 		    !jc->sanitizing)
-			out->crash = crash_symbolize(exe, jc->source_name, out->res.term_signal,
-						     out->obs.crash);
+			out->crash = located_crash(jc, exe, out->res.term_signal, NULL,
+						   out->obs.crash);
 		collect_files(t, out->res.workdir_fd, out);
 		/* Done with the scratch: its tmpfs goes now, not with the run. */
 		close(out->res.workdir_fd);
@@ -1956,8 +1983,7 @@ static void memory_error_text(struct job_ctx *jc, const char *exe, const char *t
 	}
 	ubsan = !strcmp(words[0], "ubsan");
 	if (run->obs.crash)
-		tr->crash = crash_symbolize_error(exe, jc->source_name,
-						  ubsan ? "UBSAN" : "ASAN", run->obs.crash);
+		tr->crash = located_crash(jc, exe, 0, ubsan ? "UBSAN" : "ASAN", run->obs.crash);
 	if (tr->crash)
 		trim_runtime_calls(tr->crash);
 	strbuf_addf(&msg, "memory error (%s", ubsan ? "UndefinedBehaviorSanitizer"

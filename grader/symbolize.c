@@ -484,8 +484,8 @@ out:
 #define WIRE_MAGIC "CRASH1"
 #define WIRE_STR_MAX 4096
 #define WIRE_MAX (1u << 20)
-#define SYMBOLIZE_CPU_S 5       /* a CPU limit for the confined process */
-#define SYMBOLIZE_WALL_MS 10000 /* and a wall-clock one */
+#define SYMBOLIZE_CPU_S 2       /* a CPU limit for the confined process */
+#define SYMBOLIZE_WALL_MS 3000  /* and a wall-clock one (a reading takes ms) */
 #define SYMBOLIZE_AS (1ul << 30)
 
 static void wire_u32(struct strbuf *w, uint32_t v)
