@@ -98,8 +98,9 @@ int build_reference(struct builder *b, const struct exercise *ex,
  */
 #define BUILD_WRAP_FLAGS                                                                   \
 	"-Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free,--wrap=strdup,"         \
-	"--wrap=strndup,--wrap=getline,--wrap=getdelim,--wrap=asprintf,--wrap=vasprintf," \
-	"--wrap=realpath"
+	"--wrap=strndup,--wrap=aligned_alloc,--wrap=posix_memalign,--wrap=memalign,"      \
+	"--wrap=valloc,--wrap=pvalloc,--wrap=reallocarray,--wrap=getline,"                \
+	"--wrap=getdelim,--wrap=asprintf,--wrap=vasprintf,--wrap=realpath,--wrap=getcwd"
 #define BUILD_SANITIZE_STOP "-fno-sanitize-recover=all"
 #define BUILD_SANITIZE_LEFT_OUT "-fno-sanitize=object-size,nonnull-attribute"
 

@@ -5,8 +5,10 @@
  * "accounting": true. The grader then links the program with
  *
  *   -Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free,
- *   --wrap=strdup,--wrap=strndup,--wrap=getline,--wrap=getdelim,
- *   --wrap=asprintf,--wrap=vasprintf,--wrap=realpath
+ *   --wrap=strdup,--wrap=strndup,--wrap=aligned_alloc,--wrap=posix_memalign,
+ *   --wrap=memalign,--wrap=valloc,--wrap=pvalloc,--wrap=reallocarray,
+ *   --wrap=getline,--wrap=getdelim,--wrap=asprintf,--wrap=vasprintf,
+ *   --wrap=realpath,--wrap=getcwd
  *
  * (BUILD_WRAP_FLAGS in grader/build.h) so that every call to those
  * functions, from the learner's code or the driver (and, in a static
@@ -60,7 +62,11 @@
  * - malloc, calloc, realloc, strdup and strndup made while tracking is on
  *   are counted together (1-based); the one numbered gd_fail_alloc_at
  *   (from grader_driver.h, set by fail-alloc=K) returns NULL. realloc with
- *   size 0 frees and is not counted.
+ *   size 0 frees and is not counted. The aligned allocators (aligned_alloc,
+ *   posix_memalign, memalign, valloc, pvalloc) count and fail the same
+ *   way, and reallocarray is realloc with its overflow check: a block from
+ *   any of them is the caller's to free like any other (freeing one was
+ *   a bad free, and leaking one went unseen).
  * - free of a tracked block untracks it and frees it, tracking on or off.
  * - free, while tracking is on, of a pointer that is not a live tracked
  *   block (a double free, or a pointer malloc never returned) is counted as
@@ -76,8 +82,8 @@
  *   allocation being recorded fails as if memory had run out.
  * - Calls made from inside a wrapper (glibc's strdup calls malloc) go
  *   straight through, so one strdup is one allocation.
- * - getline, getdelim, asprintf, vasprintf and realpath (with no buffer)
- *   hand the caller a block the C library allocated itself, out of reach
+ * - getline, getdelim, asprintf, vasprintf, realpath and getcwd (with no
+ *   buffer) hand the caller a block the C library allocated itself, out of reach
  *   of the wrappers in a dynamic program: their wrappers record it, so
  *   that the caller's free of it is no bad free and forgetting it is a
  *   leak. They are not counted as allocations and never fail by
@@ -128,6 +134,12 @@ void *__real_realloc(void *ptr, size_t size);
 void __real_free(void *ptr);
 char *__real_strdup(const char *s);
 char *__real_strndup(const char *s, size_t n);
+void *__real_aligned_alloc(size_t alignment, size_t size);
+int __real_posix_memalign(void **memptr, size_t alignment, size_t size);
+void *__real_memalign(size_t alignment, size_t size);
+void *__real_valloc(size_t size);
+void *__real_pvalloc(size_t size);
+char *__real_getcwd(char *buf, size_t size);
 ssize_t __real_getdelim(char **lineptr, size_t *n, int delim, FILE *stream);
 int __real_vasprintf(char **strp, const char *fmt, va_list ap);
 char *__real_realpath(const char *path, char *resolved);
@@ -138,6 +150,13 @@ void *__wrap_realloc(void *ptr, size_t size);
 void __wrap_free(void *ptr);
 char *__wrap_strdup(const char *s);
 char *__wrap_strndup(const char *s, size_t n);
+void *__wrap_aligned_alloc(size_t alignment, size_t size);
+int __wrap_posix_memalign(void **memptr, size_t alignment, size_t size);
+void *__wrap_memalign(size_t alignment, size_t size);
+void *__wrap_valloc(size_t size);
+void *__wrap_pvalloc(size_t size);
+void *__wrap_reallocarray(void *ptr, size_t nmemb, size_t size);
+char *__wrap_getcwd(char *buf, size_t size);
 ssize_t __wrap_getdelim(char **lineptr, size_t *n, int delim, FILE *stream);
 ssize_t __wrap_getline(char **lineptr, size_t *n, FILE *stream);
 int __wrap_vasprintf(char **strp, const char *fmt, va_list ap);
@@ -579,6 +598,97 @@ char *__wrap_strndup(const char *s, size_t n)
 		return NULL;
 	ga_busy++;
 	p = __real_strndup(s, n);
+	if (p)
+		p = ga_record(p, strlen(p) + 1);
+	ga_busy--;
+	return p;
+}
+
+/* An aligned allocation, counted and failed as malloc is; size as asked. */
+static void *ga_aligned(void *(*real)(size_t, size_t), size_t alignment, size_t size)
+{
+	void *p;
+
+	if (ga_busy || !ga_on)
+		return real(alignment, size);
+	if (ga_fail_now())
+		return NULL;
+	ga_busy++;
+	p = ga_record(real(alignment, size), size);
+	ga_busy--;
+	return p;
+}
+
+void *__wrap_aligned_alloc(size_t alignment, size_t size)
+{
+	return ga_aligned(__real_aligned_alloc, alignment, size);
+}
+
+void *__wrap_memalign(size_t alignment, size_t size)
+{
+	return ga_aligned(__real_memalign, alignment, size);
+}
+
+static void *ga_page_aligned(void *(*real)(size_t), size_t size)
+{
+	void *p;
+
+	if (ga_busy || !ga_on)
+		return real(size);
+	if (ga_fail_now())
+		return NULL;
+	ga_busy++;
+	p = ga_record(real(size), size);
+	ga_busy--;
+	return p;
+}
+
+void *__wrap_valloc(size_t size)
+{
+	return ga_page_aligned(__real_valloc, size);
+}
+
+void *__wrap_pvalloc(size_t size)
+{
+	return ga_page_aligned(__real_pvalloc, size);
+}
+
+int __wrap_posix_memalign(void **memptr, size_t alignment, size_t size)
+{
+	void *p;
+	int r;
+
+	if (ga_busy || !ga_on)
+		return __real_posix_memalign(memptr, alignment, size);
+	if (ga_fail_now())
+		return ENOMEM; /* *memptr untouched, as the C library leaves it */
+	ga_busy++;
+	r = __real_posix_memalign(&p, alignment, size);
+	if (r == 0 && !(p = ga_record(p, size)))
+		r = ENOMEM;
+	if (r == 0)
+		*memptr = p;
+	ga_busy--;
+	return r;
+}
+
+void *__wrap_reallocarray(void *ptr, size_t nmemb, size_t size)
+{
+	if (size && nmemb > (size_t)-1 / size) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	return __wrap_realloc(ptr, nmemb * size);
+}
+
+char *__wrap_getcwd(char *buf, size_t size)
+{
+	char *p;
+
+	if (ga_busy || !ga_on || buf)
+		return __real_getcwd(buf, size);
+	ga_busy++;
+	p = __real_getcwd(NULL, size);
 	if (p)
 		p = ga_record(p, strlen(p) + 1);
 	ga_busy--;

@@ -34,8 +34,10 @@ hdr = spec.get("header", ex.replace("-", "_") + ".h")
 link = ["-static"] if spec.get("static", not spec.get("libs")) else []
 if spec.get("accounting"):
     link.append("-Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free,"
-                "--wrap=strdup,--wrap=strndup,--wrap=getline,--wrap=getdelim,"
-                "--wrap=asprintf,--wrap=vasprintf,--wrap=realpath")
+                "--wrap=strdup,--wrap=strndup,--wrap=aligned_alloc,--wrap=posix_memalign,"
+                "--wrap=memalign,--wrap=valloc,--wrap=pvalloc,--wrap=reallocarray,"
+                "--wrap=getline,--wrap=getdelim,--wrap=asprintf,--wrap=vasprintf,"
+                "--wrap=realpath,--wrap=getcwd")
 libs = ["-lcjson"] if spec.get("libs") else []
 print("obj=%s" % shlex.quote(obj))
 print("sobj=%s" % shlex.quote(sobj))

@@ -52,8 +52,10 @@ if ld:
     link.append("-fuse-ld=" + ld)
 if spec.get("accounting"):
     link.append("-Wl,--wrap=malloc,--wrap=calloc,--wrap=realloc,--wrap=free,"
-                "--wrap=strdup,--wrap=strndup,--wrap=getline,--wrap=getdelim,"
-                "--wrap=asprintf,--wrap=vasprintf,--wrap=realpath")
+                "--wrap=strdup,--wrap=strndup,--wrap=aligned_alloc,--wrap=posix_memalign,"
+                "--wrap=memalign,--wrap=valloc,--wrap=pvalloc,--wrap=reallocarray,"
+                "--wrap=getline,--wrap=getdelim,--wrap=asprintf,--wrap=vasprintf,"
+                "--wrap=realpath,--wrap=getcwd")
 libs = ["-lcjson"] if spec.get("libs") else []
 lines = ["set -e", "cd %s" % shlex.quote(work), "mkdir -p b/include s",
          "cp %s b/include/" % shlex.quote(os.path.abspath(os.path.join("exercises", ex, hdr))),
