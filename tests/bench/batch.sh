@@ -151,6 +151,22 @@ if diffs:
         src = 0 if k in a[0] or k in b[0] else 1
         print("  old %s: %s" % (k, a[src].get(k)))
         print("  new %s: %s" % (k, b[src].get(k)))
+    # What changed, test by test: a verdict changed on purpose shows here.
+    changes = {}
+    for k in sorted(set(a[1]) | set(b[1])):
+        old_t = {t[0]: t for t in a[1].get(k, [])}
+        new_t = {t[0]: t for t in b[1].get(k, [])}
+        for name in sorted(set(old_t) | set(new_t)):
+            o, n = old_t.get(name), new_t.get(name)
+            if o == n:
+                continue
+            what = "hint" if o and n and o[1] == n[1] else "%s -> %s" % (
+                o[1] if o else "-", n[1] if n else "-")
+            ex = os.path.basename(k).rsplit(".", 1)[0]
+            changes.setdefault((ex, name, what), []).append(k.split(os.sep)[1])
+    print("per test (exercise, test, change: students):")
+    for (ex, name, what), who in sorted(changes.items()):
+        print("  %-14s %-28s %-26s %d: %s" % (ex, name, what, len(who), " ".join(who[:4])))
     sys.exit(1)
 print("gradebooks identical: %d students, %d reports (scores, statuses, hints)"
       % (len(a[0]), len(a[1])))
