@@ -594,6 +594,13 @@ static int push_link(struct builder *b, struct argv_builder *a, const struct exe
 		argv_push(a, sanitize_link_flags[i]);
 	if (ex->accounting)
 		argv_push(a, wrap_flags);
+	for (i = 0; i < ex->nwraps; i++) {
+		struct strbuf w = STRBUF_INIT;
+
+		strbuf_addf(&w, "-Wl,--wrap=%s", ex->wraps[i]);
+		argv_push(a, w.buf);
+		strbuf_release(&w);
+	}
 	argv_push(a, "-lm");
 	return 0;
 }

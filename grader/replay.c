@@ -89,6 +89,8 @@ static void makefile(struct strbuf *mk, const struct exercise *ex, const char *s
 	strbuf_addstr(mk, " -lm\nLDFLAGS =");
 	if (ex->accounting)
 		strbuf_addstr(mk, " " BUILD_WRAP_FLAGS);
+	for (i = 0; i < ex->nwraps; i++)
+		strbuf_addf(mk, " -Wl,--wrap=%s", ex->wraps[i]);
 	strbuf_addstr(mk, "\n\nprogram: $(SUBMISSION) driver.c $(wildcard *.h)\n"
 			  "\t$(CC) $(CFLAGS) $(SUBMISSION) driver.c -o $@ $(LDFLAGS) $(LDLIBS)\n\n"
 			  "program-asan: $(SUBMISSION) driver.c $(wildcard *.h)\n"

@@ -57,6 +57,15 @@ char *exercise_header_name(const char *id)
 	return strbuf_detach(&sb);
 }
 
+/* A C identifier of at most 64 bytes. */
+static bool c_identifier(const char *s)
+{
+	size_t n = strlen(s);
+
+	return n > 0 && n <= 64 && !(s[0] >= '0' && s[0] <= '9') &&
+	       strspn(s, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_") == n;
+}
+
 static bool valid_name(const char *s, size_t max)
 {
 	size_t n = strlen(s), i;
@@ -638,6 +647,10 @@ static int load_spec(struct loader *ld, struct exercise *ex, const cJSON *root)
 	for (i = 0; i < ex->nlibs; i++)
 		if (!valid_name(ex->libs[i], 64))
 			return fail(ld, "libs", "expected pkg-config package names");
+	ex->wraps = get_strings(ld, root, "wrap", "wrap", 8, &ex->nwraps);
+	for (i = 0; i < ex->nwraps; i++)
+		if (!c_identifier(ex->wraps[i]))
+			return fail(ld, "wrap", "expected names of C functions");
 	ex->static_link = get_bool(ld, root, "static", "static", ex->nlibs == 0);
 	ex->accounting = get_bool(ld, root, "accounting", "accounting", false);
 	ex->sanitize = get_bool(ld, root, "sanitize", "sanitize", true);
@@ -749,6 +762,7 @@ void exercise_free(struct exercise *ex)
 	}
 	free(ex->mistakes);
 	free_strings(ex->libs, ex->nlibs);
+	free_strings(ex->wraps, ex->nwraps);
 	free(ex->id);
 	free(ex->dir);
 	free(ex->title);

@@ -89,6 +89,8 @@ struct exercise {
 	char *statement;    /* absolute path of the statement */
 	char **libs;        /* pkg-config names */
 	size_t nlibs;
+	char **wraps;       /* C library functions the driver replaces (-Wl,--wrap=NAME) */
+	size_t nwraps;
 	bool static_link;
 	bool accounting;
 	bool sanitize;      /* the memory check runs (top-level "sanitize", default true) */

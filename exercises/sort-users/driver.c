@@ -24,6 +24,59 @@
 #include "grader_driver.h"
 #include "sort_users.h"
 
+/*
+ * The C library's qsort, for the submission too (spec.json "wrap":
+ * ["qsort"]): a heapsort, never stable, so that code which leans on qsort
+ * keeping equal users in order fails here as the statement says it may,
+ * whatever the grading host's C library happens to do (glibc's qsort has
+ * been a merge sort, stable in practice, and an introsort, which is not).
+ * O(n log n) like any qsort; code that breaks ties by input position gets
+ * the same order from it as from any other.
+ */
+void __wrap_qsort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *));
+
+static void gd_swap(unsigned char *a, unsigned char *b, size_t size)
+{
+	while (size--) {
+		unsigned char t = *a;
+
+		*a++ = *b;
+		*b++ = t;
+	}
+}
+
+static void gd_sift(unsigned char *base, size_t root, size_t n, size_t size,
+		    int (*cmp)(const void *, const void *))
+{
+	for (;;) {
+		size_t child = 2 * root + 1, top = root;
+
+		if (child < n && cmp(base + top * size, base + child * size) < 0)
+			top = child;
+		if (child + 1 < n && cmp(base + top * size, base + (child + 1) * size) < 0)
+			top = child + 1;
+		if (top == root)
+			return;
+		gd_swap(base + root * size, base + top * size, size);
+		root = top;
+	}
+}
+
+void __wrap_qsort(void *base, size_t n, size_t size, int (*cmp)(const void *, const void *))
+{
+	unsigned char *b = base;
+	size_t i;
+
+	if (n < 2 || size == 0)
+		return;
+	for (i = n / 2; i-- > 0;)
+		gd_sift(b, i, n, size, cmp);
+	for (i = n - 1; i > 0; i--) {
+		gd_swap(b, b + i * size, size);
+		gd_sift(b, 0, i, size, cmp);
+	}
+}
+
 #define NAME_CAP ((int)sizeof(((struct user *)0)->name))
 #define EXACT_PREFIX 20
 #define BLOCK 1000
