@@ -137,8 +137,6 @@ char *__real_strndup(const char *s, size_t n);
 void *__real_aligned_alloc(size_t alignment, size_t size);
 int __real_posix_memalign(void **memptr, size_t alignment, size_t size);
 void *__real_memalign(size_t alignment, size_t size);
-void *__real_valloc(size_t size);
-void *__real_pvalloc(size_t size);
 char *__real_getcwd(char *buf, size_t size);
 ssize_t __real_getdelim(char **lineptr, size_t *n, int delim, FILE *stream);
 int __real_vasprintf(char **strp, const char *fmt, va_list ap);
@@ -629,28 +627,21 @@ void *__wrap_memalign(size_t alignment, size_t size)
 	return ga_aligned(__real_memalign, alignment, size);
 }
 
-static void *ga_page_aligned(void *(*real)(size_t), size_t size)
-{
-	void *p;
-
-	if (ga_busy || !ga_on)
-		return real(size);
-	if (ga_fail_now())
-		return NULL;
-	ga_busy++;
-	p = ga_record(real(size), size);
-	ga_busy--;
-	return p;
-}
-
+/* valloc and pvalloc are memalign at the page size (pvalloc's size rounded up to it). */
 void *__wrap_valloc(size_t size)
 {
-	return ga_page_aligned(__real_valloc, size);
+	return ga_aligned(__real_memalign, (size_t)sysconf(_SC_PAGESIZE), size);
 }
 
 void *__wrap_pvalloc(size_t size)
 {
-	return ga_page_aligned(__real_pvalloc, size);
+	size_t page = (size_t)sysconf(_SC_PAGESIZE);
+
+	if (size > (size_t)-1 - page) {
+		errno = ENOMEM;
+		return NULL;
+	}
+	return ga_aligned(__real_memalign, page, size ? (size + page - 1) / page * page : page);
 }
 
 int __wrap_posix_memalign(void **memptr, size_t alignment, size_t size)
