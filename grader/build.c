@@ -204,7 +204,7 @@ static void hash_driver_support(struct builder *b)
  * The linker: most of a submission's build is its link. A plain program
  * links with gold, in under half the CPU time of ld.bfd; the memory
  * check's program, which pulls in the whole static ASan and UBSan
- * runtimes, links with mold in a fifth less time than gold, on the
+ * runtimes, links with mold, a tenth to a fifth faster than gold, on the
  * critical path of a grading (tests/bench/build.sh). mold runs in the
  * compiler's process tree (--no-fork), on one thread: the grading's
  * other work has the other cores.

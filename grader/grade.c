@@ -229,23 +229,24 @@ uint64_t run_wall_ms(uint64_t cpu_ms, uint64_t wall_ms)
  * but hand-written DWARF can make each reading run to the symbolizer's
  * limits (an exponential tree of imported units: 5 s of CPU per crash,
  * minutes for a submission that crashes in every test). Past the budget,
- * crashes are reported without a place. checker: NULL for a signal sig,
- * else "ASAN" or "UBSAN".
+ * crashes are reported without a place. The budget counts the readings'
+ * CPU time, not the wall clock, so that a loaded machine does not leave
+ * later crashes without a place where an idle one gives it. checker: NULL
+ * for a signal sig, else "ASAN" or "UBSAN".
  */
 #define SYMBOLIZE_BUDGET_MS 3000
 
 static struct crash_info *located_crash(struct job_ctx *jc, const char *exe, int sig,
 					const char *checker, const char *line)
 {
-	double start;
+	double cpu_ms = 0;
 	struct crash_info *c;
 
 	if (atomic_load(&jc->symbolize_ms) >= SYMBOLIZE_BUDGET_MS)
 		return NULL;
-	start = now_ms();
-	c = checker ? crash_symbolize_error(exe, jc->source_name, checker, line)
-		    : crash_symbolize(exe, jc->source_name, sig, line);
-	atomic_fetch_add(&jc->symbolize_ms, (uint64_t)(now_ms() - start + 0.5));
+	c = checker ? crash_symbolize_error(exe, jc->source_name, checker, line, &cpu_ms)
+		    : crash_symbolize(exe, jc->source_name, sig, line, &cpu_ms);
+	atomic_fetch_add(&jc->symbolize_ms, (uint64_t)(cpu_ms + 0.5));
 	return c;
 }
 

@@ -666,12 +666,16 @@ static void symbolize_child(const char *exe, int fd, int out, const char *source
 	_exit(0);
 }
 
-/* Reads the confined process's answer, up to the wall-clock limit; then reaps it. */
-static struct crash_info *symbolize_collect(pid_t pid, int in)
+/*
+ * Reads the confined process's answer, up to the wall-clock limit; then
+ * reaps it, adding the CPU time it used to *cpu_ms.
+ */
+static struct crash_info *symbolize_collect(pid_t pid, int in, double *cpu_ms)
 {
 	struct strbuf got = STRBUF_INIT;
 	double deadline = now_ms() + SYMBOLIZE_WALL_MS;
 	struct crash_info *c = NULL;
+	struct rusage ru;
 	int status = 0;
 
 	for (;;) {
@@ -692,8 +696,11 @@ static struct crash_info *symbolize_collect(pid_t pid, int in)
 		else if (k == 0 || errno != EINTR)
 			break;
 	}
-	while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+	memset(&ru, 0, sizeof(ru));
+	while (wait4(pid, &status, 0, &ru) < 0 && errno == EINTR)
 		;
+	*cpu_ms += (ru.ru_utime.tv_sec + ru.ru_stime.tv_sec) * 1000.0 +
+		   (ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1000.0;
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0 && got.len)
 		c = unwire_crash(got.buf, got.len);
 	strbuf_release(&got);
@@ -701,7 +708,7 @@ static struct crash_info *symbolize_collect(pid_t pid, int in)
 }
 
 static struct crash_info *symbolize_confined(const char *exe, const char *source_name, int sig,
-					     const char *name, const char *line)
+					     const char *name, const char *line, double *cpu_ms)
 {
 	struct raw_stack rs;
 	struct crash_info *c = NULL;
@@ -725,19 +732,24 @@ static struct crash_info *symbolize_confined(const char *exe, const char *source
 	close(fd);
 	close(pipefd[1]);
 	if (pid > 0)
-		c = symbolize_collect(pid, pipefd[0]);
+		c = symbolize_collect(pid, pipefd[0], cpu_ms);
 	close(pipefd[0]);
 	return c;
 }
 
 struct crash_info *crash_symbolize(const char *exe, const char *source_name, int sig,
-				   const char *line)
+				   const char *line, double *cpu_ms)
 {
-	return symbolize_confined(exe, source_name, sig, crash_signal_name(sig), line);
+	double ignored = 0;
+
+	return symbolize_confined(exe, source_name, sig, crash_signal_name(sig), line,
+				  cpu_ms ? cpu_ms : &ignored);
 }
 
 struct crash_info *crash_symbolize_error(const char *exe, const char *source_name,
-					 const char *checker, const char *line)
+					 const char *checker, const char *line, double *cpu_ms)
 {
-	return symbolize_confined(exe, source_name, 0, checker, line);
+	double ignored = 0;
+
+	return symbolize_confined(exe, source_name, 0, checker, line, cpu_ms ? cpu_ms : &ignored);
 }

@@ -23,10 +23,13 @@
  * are named so. Returns a crash_info the caller frees with
  * crash_info_free(), or NULL when the line is malformed or for another
  * signal, or when no frame lies in the submission (the crash is not in the
- * learner's code, or the stack cannot be followed there).
+ * learner's code, or the stack cannot be followed there). The debug
+ * information is read in a confined process of its own; the CPU time it
+ * took is added to *cpu_ms (NULL: not wanted), so that a caller can bound
+ * what a grading spends on it whatever the machine's load.
  */
 struct crash_info *crash_symbolize(const char *exe, const char *source_name, int sig,
-				   const char *line);
+				   const char *line, double *cpu_ms);
 
 /*
  * The same for a memory error the sanitizers found (the driver's "!crash 0"
@@ -34,7 +37,7 @@ struct crash_info *crash_symbolize(const char *exe, const char *source_name, int
  * "UBSAN"), and the calls say where the error was found.
  */
 struct crash_info *crash_symbolize_error(const char *exe, const char *source_name,
-					 const char *checker, const char *line);
+					 const char *checker, const char *line, double *cpu_ms);
 
 /* "SIGSEGV" for the signals a crash report covers, else NULL. */
 const char *crash_signal_name(int sig);

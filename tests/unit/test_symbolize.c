@@ -27,7 +27,7 @@ __attribute__((noinline)) int crash_here(int x)
 
 static struct crash_info *symbolize(int sig, const char *line)
 {
-	return crash_symbolize(self, "test_symbolize.c", sig, line);
+	return crash_symbolize(self, "test_symbolize.c", sig, line, NULL);
 }
 
 static void test_located(void)
@@ -114,9 +114,9 @@ static void test_hostile(void)
 	CHECK(symbolize(SIGSEGV, line) == NULL);
 	/* A program that is not there. */
 	snprintf(line, sizeof(line), "11 0 0 %lx 1 %lx", start, pc);
-	CHECK(crash_symbolize("/nonexistent/program", "x.c", SIGSEGV, line) == NULL);
+	CHECK(crash_symbolize("/nonexistent/program", "x.c", SIGSEGV, line, NULL) == NULL);
 	/* Not the learner's file: no location. */
-	CHECK(crash_symbolize(self, "other.c", SIGSEGV, line) == NULL);
+	CHECK(crash_symbolize(self, "other.c", SIGSEGV, line, NULL) == NULL);
 }
 
 int main(void)
