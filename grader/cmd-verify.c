@@ -124,16 +124,6 @@ static int verify_reference(struct grader *g, const struct exercise *ex,
 	return status;
 }
 
-static bool claims(const struct mistake *mk, size_t idx)
-{
-	size_t i;
-
-	for (i = 0; i < mk->nbreaks; i++)
-		if (mk->breaks[i] == idx)
-			return true;
-	return false;
-}
-
 /*
  * Grades a mistake's program (reference.c patched, or its C file) as a
  * submission, written into the work directory as "<name>.c".
@@ -178,7 +168,7 @@ static int verify_mistake(struct grader *g, const struct exercise *ex, size_t k,
 		return status;
 	for (i = 0; i < r.ntests; i++) {
 		const struct test_report *tr = &r.tests[i];
-		bool claimed = claims(mk, i);
+		bool claimed = mistake_breaks(mk, i);
 
 		if (tr->status == ST_SKIPPED)
 			continue;

@@ -1297,16 +1297,6 @@ static void give_mistake_hint(const struct exercise *ex, size_t i, const char *m
 	tr->hint = xstrdup(ex->mistakes[i].hint);
 }
 
-static bool mistake_breaks(const struct mistake *mk, size_t idx)
-{
-	size_t i;
-
-	for (i = 0; i < mk->nbreaks; i++)
-		if (mk->breaks[i] == idx)
-			return true;
-	return false;
-}
-
 /*
  * Whether two runs left the same files: byte for byte, or, for a json
  * file, the same document. (files_equal judges against the reference's,

@@ -574,6 +574,16 @@ const struct mistake *exercise_mistake(const struct exercise *ex, const char *na
 	return NULL;
 }
 
+bool mistake_breaks(const struct mistake *mk, size_t idx)
+{
+	size_t i;
+
+	for (i = 0; i < mk->nbreaks; i++)
+		if (mk->breaks[i] == idx)
+			return true;
+	return false;
+}
+
 /* A file that cannot be opened adds only its terminator: the build that needs it says why. */
 static void hash_file(struct sha256 *c, const char *path)
 {

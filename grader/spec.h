@@ -124,6 +124,8 @@ int exercise_ids(const char *dir, char ***ids, size_t *n);
 
 /* The known mistake named name, or NULL. */
 const struct mistake *exercise_mistake(const struct exercise *ex, const char *name);
+/* Whether the mistake says it fails test idx (its breaks). */
+bool mistake_breaks(const struct mistake *mk, size_t idx);
 
 /* The learner header's file name for an id: "sort-users" -> "sort_users.h". */
 char *exercise_header_name(const char *id);
