@@ -31,14 +31,15 @@ static bool env_true(const char *name)
 	return v && !strcmp(v, "true");
 }
 
-/* owner/name as GitHub spells repositories; 40 hex digits. */
-static bool plain_name(const char *s, bool slash)
+/* owner/name as GitHub spells repositories: one slash, no other punctuation than _.- */
+static bool repo_name(const char *s)
 {
 	size_t n = strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-/");
 
-	return *s && !s[n] && (!slash || (strchr(s, '/') && strchr(s, '/') == strrchr(s, '/')));
+	return *s && !s[n] && strchr(s, '/') && strchr(s, '/') == strrchr(s, '/');
 }
 
+/* A commit as GitHub names it: 40 lowercase hex digits. */
 static bool commit_id(const char *s)
 {
 	return strlen(s) == 40 && strspn(s, "0123456789abcdef") == 40;
@@ -64,7 +65,7 @@ static void github_pull_request(struct ci_env *e)
 	sha = cJSON_GetObjectItemCaseSensitive(head, "sha");
 	number = cJSON_GetObjectItemCaseSensitive(pr, "number");
 	if (cJSON_IsString(name) && cJSON_IsString(sha) && cJSON_IsNumber(number) &&
-	    plain_name(name->valuestring, true) && commit_id(sha->valuestring) &&
+	    repo_name(name->valuestring) && commit_id(sha->valuestring) &&
 	    strlen(name->valuestring) < sizeof(e->head_repository) && number->valuedouble >= 1 &&
 	    number->valuedouble < 1e12) {
 		snprintf(e->head_repository, sizeof(e->head_repository), "%s", name->valuestring);
